@@ -1,0 +1,45 @@
+namespace OrleansChat;
+
+/// <summary>An event a room fans out to the gateways of its connected members.</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatEvent")]
+public abstract record ChatEvent;
+
+[GenerateSerializer, Immutable]
+[Alias("chat.MessagePosted")]
+public sealed record MessagePosted([property: Id(0)] ChatMessage Message) : ChatEvent;
+
+[GenerateSerializer, Immutable]
+[Alias("chat.TypingChanged")]
+public sealed record TypingChanged(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] string UserId,
+    [property: Id(2)] bool Typing) : ChatEvent;
+
+[GenerateSerializer, Immutable]
+[Alias("chat.ReadReceipt")]
+public sealed record ReadReceipt(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] string UserId,
+    [property: Id(2)] long ReadSeq) : ChatEvent;
+
+[GenerateSerializer]
+[Alias("chat.MembershipChange")]
+public enum MembershipChange
+{
+    Created = 0,
+    MemberAdded = 1,
+    MemberRemoved = 2,
+}
+
+/// <summary>
+/// A chat was created, or a member joined or left. The room sends it to the gateways of the other members;
+/// the affected user's own devices get it through that user's grain, which also tells their gateways to
+/// start or stop delivering the chat to them.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.MembershipChanged")]
+public sealed record MembershipChanged(
+    [property: Id(0)] MembershipChange Change,
+    [property: Id(1)] string UserId,
+    [property: Id(2)] ChatInfo Chat) : ChatEvent;

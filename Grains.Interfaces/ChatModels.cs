@@ -1,0 +1,150 @@
+namespace OrleansChat;
+
+[GenerateSerializer]
+[Alias("chat.ChatType")]
+public enum ChatType
+{
+    Group = 0,
+    Direct = 1,
+}
+
+[GenerateSerializer]
+[Alias("chat.ChatRole")]
+public enum ChatRole
+{
+    Member = 0,
+    Owner = 1,
+}
+
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatMember")]
+public sealed record ChatMember(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] ChatRole Role,
+    [property: Id(2)] DateTimeOffset JoinedAt);
+
+/// <summary>A chat as members see it.</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatInfo")]
+public sealed record ChatInfo(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] ChatType Type,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] string? OwnerId,
+    [property: Id(4)] IReadOnlyList<ChatMember> Members,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] long LastSeq);
+
+/// <summary>A chat as one member lists it: with how far that member has read.</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatSummary")]
+public sealed record ChatSummary(
+    [property: Id(0)] ChatInfo Chat,
+    [property: Id(1)] long ReadSeq);
+
+[GenerateSerializer, Immutable]
+[Alias("chat.DirectChat")]
+public sealed record DirectChat(
+    [property: Id(0)] ChatInfo Chat,
+    [property: Id(1)] bool Created);
+
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatMessage")]
+public sealed record ChatMessage(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] Guid MessageId,
+    [property: Id(3)] string SenderId,
+    [property: Id(4)] string Content,
+    [property: Id(5)] DateTimeOffset SentAt,
+    [property: Id(6)] string ClientMsgId);
+
+[GenerateSerializer, Immutable]
+[Alias("chat.SendCommand")]
+public sealed record SendCommand(
+    [property: Id(0)] string SenderId,
+    [property: Id(1)] string ClientMsgId,
+    [property: Id(2)] string Content);
+
+/// <summary>What an <c>ack</c> carries: the message as stored (the first one, for a repeated client message id).</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.SendResult")]
+public sealed record SendResult(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] string ClientMsgId,
+    [property: Id(2)] Guid MessageId,
+    [property: Id(3)] long Seq,
+    [property: Id(4)] DateTimeOffset SentAt);
+
+/// <summary>Messages with seq in (AfterSeq, BeforeSeq); with only BeforeSeq (or neither), the newest ones.</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.HistoryQuery")]
+public sealed record HistoryQuery(
+    [property: Id(0)] long? AfterSeq,
+    [property: Id(1)] long? BeforeSeq,
+    [property: Id(2)] int Limit);
+
+[GenerateSerializer, Immutable]
+[Alias("chat.HistoryPage")]
+public sealed record HistoryPage(
+    [property: Id(0)] IReadOnlyList<ChatMessage> Messages,
+    [property: Id(1)] bool HasMore,
+    [property: Id(2)] long LastSeq);
+
+/// <summary>A chat in a user's list, with the other member for a direct chat.</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.UserChat")]
+public sealed record UserChat(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] ChatType Type,
+    [property: Id(2)] string? PeerId);
+
+[GenerateSerializer]
+[Alias("chat.PresenceStatus")]
+public enum PresenceStatus
+{
+    Offline = 0,
+    Online = 1,
+}
+
+[GenerateSerializer, Immutable]
+[Alias("chat.Presence")]
+public sealed record Presence(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] PresenceStatus Status,
+    [property: Id(2)] DateTimeOffset? LastSeen);
+
+/// <summary>
+/// What a room needs to know of a member to queue push notifications: whether any device is connected, and
+/// the registered devices. <see cref="Version"/> orders updates that may arrive out of order.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.MemberReachability")]
+public sealed record MemberReachability(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] bool Connected,
+    [property: Id(2)] IReadOnlyList<string> DeviceIds,
+    [property: Id(3)] long Version);
+
+[GenerateSerializer]
+[Alias("chat.DevicePlatform")]
+public enum DevicePlatform
+{
+    Fcm = 0,
+    Apns = 1,
+    WebPush = 2,
+}
+
+[GenerateSerializer, Immutable]
+[Alias("chat.Device")]
+public sealed record Device(
+    [property: Id(0)] string DeviceId,
+    [property: Id(1)] DevicePlatform Platform,
+    [property: Id(2)] string Token,
+    [property: Id(3)] DateTimeOffset RegisteredAt);
+
+[GenerateSerializer, Immutable]
+[Alias("chat.DeviceRegistration")]
+public sealed record DeviceRegistration(
+    [property: Id(0)] string DeviceId,
+    [property: Id(1)] bool Created);

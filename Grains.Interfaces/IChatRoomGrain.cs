@@ -1,0 +1,60 @@
+using Orleans.Concurrency;
+
+namespace OrleansChat;
+
+/// <summary>
+/// One chat, keyed by chat id: its members and roles, the seq counter, ordered append, the idempotency
+/// window, fan-out, typing and receipts. Rule violations throw <see cref="ChatException"/>.
+/// </summary>
+[Alias("chat.IChatRoomGrain")]
+public interface IChatRoomGrain : IGrainWithStringKey
+{
+    /// <summary>Creates a group chat owned by <paramref name="ownerId"/>; Conflict when the id is taken.</summary>
+    [Alias("CreateGroup")]
+    Task<ChatInfo> CreateGroup(string ownerId, string? title, IReadOnlyList<string> memberIds);
+
+    /// <summary>Opens the direct chat of two users, creating it the first time.</summary>
+    [Alias("OpenDirect")]
+    Task<DirectChat> OpenDirect(string userId, string peerId);
+
+    [Alias("GetChat")]
+    [AlwaysInterleave]
+    Task<ChatInfo> GetChat(string requesterId);
+
+    [Alias("GetSummary")]
+    [AlwaysInterleave]
+    Task<ChatSummary> GetSummary(string requesterId);
+
+    [Alias("AddMember")]
+    Task<ChatInfo> AddMember(string actorId, string userId);
+
+    [Alias("RemoveMember")]
+    Task RemoveMember(string actorId, string userId);
+
+    /// <summary>Stores the message and answers once it is committed; repeats of a client message id return the first result.</summary>
+    [Alias("Send")]
+    [AlwaysInterleave]
+    Task<SendResult> Send(SendCommand command);
+
+    [Alias("GetHistory")]
+    [AlwaysInterleave]
+    Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query);
+
+    [Alias("SetTyping")]
+    Task SetTyping(string userId, bool typing);
+
+    [Alias("MarkRead")]
+    Task MarkRead(string userId, long seq);
+
+    /// <summary>Registers or renews a gateway's lease on this chat's events; returns the lease length.</summary>
+    [Alias("Subscribe")]
+    Task<TimeSpan> Subscribe(IChatGatewayObserver gateway);
+
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(IChatGatewayObserver gateway);
+
+    /// <summary>A member's connectivity or devices changed (from their user grain).</summary>
+    [OneWay]
+    [Alias("MemberReachabilityChanged")]
+    Task MemberReachabilityChanged(MemberReachability reachability);
+}

@@ -1,0 +1,188 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansChat.Grains;
+
+/// <summary>
+/// One user: their chats and devices (durable), their sessions and presence watchers (leases in memory).
+/// The user is online while at least one session's lease is live. Rooms and gateways hear from it one way only.
+/// </summary>
+public sealed class UserGrain(
+    [PersistentState("user", "chat")] IPersistentState<UserState> user,
+    IOptions<ChatOptions> options,
+    TimeProvider time) : Grain, IUserGrain
+{
+    private readonly ChatOptions _options = options.Value;
+    private readonly Dictionary<string, (IChatGatewayObserver Gateway, DateTimeOffset ExpiresAt)> _sessions = [];
+    private readonly GatewayLeases _watchers = new(time);
+    private IGrainTimer? _expiry;
+    private long _version;
+
+    private string UserId => this.GetPrimaryKeyString();
+
+    private bool Online => _sessions.Count > 0;
+
+    public Task<IReadOnlyList<UserChat>> GetChats() => Task.FromResult<IReadOnlyList<UserChat>>([.. user.State.Chats]);
+
+    public async Task<MemberReachability> JoinChat(UserChat chat, MembershipChanged change)
+    {
+        if (!user.State.Chats.Exists(c => c.ChatId == chat.ChatId))
+        {
+            user.State.Chats.Add(chat);
+            await user.WriteStateAsync();
+        }
+
+        NotifySessions(change);
+        return Reachability();
+    }
+
+    public async Task LeaveChat(MembershipChanged change)
+    {
+        if (user.State.Chats.RemoveAll(c => c.ChatId == change.Chat.ChatId) > 0)
+        {
+            await user.WriteStateAsync();
+        }
+
+        NotifySessions(change);
+    }
+
+    public Task<MemberReachability> GetReachability() => Task.FromResult(Reachability());
+
+    public Task SessionAlive(string sessionId, IChatGatewayObserver gateway, TimeSpan lease)
+    {
+        var wasOnline = Online;
+        _sessions[sessionId] = (gateway, time.GetUtcNow() + lease);
+        _expiry ??= this.RegisterGrainTimer(ExpireLeases, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        if (!wasOnline)
+        {
+            PresenceChanged();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task SessionEnded(string sessionId)
+    {
+        if (_sessions.Remove(sessionId) && !Online)
+        {
+            await WentOffline();
+        }
+    }
+
+    public Task<Presence> GetPresence() => Task.FromResult(CurrentPresence());
+
+    public Task<Presence> WatchPresence(IChatGatewayObserver gateway, TimeSpan lease)
+    {
+        _watchers.Renew(gateway, lease);
+        _expiry ??= this.RegisterGrainTimer(ExpireLeases, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        return Task.FromResult(CurrentPresence());
+    }
+
+    public Task UnwatchPresence(IChatGatewayObserver gateway)
+    {
+        _watchers.Remove(gateway);
+        return Task.CompletedTask;
+    }
+
+    public async Task<DeviceRegistration> RegisterDevice(DevicePlatform platform, string token)
+    {
+        var existing = user.State.Devices.Find(d => d.Platform == platform && d.Token == token);
+        if (existing is not null)
+        {
+            return new DeviceRegistration(existing.DeviceId, Created: false);
+        }
+
+        if (user.State.Devices.Count >= _options.MaxDevicesPerUser)
+        {
+            throw ChatException.Conflict($"A user has at most {_options.MaxDevicesPerUser} devices; remove one first.");
+        }
+
+        var device = new Device(Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), platform, token, time.GetUtcNow());
+        user.State.Devices.Add(device);
+        await user.WriteStateAsync();
+        TellRooms();
+        return new DeviceRegistration(device.DeviceId, Created: true);
+    }
+
+    public async Task<bool> RemoveDevice(string deviceId)
+    {
+        if (user.State.Devices.RemoveAll(d => d.DeviceId == deviceId) == 0)
+        {
+            return false;
+        }
+
+        await user.WriteStateAsync();
+        TellRooms();
+        return true;
+    }
+
+    public Task<IReadOnlyList<Device>> GetDevices() => Task.FromResult<IReadOnlyList<Device>>([.. user.State.Devices]);
+
+    /// <summary>Ends sessions whose gateway stopped renewing them (it died, or lost them) and drops stale watchers.</summary>
+    private async Task ExpireLeases(CancellationToken cancellationToken)
+    {
+        _watchers.Live();
+        var now = time.GetUtcNow();
+        var expired = _sessions.Where(s => s.Value.ExpiresAt <= now).Select(s => s.Key).ToList();
+        if (expired.Count > 0)
+        {
+            expired.ForEach(id => _sessions.Remove(id));
+            if (!Online)
+            {
+                await WentOffline();
+            }
+        }
+
+        if (!Online && _watchers.Count == 0)
+        {
+            _expiry?.Dispose();
+            _expiry = null;
+        }
+    }
+
+    private async Task WentOffline()
+    {
+        user.State.LastSeen = time.GetUtcNow();
+        PresenceChanged();
+        await user.WriteStateAsync();
+    }
+
+    private void PresenceChanged()
+    {
+        var presence = CurrentPresence();
+        foreach (var watcher in _watchers.Live())
+        {
+            _ = watcher.OnPresenceChanged(presence);
+        }
+
+        TellRooms();
+    }
+
+    /// <summary>The rooms learn of connectivity and device changes so they can decide on push without calling back.</summary>
+    private void TellRooms()
+    {
+        var reachability = Reachability();
+        foreach (var chat in user.State.Chats)
+        {
+            _ = GrainFactory.GetGrain<IChatRoomGrain>(chat.ChatId).MemberReachabilityChanged(reachability);
+        }
+    }
+
+    /// <summary>Tells each gateway holding a session of this user, once per gateway.</summary>
+    private void NotifySessions(MembershipChanged change)
+    {
+        foreach (var gateway in _sessions.Values.Select(s => s.Gateway).DistinctBy(g => g.GetGrainId()))
+        {
+            _ = gateway.OnMembershipChanged(UserId, change);
+        }
+    }
+
+    private MemberReachability Reachability()
+    {
+        _version = Math.Max(_version + 1, time.GetUtcNow().UtcTicks);
+        return new MemberReachability(UserId, Online, [.. user.State.Devices.Select(d => d.DeviceId)], _version);
+    }
+
+    private Presence CurrentPresence() => Online
+        ? new Presence(UserId, PresenceStatus.Online, time.GetUtcNow())
+        : new Presence(UserId, PresenceStatus.Offline, user.State.LastSeen);
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace OrleansChat.Persistence.Sqlite;
+
+/// <summary>
+/// The silo's SQLite file, <c>{DataDirectory}/chat.db</c>. Hands out pooled connections set up for
+/// acknowledged writes (write-ahead log, <c>synchronous=FULL</c>, busy timeout, foreign keys), and brings
+/// the schema up to date the first time a connection is asked for.
+/// </summary>
+/// <remarks>
+/// Register one instance per file (it is a singleton in <c>AddSqliteChatStorage</c>): it migrates once.
+/// Several instances, or several processes, on one file stay correct, because each migration re-checks
+/// its version inside its own write transaction.
+/// </remarks>
+public sealed class SqliteDatabase : IDisposable
+{
+    public const string FileName = "chat.db";
+
+    private readonly string _connectionString;
+    private readonly string _connectionPragmas;
+    private readonly TimeProvider _timeProvider;
+    private readonly SemaphoreSlim _migrationGate = new(1, 1);
+    private volatile bool _isMigrated;
+
+    public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var storage = options.Value;
+        if (string.IsNullOrWhiteSpace(storage.DataDirectory))
+        {
+            throw new ArgumentException("Storage:DataDirectory must not be empty.", nameof(options));
+        }
+
+        DataDirectory = Path.GetFullPath(storage.DataDirectory);
+        FilePath = Path.Combine(DataDirectory, FileName);
+        _timeProvider = timeProvider;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(storage.BusyTimeout.TotalSeconds),
+        }.ToString();
+        _connectionPragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(long)storage.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+    }
+
+    public string DataDirectory { get; }
+
+    public string FilePath { get; }
+
+    /// <summary>Opens a connection to the migrated database; the caller disposes it.</summary>
+    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await OpenUnmigratedConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies every migration not applied yet; runs once per instance, later calls return at once.</summary>
+    public async Task EnsureMigratedAsync(CancellationToken cancellationToken = default)
+    {
+        if (_isMigrated)
+        {
+            return;
+        }
+
+        await _migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_isMigrated)
+            {
+                await MigrateAsync(SqliteMigrations.LatestVersion, cancellationToken).ConfigureAwait(false);
+                _isMigrated = true;
+            }
+        }
+        finally
+        {
+            _migrationGate.Release();
+        }
+    }
+
+    /// <summary>Applies the migrations up to and including <paramref name="targetVersion"/> that are not applied yet.</summary>
+    internal async Task MigrateAsync(int targetVersion, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        var connection = await OpenUnmigratedConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await SqliteMigrator.MigrateAsync(connection, SqliteMigrations.All, targetVersion, _timeProvider, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    internal async Task<SqliteConnection> OpenUnmigratedConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(_connectionPragmas, transaction: null, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Closes the pooled connections, so the file can be reopened, moved or deleted.</summary>
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _migrationGate.Dispose();
+    }
+}
