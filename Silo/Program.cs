@@ -1,1 +1,4 @@
-class X{}
+using OrleansChat.Silo;
+
+var app = ChatApplication.Build(args);
+app.Run();

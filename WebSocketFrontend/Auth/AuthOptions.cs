@@ -1,0 +1,20 @@
+namespace OrleansChat.Gateway.Auth;
+
+/// <summary>Token settings, bound from the <c>Auth</c> configuration section.</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>The HS256 key (at least 32 bytes of UTF-8) every process of a cluster shares; made at start when unset.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>An OpenID Connect issuer whose tokens are accepted instead of HS256 ones.</summary>
+    public string? Authority { get; set; }
+
+    public string? Audience { get; set; }
+
+    /// <summary>Serve <c>POST /api/v1/auth/dev-token</c>. Unset: on without PostgreSQL, off with it.</summary>
+    public bool? DevTokens { get; set; }
+
+    public int DevTokenLifetimeMinutes { get; set; } = 12 * 60;
+}

@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace OrleansChat.Gateway.Connections;
+
+/// <summary>
+/// One client socket: a bounded queue of outgoing frames drained by a single writer, and the per-chat seq
+/// bookkeeping that keeps <c>message</c> frames in strictly increasing seq (live deliveries wait while a
+/// <c>sync</c> of their chat is answered). A client that lets its queue fill is closed with 4008.
+/// </summary>
+public sealed class ChatConnection : IDisposable
+{
+    /// <summary>PROTOCOL.md 3.4: a client that does not read what is sent to it.</summary>
+    public const WebSocketCloseStatus SlowConsumer = (WebSocketCloseStatus)4008;
+
+    private readonly WebSocket _socket;
+    private readonly Channel<byte[]> _outgoing;
+    private readonly GatewayMetrics _metrics;
+    private readonly TimeSpan _closeTimeout;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _lastSeq = [];
+    private readonly Dictionary<string, List<(long Seq, byte[] Frame)>> _syncing = [];
+    private readonly CancellationTokenSource _abort = new();
+    private WebSocketCloseStatus? _closeStatus;
+    private string? _closeReason;
+    private Task _writer = Task.CompletedTask;
+
+    public ChatConnection(WebSocket socket, string userId, string sessionId, GatewayOptions options, GatewayMetrics metrics)
+    {
+        _socket = socket;
+        _metrics = metrics;
+        _closeTimeout = TimeSpan.FromSeconds(options.CloseTimeoutSeconds);
+        UserId = userId;
+        SessionId = sessionId;
+        _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string UserId { get; }
+
+    public string SessionId { get; }
+
+    /// <summary>Whether a close has been asked for; frames that arrive afterwards are not handled.</summary>
+    public bool IsClosing => _closeStatus is not null;
+
+    /// <summary>Cancelled when the socket is aborted.</summary>
+    public CancellationToken Aborted => _abort.Token;
+
+    /// <summary>Queues a frame; a full queue closes the connection with 4008. Never waits.</summary>
+    public bool Enqueue(byte[] frame)
+    {
+        if (_outgoing.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        if (Close(SlowConsumer, "client is not reading"))
+        {
+            _metrics.SlowConsumerClosed();
+        }
+
+        return false;
+    }
+
+    /// <summary>Queues a live <c>message</c> frame unless its seq was already sent here or a sync of its chat is in progress.</summary>
+    public void DeliverMessage(string chatId, long seq, byte[] frame)
+    {
+        lock (_gate)
+        {
+            if (_syncing.TryGetValue(chatId, out var held))
+            {
+                held.Add((seq, frame));
+                return;
+            }
+
+            if (_lastSeq.TryGetValue(chatId, out var last) && seq <= last)
+            {
+                return;
+            }
+
+            _lastSeq[chatId] = seq;
+            Enqueue(frame);
+        }
+    }
+
+    /// <summary>Live messages of the chat are held back until <see cref="EndSync"/>.</summary>
+    public void BeginSync(string chatId)
+    {
+        lock (_gate)
+        {
+            _syncing[chatId] = [];
+        }
+    }
+
+    /// <summary>Queues the synced frames, then the live ones that came meanwhile and are newer.</summary>
+    public void EndSync(string chatId, IReadOnlyList<(long Seq, byte[] Frame)> synced)
+    {
+        lock (_gate)
+        {
+            if (!_syncing.Remove(chatId, out var held))
+            {
+                return;
+            }
+
+            var last = _lastSeq.GetValueOrDefault(chatId);
+            foreach (var (seq, frame) in synced)
+            {
+                Enqueue(frame);
+                last = Math.Max(last, seq);
+            }
+
+            foreach (var (seq, frame) in held.OrderBy(h => h.Seq))
+            {
+                if (seq > last)
+                {
+                    Enqueue(frame);
+                    last = seq;
+                }
+            }
+
+            _lastSeq[chatId] = last;
+        }
+    }
+
+    /// <summary>
+    /// Asks for the connection to close with <paramref name="status"/> once the frames already queued are written.
+    /// Returns false when a close was already asked for.
+    /// </summary>
+    public bool Close(WebSocketCloseStatus status, string reason)
+    {
+        lock (_gate)
+        {
+            if (_closeStatus is not null)
+            {
+                return false;
+            }
+
+            _closeStatus = status;
+            _closeReason = reason;
+        }
+
+        _outgoing.Writer.TryComplete();
+
+        // A client that does not read never takes the close frame either: give it a while, then cut it off.
+        _abort.CancelAfter(_closeTimeout);
+        return true;
+    }
+
+    /// <summary>Starts the single writer. Frames queued before this call are written first.</summary>
+    public void StartWriter() => _writer = WriteAsync();
+
+    /// <summary>Completes when the writer has finished and the close frame, if any, is sent.</summary>
+    public Task WriterCompletion => _writer;
+
+    /// <summary>
+    /// Reads the next whole message into a pooled buffer that grows up to <paramref name="maxBytes"/>; a longer one is
+    /// read to its end and discarded, and reported as too large. The caller returns the buffer with <see cref="ReceivedFrame.Dispose"/>.
+    /// </summary>
+    public async Task<ReceivedFrame> ReceiveAsync(int maxBytes)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var count = 0;
+        var tooLarge = false;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    if (buffer.Length > maxBytes)
+                    {
+                        tooLarge = true;
+                        count = 0;
+                    }
+                    else
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _abort.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return new ReceivedFrame(WebSocketMessageType.Close, buffer, 0, TooLarge: false);
+                }
+
+                count += result.Count;
+                if (result.EndOfMessage)
+                {
+                    tooLarge |= count > maxBytes;
+                    return new ReceivedFrame(result.MessageType, buffer, tooLarge ? 0 : count, tooLarge);
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>Cuts the socket off at once, without a close handshake.</summary>
+    public void Abort()
+    {
+        _abort.Cancel();
+        _socket.Abort();
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await foreach (var frame in _outgoing.Reader.ReadAllAsync(_abort.Token))
+            {
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+                _metrics.Delivered();
+            }
+
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(_closeStatus ?? WebSocketCloseStatus.NormalClosure, _closeReason, _abort.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+}
+
+/// <summary>A received WebSocket message in a pooled buffer.</summary>
+public readonly record struct ReceivedFrame(WebSocketMessageType Type, byte[] Buffer, int Count, bool TooLarge) : IDisposable
+{
+    public ReadOnlyMemory<byte> Payload => Buffer.AsMemory(0, Count);
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
+}

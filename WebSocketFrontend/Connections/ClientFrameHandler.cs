@@ -1,0 +1,169 @@
+using OrleansChat.Gateway.Protocol;
+
+namespace OrleansChat.Gateway.Connections;
+
+/// <summary>
+/// Translates one connection's client frames (PROTOCOL.md 3.2): a frame becomes a typed command, the command
+/// one grain call, the result one frame. Shape is checked here; rules are the grains'.
+/// </summary>
+internal sealed class ClientFrameHandler(
+    ChatConnection connection,
+    GatewayHub hub,
+    IGrainFactory grains,
+    SendRateLimiter rateLimiter,
+    GatewayMetrics metrics,
+    TimeProvider time)
+{
+    private string UserId => connection.UserId;
+
+    public async Task HandleAsync(ReadOnlyMemory<byte> payload)
+    {
+        string? reference = null;
+        try
+        {
+            using var frame = ClientFrame.Parse(payload);
+            reference = frame.Ref;
+            switch (frame.Type)
+            {
+                case "send":
+                    await SendAsync(frame);
+                    break;
+                case "sync":
+                    await SyncAsync(frame);
+                    break;
+                case "typing":
+                    await TypingAsync(frame);
+                    break;
+                case "read":
+                    await Room(frame.ChatId()).MarkRead(UserId, frame.RequiredInt64("seq"));
+                    break;
+                case "watch_presence":
+                    await WatchPresenceAsync(frame);
+                    break;
+                case "ping":
+                    connection.Enqueue(Frames.Pong(frame.Ref));
+                    break;
+                case null:
+                    throw frame.BadRequest("A frame needs a string 'type'.");
+                default:
+                    throw frame.BadRequest($"Unknown frame type '{frame.Type}'.");
+            }
+        }
+        catch (ProtocolException bad)
+        {
+            SendError(bad.Error, bad.Ref);
+        }
+        catch (Exception ex)
+        {
+            SendError(ProtocolErrors.From(ex), reference);
+        }
+    }
+
+    private async Task SendAsync(ClientFrame frame)
+    {
+        var chatId = frame.ChatId();
+        var clientMsgId = frame.RequiredString("clientMsgId");
+        var content = frame.RequiredString("content");
+        try
+        {
+            Validation.CheckSend(clientMsgId, content);
+        }
+        catch (ProtocolException e)
+        {
+            throw new ProtocolException(e.Error, frame.Ref);
+        }
+
+        if (!rateLimiter.TryAcquire(UserId, out var retryAfter))
+        {
+            throw new ProtocolException(ProtocolError.RateLimited(retryAfter), frame.Ref);
+        }
+
+        var started = time.GetTimestamp();
+        var result = await Room(chatId).Send(new SendCommand(UserId, clientMsgId, content));
+        metrics.Acked(time.GetElapsedTime(started));
+        connection.Enqueue(Frames.Ack(frame.Ref, result));
+    }
+
+    private async Task SyncAsync(ClientFrame frame)
+    {
+        var limit = frame.OptionalInt32("limit") ?? OrleansChat.Protocol.DefaultSyncPageSize;
+        if (limit is < 1 or > OrleansChat.Protocol.MaxPageSize)
+        {
+            throw frame.BadRequest($"limit must be 1 to {OrleansChat.Protocol.MaxPageSize}.");
+        }
+
+        var requests = new List<(string ChatId, long AfterSeq)>();
+        foreach (var chat in frame.RequiredArray("chats"))
+        {
+            requests.Add((frame.ChatIdIn(chat), frame.Int64In(chat, "afterSeq")));
+        }
+
+        if (requests.DistinctBy(r => r.ChatId).Count() != requests.Count)
+        {
+            throw frame.BadRequest("Each chat appears once in a sync.");
+        }
+
+        var answered = new List<(string ChatId, long LastSeq, bool HasMore)>(requests.Count);
+        foreach (var (chatId, afterSeq) in requests)
+        {
+            connection.BeginSync(chatId);
+            var synced = new List<(long Seq, byte[] Frame)>();
+            try
+            {
+                var page = await Room(chatId).GetHistory(UserId, new HistoryQuery(afterSeq, null, limit));
+                synced.AddRange(page.Messages.Select(m => (m.Seq, Frames.Message(m))));
+                answered.Add((chatId, page.LastSeq, page.HasMore));
+            }
+            catch (Exception ex)
+            {
+                var error = ProtocolErrors.From(ex);
+                connection.Enqueue(Frames.Error(error.Code, error.Message, frame.Ref, error.RetryAfterMs, chatId));
+            }
+            finally
+            {
+                connection.EndSync(chatId, synced);
+            }
+        }
+
+        connection.Enqueue(Frames.Synced(frame.Ref, answered));
+    }
+
+    private Task TypingAsync(ClientFrame frame)
+    {
+        var chatId = frame.ChatId();
+        var typing = frame.RequiredString("state") switch
+        {
+            "start" => true,
+            "stop" => false,
+            _ => throw frame.BadRequest("state must be 'start' or 'stop'."),
+        };
+        return Room(chatId).SetTyping(UserId, typing);
+    }
+
+    private async Task WatchPresenceAsync(ClientFrame frame)
+    {
+        if (frame.ArrayLength("userIds") > OrleansChat.Protocol.MaxWatchedUsers)
+        {
+            throw new ProtocolException(ProtocolError.TooLarge($"At most {OrleansChat.Protocol.MaxWatchedUsers} userIds per watch_presence."), frame.Ref);
+        }
+
+        var userIds = new List<string>();
+        foreach (var item in frame.RequiredArray("userIds"))
+        {
+            var userId = item.ValueKind == System.Text.Json.JsonValueKind.String ? item.GetString() : null;
+            if (!Identifiers.IsValidUserId(userId))
+            {
+                throw frame.BadRequest("userIds must be user ids.");
+            }
+
+            userIds.Add(userId!);
+        }
+
+        await Task.WhenAll(userIds.Distinct(StringComparer.Ordinal).Select(u => hub.WatchAsync(connection, u, sendCurrent: true)));
+    }
+
+    private void SendError(ProtocolError error, string? reference) =>
+        connection.Enqueue(Frames.Error(error.Code, error.Message, reference, error.RetryAfterMs));
+
+    private IChatRoomGrain Room(string chatId) => grains.GetGrain<IChatRoomGrain>(chatId);
+}

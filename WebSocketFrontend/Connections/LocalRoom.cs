@@ -1,0 +1,114 @@
+namespace OrleansChat.Gateway.Connections;
+
+/// <summary>
+/// A chat as this gateway sees it: the local connections of its members, the lease on the room's events, and
+/// the seq order of live messages. One-way calls may overtake each other, so a message that arrives ahead of
+/// a missing seq waits briefly for it; if it never comes, the later ones go out and clients repair the gap with sync.
+/// </summary>
+internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reorderWait)
+{
+    private readonly SortedList<long, byte[]> _held = [];
+    private ITimer? _holdTimer;
+    private long _nextSeq;
+
+    public string ChatId { get; } = chatId;
+
+    public Lock Gate { get; } = new();
+
+    /// <summary>Copy-on-write under <see cref="Gate"/>, so fan-out reads it without copying.</summary>
+    public ChatConnection[] Connections { get; private set; } = [];
+
+    /// <summary>The current subscription attempt; null when none succeeded yet or the last one failed.</summary>
+    public Task? Subscription { get; set; }
+
+    /// <summary>Set once the room was dropped from the gateway's table; a joiner then makes a new one.</summary>
+    public bool Retired { get; set; }
+
+    public void Add(ChatConnection connection)
+    {
+        if (Array.IndexOf(Connections, connection) < 0)
+        {
+            Connections = [.. Connections, connection];
+        }
+    }
+
+    public void Remove(ChatConnection connection) => Connections = Array.FindAll(Connections, c => c != connection);
+
+    /// <summary>Delivers a live message in seq order. Call under <see cref="Gate"/>.</summary>
+    public void Deliver(long seq, byte[] frame)
+    {
+        if (_nextSeq != 0 && seq < _nextSeq)
+        {
+            return;
+        }
+
+        if (_nextSeq == 0 || seq == _nextSeq)
+        {
+            Send(seq, frame);
+            while (_held.Count > 0 && _held.Keys[0] == _nextSeq)
+            {
+                Send(_nextSeq, _held.Values[0]);
+                _held.RemoveAt(0);
+            }
+
+            if (_held.Count == 0)
+            {
+                _holdTimer?.Dispose();
+                _holdTimer = null;
+            }
+
+            return;
+        }
+
+        _held.TryAdd(seq, frame);
+        _holdTimer ??= time.CreateTimer(static state => ((LocalRoom)state!).ReleaseHeld(), this, reorderWait, Timeout.InfiniteTimeSpan);
+    }
+
+    private void ReleaseHeld()
+    {
+        lock (Gate)
+        {
+            _holdTimer?.Dispose();
+            _holdTimer = null;
+            foreach (var (seq, frame) in _held)
+            {
+                Send(seq, frame);
+            }
+
+            _held.Clear();
+        }
+    }
+
+    private void Send(long seq, byte[] frame)
+    {
+        _nextSeq = seq + 1;
+        foreach (var connection in Connections)
+        {
+            connection.DeliverMessage(ChatId, seq, frame);
+        }
+    }
+}
+
+/// <summary>A user whose presence local connections watch, and the lease on that user's presence changes.</summary>
+internal sealed class LocalWatch(string userId)
+{
+    public string UserId { get; } = userId;
+
+    public Lock Gate { get; } = new();
+
+    public ChatConnection[] Connections { get; private set; } = [];
+
+    public Task<Presence>? Subscription { get; set; }
+
+    public bool Retired { get; set; }
+
+    public void Add(ChatConnection connection)
+    {
+        if (Array.IndexOf(Connections, connection) < 0)
+        {
+            Connections = [.. Connections, connection];
+        }
+    }
+
+    public void Remove(ChatConnection connection) => Connections = Array.FindAll(Connections, c => c != connection);
+}

@@ -1,0 +1,174 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansChat.Gateway.Auth;
+using OrleansChat.Gateway.Protocol;
+
+namespace OrleansChat.Gateway.Connections;
+
+/// <summary>
+/// <c>GET /ws</c>: upgrades an authenticated request, opens the session, subscribes the connection to the
+/// user's chats, then sends <c>welcome</c> and reads frames until the client or the server closes.
+/// </summary>
+internal sealed partial class WebSocketEndpoint(
+    GatewayHub hub,
+    IGrainFactory grains,
+    SendRateLimiter rateLimiter,
+    GatewayMetrics metrics,
+    IOptions<GatewayOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<WebSocketEndpoint> logger)
+{
+    private readonly GatewayOptions _options = options.Value;
+
+    public static Task Handle(HttpContext context) =>
+        context.RequestServices.GetRequiredService<WebSocketEndpoint>().RunAsync(context);
+
+    private async Task RunAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Problems.WriteAsync(context, ProtocolError.BadRequest("GET /ws is a WebSocket endpoint: send an upgrade request."));
+            return;
+        }
+
+        var userId = context.UserId();
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = _options.HeartbeatInterval,
+            KeepAliveTimeout = _options.HeartbeatInterval * 2,
+        });
+
+        var sessionId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        using var connection = new ChatConnection(socket, userId, sessionId, _options, metrics);
+
+        // Queued before anything else can be, and written only once the connection receives its chats.
+        connection.Enqueue(Frames.Welcome(sessionId, userId, _options.HeartbeatSeconds, time.GetUtcNow()));
+        metrics.ConnectionOpened();
+        var session = grains.GetGrain<ISessionGrain>(sessionId);
+        try
+        {
+            if (await OpenAsync(connection, session))
+            {
+                connection.StartWriter();
+                using var expiry = ExpireWithToken(connection, context.TokenExpiresAt());
+                using var shutdown = lifetime.ApplicationStopping.Register(() => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, rateLimiter, metrics, time));
+            }
+        }
+        finally
+        {
+            hub.Detach(connection);
+            connection.Close(WebSocketCloseStatus.NormalClosure, "");
+            await connection.WriterCompletion;
+            metrics.ConnectionClosed();
+            await EndSessionAsync(session);
+        }
+    }
+
+    private async Task<bool> OpenAsync(ChatConnection connection, ISessionGrain session)
+    {
+        try
+        {
+            var chats = await session.Open(hub.SessionOf(connection));
+            await hub.AttachAsync(connection, chats);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            LogOpenFailed(ex, connection.UserId);
+            var error = ProtocolErrors.From(ex);
+            connection.Enqueue(Frames.Error(error.Code, "The session could not be opened: " + error.Message, null));
+            connection.Close(WebSocketCloseStatus.InternalServerError, "session could not be opened");
+            connection.StartWriter();
+            return false;
+        }
+    }
+
+    private static async Task ReceiveAsync(ChatConnection connection, ClientFrameHandler handler)
+    {
+        while (true)
+        {
+            ReceivedFrame frame;
+            try
+            {
+                frame = await connection.ReceiveAsync(OrleansChat.Protocol.MaxFrameBytes);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                return;
+            }
+
+            using (frame)
+            {
+                if (frame.Type == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (connection.IsClosing)
+                {
+                    // Draining until the client answers our close.
+                    continue;
+                }
+
+                if (frame.TooLarge)
+                {
+                    connection.Enqueue(Frames.Error("too_large", $"A frame is at most {OrleansChat.Protocol.MaxFrameBytes} bytes.", null));
+                    connection.Close(WebSocketCloseStatus.MessageTooBig, "frame too large");
+                }
+                else if (frame.Type == WebSocketMessageType.Binary)
+                {
+                    connection.Enqueue(Frames.Error("bad_request", "Frames are UTF-8 JSON text.", null));
+                }
+                else
+                {
+                    await handler.HandleAsync(frame.Payload);
+                }
+            }
+        }
+    }
+
+    /// <summary>When the token expires, the client is told and the socket closes with 1008.</summary>
+    private ITimer? ExpireWithToken(ChatConnection connection, DateTimeOffset? expiresAt)
+    {
+        if (expiresAt is not { } at)
+        {
+            return null;
+        }
+
+        return time.CreateTimer(
+            static state =>
+            {
+                var c = (ChatConnection)state!;
+                c.Enqueue(Frames.Error("unauthorized", "The token expired; connect again with a new one.", null));
+                c.Close(WebSocketCloseStatus.PolicyViolation, "token expired");
+            },
+            connection,
+            at - time.GetUtcNow() is var due && due > TimeSpan.Zero ? due : TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task EndSessionAsync(ISessionGrain session)
+    {
+        try
+        {
+            await session.Close();
+        }
+        catch (Exception ex)
+        {
+            // The session expires by itself after two missed heartbeats.
+            LogCloseFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Opening a session for {UserId} failed")]
+    private partial void LogOpenFailed(Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing a session failed; it will expire")]
+    private partial void LogCloseFailed(Exception exception);
+}

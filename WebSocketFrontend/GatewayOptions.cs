@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansChat.Gateway;
+
+/// <summary>The gateway's settings, bound from the <c>Gateway</c> configuration section.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Whether a silo process also serves the gateway endpoints.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Announced in <c>welcome</c>; the socket is pinged this often and a session missing two is over.</summary>
+    [Range(1, 3600)]
+    public int HeartbeatSeconds { get; set; } = 25;
+
+    /// <summary>Frames queued for one connection before it counts as not reading and is closed with 4008.</summary>
+    [Range(1, 1_000_000)]
+    public int SendQueueLimit { get; set; } = 1024;
+
+    /// <summary>How long a live message waits for an earlier seq that has not arrived before it is delivered anyway.</summary>
+    [Range(1, 60_000)]
+    public int ReorderWaitMilliseconds { get; set; } = 500;
+
+    /// <summary>How long a closing connection may take to flush and close before it is aborted.</summary>
+    [Range(1, 600)]
+    public int CloseTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Largest REST request body.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    public TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(HeartbeatSeconds);
+}
+
+/// <summary>The per-user send limit, bound from the <c>RateLimit</c> configuration section.</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimit";
+
+    [Range(1, 1_000_000)]
+    public int SendsPerSecond { get; set; } = 20;
+
+    [Range(1, 1_000_000)]
+    public int Burst { get; set; } = 50;
+}

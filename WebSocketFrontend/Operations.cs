@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+
+namespace OrleansChat.Gateway;
+
+/// <summary>What every process serves for operators: <c>/health</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
+public static class Operations
+{
+    /// <summary>Health checks with this tag decide <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddChatOperations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(GatewayMetrics.MeterName, "Microsoft.Orleans")
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    public static WebApplication MapChatOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}
+
+/// <summary>Ready when the cluster answers and has at least one active silo.</summary>
+internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return hosts.Count > 0
+                ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s).")
+                : HealthCheckResult.Unhealthy("No active silo.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("The cluster does not answer.", ex);
+        }
+    }
+}

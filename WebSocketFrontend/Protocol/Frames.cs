@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace OrleansChat.Gateway.Protocol;
+
+/// <summary>
+/// Every JSON shape the server sends, WebSocket frames and REST bodies alike, written in one place so that
+/// the two never drift apart. Each returns the UTF-8 bytes; a fan-out writes them once and sends them to every socket.
+/// </summary>
+public static class Frames
+{
+    // Frames go over WebSocket and JSON bodies, never into HTML: non-ASCII text stays as it is.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    public static byte[] Welcome(string sessionId, string userId, int heartbeatSeconds, DateTimeOffset serverTime) => Write(w =>
+    {
+        w.WriteString("type", "welcome");
+        w.WriteString("sessionId", sessionId);
+        w.WriteString("userId", userId);
+        w.WriteNumber("heartbeatSeconds", heartbeatSeconds);
+        w.WriteString("serverTime", Times.ToWire(serverTime));
+    });
+
+    public static byte[] Ack(string? reference, SendResult result) => Write(w =>
+    {
+        w.WriteString("type", "ack");
+        WriteRef(w, reference);
+        WriteSendResult(w, result);
+    });
+
+    /// <summary>The REST answer to a send: the fields of <c>ack</c>.</summary>
+    public static byte[] SendResult(SendResult result) => Write(w => WriteSendResult(w, result));
+
+    public static byte[] Message(ChatMessage message) => Write(w => WriteMessage(w, message, withType: true));
+
+    public static byte[] Synced(string? reference, IEnumerable<(string ChatId, long LastSeq, bool HasMore)> chats) => Write(w =>
+    {
+        w.WriteString("type", "synced");
+        WriteRef(w, reference);
+        w.WriteStartArray("chats");
+        foreach (var (chatId, lastSeq, hasMore) in chats)
+        {
+            w.WriteStartObject();
+            w.WriteString("chatId", chatId);
+            w.WriteNumber("lastSeq", lastSeq);
+            w.WriteBoolean("hasMore", hasMore);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
+    public static byte[] Typing(TypingChanged typing) => Write(w =>
+    {
+        w.WriteString("type", "typing");
+        w.WriteString("chatId", typing.ChatId);
+        w.WriteString("userId", typing.UserId);
+        w.WriteString("state", typing.Typing ? "start" : "stop");
+    });
+
+    public static byte[] Receipt(ReadReceipt receipt) => Write(w =>
+    {
+        w.WriteString("type", "receipt");
+        w.WriteString("chatId", receipt.ChatId);
+        w.WriteString("userId", receipt.UserId);
+        w.WriteNumber("readSeq", receipt.ReadSeq);
+    });
+
+    public static byte[] Presence(Presence presence) => Write(w =>
+    {
+        w.WriteString("type", "presence");
+        w.WriteString("userId", presence.UserId);
+        w.WriteString("status", presence.Status == PresenceStatus.Online ? "online" : "offline");
+        WriteTime(w, "lastSeen", presence.LastSeen);
+    });
+
+    public static byte[] Chat(MembershipChanged change) => Write(w =>
+    {
+        w.WriteString("type", "chat");
+        w.WriteString("chatId", change.Chat.ChatId);
+        w.WriteString("event", change.Change switch
+        {
+            MembershipChange.Created => "created",
+            MembershipChange.MemberAdded => "member_added",
+            _ => "member_removed",
+        });
+        w.WriteString("userId", change.UserId);
+        w.WritePropertyName("chat");
+        WriteChat(w, change.Chat, readSeq: null);
+    });
+
+    public static byte[] Error(string code, string message, string? reference, int? retryAfterMs = null, string? chatId = null) => Write(w =>
+    {
+        w.WriteString("type", "error");
+        w.WriteString("code", code);
+        w.WriteString("message", message);
+        WriteRef(w, reference);
+        if (retryAfterMs is { } retry)
+        {
+            w.WriteNumber("retryAfterMs", retry);
+        }
+
+        if (chatId is not null)
+        {
+            w.WriteString("chatId", chatId);
+        }
+    });
+
+    public static byte[] Pong(string? reference) => Write(w =>
+    {
+        w.WriteString("type", "pong");
+        WriteRef(w, reference);
+    });
+
+    /// <summary>A chat for REST: <c>{"chatId","type","title","ownerId","members","createdAt","lastSeq"}</c>.</summary>
+    public static byte[] ChatBody(ChatInfo chat) => WriteValue(w => WriteChat(w, chat, readSeq: null));
+
+    public static byte[] ChatList(IEnumerable<ChatSummary> chats) => Write(w =>
+    {
+        w.WriteStartArray("chats");
+        foreach (var summary in chats)
+        {
+            WriteChat(w, summary.Chat, summary.ReadSeq);
+        }
+
+        w.WriteEndArray();
+    });
+
+    public static byte[] MessageList(HistoryPage page) => Write(w =>
+    {
+        w.WriteStartArray("messages");
+        foreach (var message in page.Messages)
+        {
+            w.WriteStartObject();
+            WriteMessage(w, message, withType: false);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteBoolean("hasMore", page.HasMore);
+    });
+
+    public static byte[] DevToken(string accessToken, DateTimeOffset expiresAt) => Write(w =>
+    {
+        w.WriteString("accessToken", accessToken);
+        w.WriteString("expiresAt", Times.ToWire(expiresAt));
+    });
+
+    public static byte[] DeviceCreated(string deviceId) => Write(w => w.WriteString("deviceId", deviceId));
+
+    private static void WriteSendResult(Utf8JsonWriter w, SendResult result)
+    {
+        w.WriteString("chatId", result.ChatId);
+        w.WriteString("clientMsgId", result.ClientMsgId);
+        w.WriteString("messageId", result.MessageId.ToString("D"));
+        w.WriteNumber("seq", result.Seq);
+        w.WriteString("sentAt", Times.ToWire(result.SentAt));
+    }
+
+    private static void WriteMessage(Utf8JsonWriter w, ChatMessage m, bool withType)
+    {
+        if (withType)
+        {
+            w.WriteString("type", "message");
+        }
+
+        w.WriteString("chatId", m.ChatId);
+        w.WriteNumber("seq", m.Seq);
+        w.WriteString("messageId", m.MessageId.ToString("D"));
+        w.WriteString("senderId", m.SenderId);
+        w.WriteString("content", m.Content);
+        w.WriteString("sentAt", Times.ToWire(m.SentAt));
+        w.WriteString("clientMsgId", m.ClientMsgId);
+    }
+
+    private static void WriteChat(Utf8JsonWriter w, ChatInfo chat, long? readSeq)
+    {
+        w.WriteStartObject();
+        w.WriteString("chatId", chat.ChatId);
+        w.WriteString("type", chat.Type == ChatType.Direct ? "direct" : "group");
+        w.WriteString("title", chat.Title);
+        w.WriteString("ownerId", chat.OwnerId);
+        w.WriteStartArray("members");
+        foreach (var member in chat.Members)
+        {
+            w.WriteStringValue(member.UserId);
+        }
+
+        w.WriteEndArray();
+        w.WriteString("createdAt", Times.ToWire(chat.CreatedAt));
+        w.WriteNumber("lastSeq", chat.LastSeq);
+        if (readSeq is { } read)
+        {
+            w.WriteNumber("readSeq", read);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteRef(Utf8JsonWriter w, string? reference)
+    {
+        if (reference is not null)
+        {
+            w.WriteString("ref", reference);
+        }
+    }
+
+    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? time)
+    {
+        if (time is { } t)
+        {
+            w.WriteString(name, Times.ToWire(t));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body) => WriteValue(w =>
+    {
+        w.WriteStartObject();
+        body(w);
+        w.WriteEndObject();
+    });
+
+    private static byte[] WriteValue(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            body(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http;
+using Orleans.Runtime;
+
+namespace OrleansChat.Gateway.Protocol;
+
+/// <summary>A failure as PROTOCOL.md 3.4 names it: the code, the HTTP status for REST, and what to tell the client.</summary>
+public sealed record ProtocolError(string Code, int Status, string Message, int? RetryAfterMs = null)
+{
+    public static ProtocolError BadRequest(string message) => new("bad_request", StatusCodes.Status400BadRequest, message);
+
+    public static ProtocolError TooLarge(string message) => new("too_large", StatusCodes.Status413PayloadTooLarge, message);
+
+    public static ProtocolError Unauthorized(string message) => new("unauthorized", StatusCodes.Status401Unauthorized, message);
+
+    public static ProtocolError NotFound(string message) => new("not_found", StatusCodes.Status404NotFound, message);
+
+    public static ProtocolError RateLimited(TimeSpan retryAfter) => new(
+        "rate_limited",
+        StatusCodes.Status429TooManyRequests,
+        "Too many messages; retry after the delay.",
+        (int)Math.Ceiling(retryAfter.TotalMilliseconds));
+}
+
+/// <summary>The one place that maps failures to PROTOCOL.md codes, for WebSocket frames and REST problem details alike.</summary>
+public static class ProtocolErrors
+{
+    public static ProtocolError From(Exception exception) => exception switch
+    {
+        ChatException chat => FromChat(chat),
+        ProtocolException frame => frame.Error,
+
+        // The request may or may not have reached the grain: the outcome is unknown, and a retry with the same
+        // client message id is safe. It is not "unavailable", which promises that nothing was stored.
+        TimeoutException => new ProtocolError("internal", StatusCodes.Status500InternalServerError, "The request timed out; its outcome is unknown. Retrying with the same clientMsgId is safe."),
+
+        // The cluster could not take the request at all.
+        SiloUnavailableException or OrleansMessageRejectionException =>
+            new ProtocolError("unavailable", StatusCodes.Status503ServiceUnavailable, "The cluster is temporarily unavailable; nothing was stored. Retry."),
+        _ => new ProtocolError("internal", StatusCodes.Status500InternalServerError, "Internal error."),
+    };
+
+    private static ProtocolError FromChat(ChatException e) => e.Code switch
+    {
+        ChatErrorCode.BadRequest => new("bad_request", StatusCodes.Status400BadRequest, e.Message),
+        ChatErrorCode.TooLarge => new("too_large", StatusCodes.Status413PayloadTooLarge, e.Message),
+        ChatErrorCode.Unauthorized => new("unauthorized", StatusCodes.Status401Unauthorized, e.Message),
+        ChatErrorCode.Forbidden => new("forbidden", StatusCodes.Status403Forbidden, e.Message),
+        ChatErrorCode.NotFound => new("not_found", StatusCodes.Status404NotFound, e.Message),
+
+        // PROTOCOL.md 4 has 409 but 3.4 no matching code; the request was well formed but cannot apply.
+        ChatErrorCode.Conflict => new("bad_request", StatusCodes.Status409Conflict, e.Message),
+        ChatErrorCode.RateLimited => new("rate_limited", StatusCodes.Status429TooManyRequests, e.Message),
+        ChatErrorCode.Unavailable => new("unavailable", StatusCodes.Status503ServiceUnavailable, e.Message),
+        _ => new("internal", StatusCodes.Status500InternalServerError, e.Message),
+    };
+}
+
+/// <summary>A client frame or request broke a protocol rule checked at the edge; nothing was done.</summary>
+public sealed class ProtocolException(ProtocolError error, string? reference = null) : Exception(error.Message)
+{
+    public ProtocolError Error { get; } = error;
+
+    /// <summary>The ref of the frame, when it had a valid one.</summary>
+    public string? Ref { get; } = reference;
+}

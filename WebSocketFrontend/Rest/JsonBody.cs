@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using OrleansChat.Gateway.Protocol;
+
+namespace OrleansChat.Gateway.Rest;
+
+/// <summary>A REST request's JSON object body, read within the size limit, with typed field access that answers 400 on a bad shape.</summary>
+internal sealed class JsonBody : IDisposable
+{
+    private readonly JsonDocument _document;
+
+    private JsonBody(JsonDocument document) => _document = document;
+
+    public static async Task<JsonBody> ReadAsync(HttpRequest request, int maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw Bad("The body must be a JSON object.");
+            }
+
+            return new JsonBody(document);
+        }
+        catch (JsonException)
+        {
+            throw Bad("The body is not valid JSON.");
+        }
+    }
+
+    public string RequiredString(string name) =>
+        OptionalString(name) ?? throw Bad($"'{name}' is required and must be a string.");
+
+    public string? OptionalString(string name)
+    {
+        if (!_document.RootElement.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Bad($"'{name}' must be a string.");
+    }
+
+    public string UserId(string name)
+    {
+        var value = RequiredString(name);
+        return Identifiers.IsValidUserId(value) ? value : throw Bad($"'{name}' must be a user id (1 to 64 of A-Z a-z 0-9 _ . - @).");
+    }
+
+    public List<string> UserIds(string name)
+    {
+        var ids = new List<string>();
+        if (!_document.RootElement.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return ids;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Bad($"'{name}' must be an array of user ids.");
+        }
+
+        foreach (var item in value.EnumerateArray())
+        {
+            var id = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+            ids.Add(Identifiers.IsValidUserId(id) ? id! : throw Bad($"'{name}' must be an array of user ids."));
+        }
+
+        return ids;
+    }
+
+    public void Dispose() => _document.Dispose();
+
+    public static ProtocolException Bad(string message) => new(ProtocolError.BadRequest(message));
+
+    private static ProtocolException TooLarge(int maxBytes) => new(ProtocolError.TooLarge($"The body is larger than {maxBytes} bytes."));
+}

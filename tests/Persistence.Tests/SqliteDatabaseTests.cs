@@ -1,0 +1,158 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using OrleansChat.Persistence.Sqlite;
+
+namespace OrleansChat.Persistence.Tests;
+
+public sealed class SqliteDatabaseTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000);
+
+    private readonly SqliteTestDatabase _files = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task The_database_file_and_its_directory_are_created_on_first_use()
+    {
+        using var directory = new TempDirectory();
+        var dataDirectory = Path.Combine(directory.Path, "nested", "data");
+        using var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = dataDirectory }), TimeProvider.System);
+
+        await database.EnsureMigratedAsync(Ct);
+
+        Assert.True(File.Exists(Path.Combine(dataDirectory, "chat.db")));
+        Assert.Equal(Path.Combine(Path.GetFullPath(dataDirectory), "chat.db"), database.FilePath);
+    }
+
+    [Fact]
+    public async Task A_new_database_is_migrated_to_the_latest_version_on_first_use()
+    {
+        await using var connection = await _files.Database.OpenConnectionAsync(Ct);
+
+        Assert.Equal([1L, 2L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal(
+            ["grain_state", "messages", "push_outbox", "schema_migrations"],
+            await Column<string>(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
+    }
+
+    [Fact]
+    public async Task A_version_1_database_with_data_is_upgraded_to_the_latest_version_keeping_its_data()
+    {
+        var messageId = Guid.CreateVersion7();
+        await _files.Database.MigrateAsync(1, Ct);
+        await using (var connection = await _files.Database.OpenUnmigratedConnectionAsync(Ct))
+        {
+            Assert.Equal([1L], await Column<long>(connection, "SELECT version FROM schema_migrations;"));
+            await Execute(connection, $"""
+                INSERT INTO messages VALUES ('room', 1, '{messageId}', 'alice', 'c1', 'kept', {T0.ToUnixTimeMilliseconds()});
+                INSERT INTO push_outbox (recipient_id, device_id, chat_id, seq, message_id, sender_id, preview, created_at, attempts, next_attempt_at)
+                VALUES ('bob', 'phone', 'room', 1, '{messageId}', 'alice', 'kept', {T0.ToUnixTimeMilliseconds()}, 0, {T0.ToUnixTimeMilliseconds()});
+                """);
+        }
+
+        _files.Reopen();
+        await using var store = _files.OpenStore();
+        var page = await store.ReadAsync("room", MessageRange.After(0, 10), Ct);
+        var outbox = await store.ListAsync(10, Ct);
+
+        Assert.Equal([new StoredMessage("room", 1, messageId, "alice", "c1", "kept", T0)], page.Messages);
+        Assert.Equal([("bob", "phone", 1L, "kept")], outbox.Select(r => (r.RecipientId, r.DeviceId, r.Seq, r.Preview)));
+        await using var connectionAfter = await _files.Database.OpenConnectionAsync(Ct);
+        Assert.Equal([1L, 2L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal(0L, await Scalar(connectionAfter, "SELECT COUNT(*) FROM grain_state;"));
+    }
+
+    [Fact]
+    public async Task Migrating_an_up_to_date_database_again_changes_nothing()
+    {
+        var time = new FakeTimeProvider(T0);
+        using (var first = _files.Open(time))
+        {
+            await first.EnsureMigratedAsync(Ct);
+        }
+
+        time.Advance(TimeSpan.FromHours(1));
+        using var second = _files.Open(time);
+        await second.EnsureMigratedAsync(Ct);
+        await second.MigrateAsync(SqliteMigrations.LatestVersion, Ct);
+
+        await using var connection = await second.OpenConnectionAsync(Ct);
+        Assert.Equal(
+            [T0.ToUnixTimeMilliseconds(), T0.ToUnixTimeMilliseconds()],
+            await Column<long>(connection, "SELECT applied_at FROM schema_migrations ORDER BY version;"));
+    }
+
+    [Fact]
+    public async Task The_database_uses_write_ahead_logging()
+    {
+        await using var connection = await _files.Database.OpenConnectionAsync(Ct);
+
+        Assert.Equal("wal", await Scalar(connection, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task Connections_wait_for_writes_to_reach_the_disk()
+    {
+        await using var connection = await _files.Database.OpenConnectionAsync(Ct);
+
+        Assert.Equal(2L, await Scalar(connection, "PRAGMA synchronous;")); // FULL
+    }
+
+    [Fact]
+    public async Task Connections_enforce_foreign_keys()
+    {
+        await using var connection = await _files.Database.OpenConnectionAsync(Ct);
+
+        Assert.Equal(1L, await Scalar(connection, "PRAGMA foreign_keys;"));
+    }
+
+    [Fact]
+    public async Task Messages_and_outbox_rows_survive_closing_and_reopening_the_store()
+    {
+        var message = new NewMessage(Guid.CreateVersion7(), "alice", "c1", "still here", T0, [new PushTarget("bob", "phone")]);
+        await using (var store = _files.OpenStore())
+        {
+            await store.AppendAsync(new ChatAppend("room", 0, [message]), Ct);
+        }
+
+        _files.Reopen();
+        await using var reopened = _files.OpenStore();
+
+        Assert.Equal(
+            [new StoredMessage("room", 1, message.MessageId, "alice", "c1", "still here", T0)],
+            (await reopened.ReadAsync("room", MessageRange.After(0, 10), Ct)).Messages);
+        Assert.Equal(1, await reopened.GetLastSeqAsync("room", Ct));
+        Assert.Equal([("bob", message.MessageId)], (await reopened.ListAsync(10, Ct)).Select(r => (r.RecipientId, r.MessageId)));
+    }
+
+    private static async Task<object?> Scalar(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
+    private static async Task<List<T>> Column<T>(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var values = new List<T>();
+        while (await reader.ReadAsync(Ct))
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
+    }
+
+    private static async Task Execute(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+}

@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansChat.ProtocolTests;
+
+/// <summary>
+/// A protocol client over one WebSocket. It reads only when a test asks for a frame, so a socket
+/// nobody reads from really stops reading. Frames read but not yet asked for wait in an inbox, in order.
+/// </summary>
+public sealed class ChatSocket : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ClientWebSocket _socket;
+    private readonly List<JsonElement> _inbox = [];
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private Task<JsonElement?>? _pendingRead;
+    private int _nextRef;
+    private bool _disposed;
+
+    private ChatSocket(ClientWebSocket socket) => _socket = socket;
+
+    /// <summary>The first frame the server sent.</summary>
+    public JsonElement Welcome { get; private set; }
+
+    /// <summary>True once the server's close frame has been read.</summary>
+    public bool IsClosed { get; private set; }
+
+    public static async Task<ChatSocket> ConnectAsync(Uri uri, string? bearerToken, HttpMessageInvoker? invoker = null)
+    {
+        var socket = new ClientWebSocket();
+        if (bearerToken is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {bearerToken}");
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(DefaultTimeout);
+            if (invoker is null)
+            {
+                await socket.ConnectAsync(uri, timeout.Token);
+            }
+            else
+            {
+                await socket.ConnectAsync(uri, invoker, timeout.Token);
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var chat = new ChatSocket(socket);
+        chat.Welcome = await chat.ReceiveAsync();
+        Assert.True(chat.Welcome.Is("welcome"), $"the first frame should be a welcome, got {chat.Welcome}");
+        return chat;
+    }
+
+    /// <summary>The HTTP status the handshake answers; 101 when it upgrades.</summary>
+    public static async Task<HttpStatusCode> HandshakeStatusAsync(Uri uri, string? bearerToken)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (bearerToken is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {bearerToken}");
+        }
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
+        try
+        {
+            await socket.ConnectAsync(uri, timeout.Token);
+            socket.Abort();
+            return HttpStatusCode.SwitchingProtocols;
+        }
+        catch (WebSocketException)
+        {
+            return socket.HttpStatusCode;
+        }
+    }
+
+    public string NextRef(string prefix = "r") => $"{prefix}{Interlocked.Increment(ref _nextRef)}";
+
+    public Task SendAsync(object frame) => SendBytesAsync(JsonSerializer.SerializeToUtf8Bytes(frame));
+
+    public Task SendTextAsync(string text) => SendBytesAsync(Encoding.UTF8.GetBytes(text));
+
+    public async Task SendBytesAsync(byte[] utf8)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>The next frame, whatever it is.</summary>
+    public Task<JsonElement> ReceiveAsync(TimeSpan? timeout = null) => ReceiveUntilAsync(_ => true, timeout);
+
+    /// <summary>The first frame of a type (in a chat, matching a condition); other frames stay in the inbox.</summary>
+    public Task<JsonElement> ReceiveAsync(string type, string? chatId = null, Func<JsonElement, bool>? where = null, TimeSpan? timeout = null) =>
+        ReceiveUntilAsync(f => f.Is(type, chatId) && (where is null || where(f)), timeout);
+
+    /// <summary>The first frame, oldest first, that matches; frames that don't match stay in the inbox.</summary>
+    public async Task<JsonElement> ReceiveUntilAsync(Func<JsonElement, bool> predicate, TimeSpan? timeout = null)
+    {
+        var index = _inbox.FindIndex(f => predicate(f));
+        if (index >= 0)
+        {
+            var found = _inbox[index];
+            _inbox.RemoveAt(index);
+            return found;
+        }
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (true)
+        {
+            var frame = await ReadNextAsync(deadline);
+            if (predicate(frame))
+            {
+                return frame;
+            }
+            _inbox.Add(frame);
+        }
+    }
+
+    /// <summary>Sends a ping and waits for its pong; returns every unconsumed frame that arrived before it.</summary>
+    public async Task<IReadOnlyList<JsonElement>> RoundTripAsync(TimeSpan? timeout = null)
+    {
+        var reference = NextRef("ping-");
+        await SendAsync(new { type = "ping", @ref = reference });
+        await ReceiveAsync("pong", where: f => f.TextOrNull("ref") == reference, timeout: timeout);
+        return [.. _inbox];
+    }
+
+    /// <summary>Asserts that no frame matching arrives before the pong of a ping sent now.</summary>
+    public async Task AssertNothingAsync(Func<JsonElement, bool> predicate, string what)
+    {
+        var before = await RoundTripAsync();
+        var unexpected = before.Where(predicate).ToList();
+        Assert.True(unexpected.Count == 0, $"expected no {what}, got {string.Join(", ", unexpected)}");
+    }
+
+    /// <summary>Reads until the server closes; returns the close code and the frames before it.</summary>
+    public async Task<(int? Code, IReadOnlyList<JsonElement> Frames)> ReceiveCloseAsync(TimeSpan? timeout = null)
+    {
+        var frames = new List<JsonElement>(_inbox);
+        _inbox.Clear();
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        try
+        {
+            while (true)
+            {
+                frames.Add(await ReadNextAsync(deadline));
+            }
+        }
+        catch (SocketClosedException)
+        {
+            return ((int?)_socket.CloseStatus, frames);
+        }
+        catch (WebSocketException e)
+        {
+            throw new Xunit.Sdk.XunitException($"the connection ended without a close frame ({e.Message}) after {frames.Count} frames");
+        }
+    }
+
+    /// <summary>Closes from the client side and waits for the server's close.</summary>
+    public async Task DisconnectAsync()
+    {
+        if (_socket.State == WebSocketState.Open && !IsClosed)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            try
+            {
+                while (true)
+                {
+                    await ReadNextAsync(deadline);
+                }
+            }
+            catch (SocketClosedException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        try
+        {
+            await DisconnectAsync();
+        }
+        catch (Exception e) when (e is WebSocketException or TimeoutException or OperationCanceledException or InvalidOperationException or IOException)
+        {
+        }
+        _socket.Dispose();
+        _sendLock.Dispose();
+    }
+
+    private async Task<JsonElement> ReadNextAsync(DateTime deadline)
+    {
+        if (IsClosed)
+        {
+            throw new SocketClosedException();
+        }
+        _pendingRead ??= ReadFrameAsync();
+        var remaining = deadline - DateTime.UtcNow;
+        JsonElement? frame;
+        try
+        {
+            frame = await _pendingRead.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                $"no matching frame in time; unconsumed frames: [{string.Join(", ", _inbox)}]");
+        }
+        catch
+        {
+            _pendingRead = null;
+            throw;
+        }
+        _pendingRead = null;
+        if (frame is null)
+        {
+            IsClosed = true;
+            throw new SocketClosedException();
+        }
+        return frame.Value;
+    }
+
+    private async Task<JsonElement?> ReadFrameAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+            buffer.Advance(result.Count);
+            if (result.EndOfMessage)
+            {
+                break;
+            }
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private sealed class SocketClosedException : Exception
+    {
+        public SocketClosedException() : base("the server closed the socket")
+        {
+        }
+    }
+}

@@ -1,0 +1,114 @@
+namespace OrleansChat.ProtocolTests;
+
+[Collection(SharedServer.Name)]
+public sealed class PresenceTests(ChatServerFixture fixture)
+{
+    private ChatServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Watching_a_user_who_never_connected_reports_offline_with_no_last_seen()
+    {
+        var bob = Server.NewUser("bob");
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+
+        await socket.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id } });
+
+        var presence = await socket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id);
+        Assert.Equal("offline", presence.Text("status"));
+        Assert.True(presence.IsNull("lastSeen"), $"got {presence}");
+    }
+
+    [Fact]
+    public async Task Watching_a_connected_user_reports_online()
+    {
+        var bob = Server.NewUser("bob");
+        await using var bobSocket = await bob.ConnectAsync();
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+
+        await socket.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id } });
+
+        var presence = await socket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id);
+        Assert.Equal("online", presence.Text("status"));
+    }
+
+    [Fact]
+    public async Task Watching_several_users_reports_each_ones_current_status()
+    {
+        var (bob, carol) = (Server.NewUser("bob"), Server.NewUser("carol"));
+        await using var carolSocket = await carol.ConnectAsync();
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+
+        await socket.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id, carol.Id } });
+
+        Assert.Equal("offline", (await socket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id)).Text("status"));
+        Assert.Equal("online", (await socket.ReceiveAsync("presence", where: f => f.Text("userId") == carol.Id)).Text("status"));
+    }
+
+    [Fact]
+    public async Task A_watcher_sees_online_when_the_first_device_connects()
+    {
+        var bob = Server.NewUser("bob");
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+        await socket.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id } });
+        await socket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id);
+
+        await using var bobSocket = await bob.ConnectAsync();
+
+        var presence = await socket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id);
+        Assert.Equal("online", presence.Text("status"));
+    }
+
+    [Fact]
+    public async Task A_watcher_sees_offline_only_when_the_last_device_disconnects()
+    {
+        var bob = Server.NewUser("bob");
+        var bobLaptop = await bob.ConnectAsync();
+        var bobPhone = await bob.ConnectAsync();
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+        await socket.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id } });
+        Assert.Equal("online", (await socket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id)).Text("status"));
+
+        await bobLaptop.DisposeAsync();
+        await socket.AssertNothingAsync(f => f.Is("presence") && f.TextOrNull("status") == "offline", "offline while a device is connected");
+        await bobPhone.DisposeAsync();
+
+        var presence = await socket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id);
+        Assert.Equal("offline", presence.Text("status"));
+        Expect.IsoUtcMillis(presence.Text("lastSeen"));
+    }
+
+    [Fact]
+    public async Task The_other_member_of_a_direct_chat_gets_presence_without_watching()
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        await alice.OpenDirectChatAsync(bob);
+        await using var aliceSocket = await alice.ConnectAsync();
+
+        await using var bobSocket = await bob.ConnectAsync();
+
+        var presence = await aliceSocket.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id);
+        Assert.Equal("online", presence.Text("status"));
+    }
+
+    [Fact]
+    public async Task Watching_more_than_500_users_gets_an_error()
+    {
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+
+        await socket.SendAsync(new { type = "watch_presence", @ref = "w1", userIds = Enumerable.Range(0, 501).Select(i => $"user{i}").ToArray() });
+
+        var error = await socket.ReceiveAsync();
+        Assert.True(error.IsError("bad_request") || error.IsError("too_large"), $"got {error}");
+        Assert.Equal("w1", error.TextOrNull("ref"));
+    }
+
+    [Fact]
+    public async Task Watch_presence_without_user_ids_gets_bad_request()
+    {
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+
+        await socket.SendAsync(new { type = "watch_presence", @ref = "w1" });
+
+        Expect.Error(await socket.ReceiveAsync(), "bad_request", "w1");
+    }
+}

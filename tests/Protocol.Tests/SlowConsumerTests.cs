@@ -1,0 +1,81 @@
+using System.Net.Sockets;
+
+namespace OrleansChat.ProtocolTests;
+
+/// <summary>A server with a 16-frame send queue per connection and no practical send limit.</summary>
+public sealed class TinyQueueServer : IAsyncLifetime
+{
+    public ChatServer Server { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() =>
+        Server = await ChatServer.StartAsync(null,
+            "Gateway:SendQueueLimit=16", "RateLimit:SendsPerSecond=100000", "RateLimit:Burst=100000");
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+}
+
+public sealed class SlowConsumerTests(TinyQueueServer fixture) : IClassFixture<TinyQueueServer>
+{
+    private const int Flood = 2000;
+
+    private ChatServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_client_that_never_reads_is_closed_with_4008_while_the_others_keep_receiving()
+    {
+        var (alice, bob, carol) = (Server.NewUser("alice"), Server.NewUser("bob"), Server.NewUser("carol"));
+        var chatId = await alice.CreateGroupIdAsync(bob, carol);
+        using var tinyReceiveBuffer = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectWithTinyReceiveBufferAsync });
+        await using var neverReads = await Server.ConnectAsync(bob.Token, tinyReceiveBuffer);
+        await using var reader = await carol.ConnectAsync();
+        await using var flooder = await alice.ConnectAsync();
+        var content = new string('x', 4000);
+
+        var delivered = Task.Run(async () =>
+        {
+            var seqs = new List<long>();
+            for (var i = 0; i < Flood; i++)
+            {
+                seqs.Add((await reader.ReceiveAsync("message", chatId, timeout: TimeSpan.FromSeconds(30))).Number("seq"));
+            }
+            return seqs;
+        }, TestContext.Current.CancellationToken);
+        var acks = Task.Run(async () =>
+        {
+            for (var acked = 0; acked < Flood;)
+            {
+                var frame = await flooder.ReceiveAsync(TimeSpan.FromSeconds(30));
+                Assert.False(frame.Is("error"), $"the flooding sender got {frame}");
+                acked += frame.Is("ack") ? 1 : 0;
+            }
+        }, TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < Flood; i++)
+        {
+            await flooder.SendAsync(new { type = "send", chatId, clientMsgId = $"k{i}", content });
+        }
+        await acks;
+        var seen = await delivered;
+
+        var (code, _) = await neverReads.ReceiveCloseAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(4008, code);
+        Assert.Equal(Enumerable.Range(1, Flood).Select(i => (long)i), seen);
+        var after = await alice.PostMessageAsync(chatId, "still here");
+        Assert.Equal(after.Number("seq"), (await reader.ReceiveAsync("message", chatId)).Number("seq"));
+    }
+
+    private static async ValueTask<Stream> ConnectWithTinyReceiveBufferAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

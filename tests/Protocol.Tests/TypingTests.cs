@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace OrleansChat.ProtocolTests;
+
+[Collection(SharedServer.Name)]
+public sealed class TypingTests(ChatServerFixture fixture)
+{
+    private ChatServer Server => fixture.Server;
+
+    [Theory]
+    [InlineData("start")]
+    [InlineData("stop")]
+    public async Task Typing_reaches_the_other_members_with_chat_user_and_state(string state)
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        var chatId = await alice.CreateGroupIdAsync(bob);
+        await using var aliceSocket = await alice.ConnectAsync();
+        await using var bobSocket = await bob.ConnectAsync();
+
+        await aliceSocket.SendAsync(new { type = "typing", chatId, state });
+
+        var typing = await bobSocket.ReceiveAsync("typing", chatId);
+        Assert.Equal(alice.Id, typing.Text("userId"));
+        Assert.Equal(state, typing.Text("state"));
+    }
+
+    [Fact]
+    public async Task The_typers_own_devices_get_no_typing_frame()
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        var chatId = await alice.CreateGroupIdAsync(bob);
+        await using var laptop = await alice.ConnectAsync();
+        await using var phone = await alice.ConnectAsync();
+        await using var bobSocket = await bob.ConnectAsync();
+
+        await laptop.SendAsync(new { type = "typing", chatId, state = "start" });
+        await bobSocket.ReceiveAsync("typing", chatId);
+
+        await laptop.AssertNothingAsync(f => f.Is("typing"), "typing on the typer's connection");
+        await phone.AssertNothingAsync(f => f.Is("typing"), "typing on the typer's other device");
+    }
+
+    [Fact]
+    public async Task A_typing_start_without_stop_is_followed_by_a_stop_after_about_6_seconds()
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        var chatId = await alice.CreateGroupIdAsync(bob);
+        await using var aliceSocket = await alice.ConnectAsync();
+        await using var bobSocket = await bob.ConnectAsync();
+        await aliceSocket.SendAsync(new { type = "typing", chatId, state = "start" });
+        await bobSocket.ReceiveAsync("typing", chatId, f => f.Text("state") == "start");
+        var clock = Stopwatch.StartNew();
+
+        var stop = await bobSocket.ReceiveAsync("typing", chatId, f => f.Text("state") == "stop", TimeSpan.FromSeconds(15));
+
+        Assert.Equal(alice.Id, stop.Text("userId"));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(12));
+    }
+
+    [Fact]
+    public async Task Typing_in_a_chat_you_are_not_a_member_of_gets_forbidden()
+    {
+        var chatId = await Server.NewUser("alice").CreateGroupIdAsync();
+        await using var socket = await Server.NewUser("mallory").ConnectAsync();
+
+        await socket.SendAsync(new { type = "typing", @ref = "t1", chatId, state = "start" });
+
+        Expect.Error(await socket.ReceiveAsync(), "forbidden", "t1");
+    }
+
+    [Fact]
+    public async Task Typing_with_an_unknown_state_gets_bad_request()
+    {
+        var alice = Server.NewUser("alice");
+        var chatId = await alice.CreateGroupIdAsync();
+        await using var socket = await alice.ConnectAsync();
+
+        await socket.SendAsync(new { type = "typing", @ref = "t1", chatId, state = "dancing" });
+
+        Expect.Error(await socket.ReceiveAsync(), "bad_request", "t1");
+    }
+}
