@@ -16,21 +16,17 @@ dotnet test OrleansChat.sln \
   --results-directory "$results" \
   "$@" || status=$?
 
-# Sum the outcomes of every test project's TRX file.
-read -r passed failed skipped < <(python3 - "$results" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-passed = failed = skipped = 0
-for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
-    if counters is None:
-        continue
-    passed += int(counters.get("passed", 0))
-    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
-    skipped += int(counters.get("notExecuted", 0)) + int(counters.get("inconclusive", 0))
-print(passed, failed, skipped)
-PY
-)
+# Sum the outcomes of every test project's TRX file (<Counters passed="…" failed="…" notExecuted="…" …/>).
+count() {
+  local total=0 n
+  for n in $(grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"); do
+    total=$((total + n))
+  done
+  echo "$total"
+}
+passed=$(count passed)
+failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+skipped=$(( $(count notExecuted) + $(count inconclusive) ))
 
 if [ "${CI:-}" = "true" ] && [ "$skipped" -gt 0 ]; then
   echo "CI: $skipped test(s) skipped; under CI every test must run (see the skip reasons above)." >&2
