@@ -51,7 +51,7 @@ public sealed class UserGrain(
     {
         var wasOnline = Online;
         _sessions[sessionId] = (gateway, time.GetUtcNow() + lease);
-        _expiry ??= this.RegisterGrainTimer(ExpireLeases, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        StartExpiry(lease);
         if (!wasOnline)
         {
             PresenceChanged();
@@ -73,7 +73,7 @@ public sealed class UserGrain(
     public Task<Presence> WatchPresence(IChatGatewayObserver gateway, TimeSpan lease)
     {
         _watchers.Renew(gateway, lease);
-        _expiry ??= this.RegisterGrainTimer(ExpireLeases, new GrainTimerCreationOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)));
+        StartExpiry(lease);
         return Task.FromResult(CurrentPresence());
     }
 
@@ -116,6 +116,13 @@ public sealed class UserGrain(
     }
 
     public Task<IReadOnlyList<Device>> GetDevices() => Task.FromResult<IReadOnlyList<Device>>([.. user.State.Devices]);
+
+    /// <summary>Checks leases a few times per lease length while there are any.</summary>
+    private void StartExpiry(TimeSpan lease)
+    {
+        var period = TimeSpan.FromMilliseconds(Math.Max(1000, lease.TotalMilliseconds / 3));
+        _expiry ??= this.RegisterGrainTimer(ExpireLeases, new GrainTimerCreationOptions(period, period));
+    }
 
     /// <summary>Ends sessions whose gateway stopped renewing them (it died, or lost them) and drops stale watchers.</summary>
     private async Task ExpireLeases(CancellationToken cancellationToken)

@@ -57,6 +57,9 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Opens a connection to the migrated database; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
+        // Microsoft.Data.Sqlite's async methods do their I/O synchronously: leave the caller's thread first, so a
+        // grain's turn (or a request thread) is never held by disk I/O.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         return await OpenUnmigratedConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
