@@ -82,7 +82,7 @@ public sealed partial class ChatRoomGrain(
         await room.WriteStateAsync();
 
         var info = Info();
-        await JoinAll(State.Members.Select(m => (m.UserId, (string?)null)), info);
+        await JoinAll(State.Members.Select(m => (m.UserId, (string?)null)), ownerId, info);
         return info;
     }
 
@@ -115,7 +115,7 @@ public sealed partial class ChatRoomGrain(
         await room.WriteStateAsync();
 
         var info = Info();
-        await JoinAll([(userId, peerId), (peerId, userId)], info);
+        await JoinAll([(userId, peerId), (peerId, userId)], userId, info);
         return new DirectChat(info, Created: true);
     }
 
@@ -435,11 +435,11 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
-    private async Task JoinAll(IEnumerable<(string UserId, string? PeerId)> joiners, ChatInfo info)
+    /// <summary>Adds the new chat to each member's list; the <c>created</c> event names the user who created it.</summary>
+    private async Task JoinAll(IEnumerable<(string UserId, string? PeerId)> joiners, string creatorId, ChatInfo info)
     {
-        var joined = await Task.WhenAll(joiners.Select(j => User(j.UserId).JoinChat(
-            new UserChat(ChatId, info.Type, j.PeerId),
-            new MembershipChanged(MembershipChange.Created, j.UserId, info))));
+        var created = new MembershipChanged(MembershipChange.Created, creatorId, info);
+        var joined = await Task.WhenAll(joiners.Select(j => User(j.UserId).JoinChat(new UserChat(ChatId, info.Type, j.PeerId), created)));
         foreach (var r in joined)
         {
             _reachability[r.UserId] = r;

@@ -86,16 +86,12 @@ internal sealed class ClientFrameHandler(
 
     private async Task SyncAsync(ClientFrame frame)
     {
-        var limit = frame.OptionalInt32("limit") ?? OrleansChat.Protocol.DefaultSyncPageSize;
-        if (limit is < 1 or > OrleansChat.Protocol.MaxPageSize)
-        {
-            throw frame.BadRequest($"limit must be 1 to {OrleansChat.Protocol.MaxPageSize}.");
-        }
-
-        var requests = new List<(string ChatId, long AfterSeq)>();
+        // The limit applies to each chat; a chat's own "limit" overrides the frame's.
+        var limit = SyncLimit(frame, frame.OptionalInt32("limit")) ?? OrleansChat.Protocol.DefaultSyncPageSize;
+        var requests = new List<(string ChatId, long AfterSeq, int Limit)>();
         foreach (var chat in frame.RequiredArray("chats"))
         {
-            requests.Add((frame.ChatIdIn(chat), frame.Int64In(chat, "afterSeq")));
+            requests.Add((frame.ChatIdIn(chat), frame.Int64In(chat, "afterSeq"), SyncLimit(frame, frame.Int32In(chat, "limit")) ?? limit));
         }
 
         if (requests.DistinctBy(r => r.ChatId).Count() != requests.Count)
@@ -104,13 +100,13 @@ internal sealed class ClientFrameHandler(
         }
 
         var answered = new List<(string ChatId, long LastSeq, bool HasMore)>(requests.Count);
-        foreach (var (chatId, afterSeq) in requests)
+        foreach (var (chatId, afterSeq, chatLimit) in requests)
         {
             connection.BeginSync(chatId);
             var synced = new List<(long Seq, byte[] Frame)>();
             try
             {
-                var page = await Room(chatId).GetHistory(UserId, new HistoryQuery(afterSeq, null, limit));
+                var page = await Room(chatId).GetHistory(UserId, new HistoryQuery(afterSeq, null, chatLimit));
                 synced.AddRange(page.Messages.Select(m => (m.Seq, Frames.Message(m))));
                 answered.Add((chatId, page.LastSeq, page.HasMore));
             }
@@ -127,6 +123,10 @@ internal sealed class ClientFrameHandler(
 
         connection.Enqueue(Frames.Synced(frame.Ref, answered));
     }
+
+    private static int? SyncLimit(ClientFrame frame, int? limit) => limit is null or (>= 1 and <= OrleansChat.Protocol.MaxPageSize)
+        ? limit
+        : throw frame.BadRequest($"limit must be 1 to {OrleansChat.Protocol.MaxPageSize}.");
 
     private Task TypingAsync(ClientFrame frame)
     {

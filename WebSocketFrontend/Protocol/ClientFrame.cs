@@ -101,6 +101,12 @@ public sealed class ClientFrame : IDisposable
 
     public long Int64In(JsonElement element, string name) => Int64Of(element, name, Ref) ?? 0;
 
+    public int? Int32In(JsonElement element, string name)
+    {
+        var value = Int64Of(element, name, Ref);
+        return value is null ? null : (int)Math.Min(value.Value, int.MaxValue);
+    }
+
     public void Dispose() => _document.Dispose();
 
     public ProtocolException BadRequest(string message) => Bad(message, Ref);

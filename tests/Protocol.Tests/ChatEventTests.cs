@@ -18,8 +18,9 @@ public sealed class ChatEventTests(ChatServerFixture fixture)
         {
             var created = await socket.ReceiveAsync("chat", chatId);
             Assert.Equal("created", created.Text("event"));
-            Assert.Equal(alice.Id, created.Text("userId"));
             var chat = created.GetProperty("chat");
+            // For `created`, userId names the user who created the chat.
+            Assert.Equal(alice.Id, created.Text("userId"));
             Assert.Equal(chatId, chat.Text("chatId"));
             Assert.Equal("group", chat.Text("type"));
             Assert.Equal("Launch", chat.Text("title"));

@@ -130,6 +130,18 @@ public sealed class ChatSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for the <c>synced</c> with this ref; returns it and the <c>message</c> frames that came before it,
+    /// in the order they came. Other frames stay in the inbox.
+    /// </summary>
+    public async Task<(IReadOnlyList<JsonElement> Messages, JsonElement Synced)> ReceiveSyncedAsync(string reference, TimeSpan? timeout = null)
+    {
+        var synced = await ReceiveAsync("synced", where: f => f.TextOrNull("ref") == reference, timeout: timeout);
+        var messages = _inbox.Where(f => f.Is("message")).ToList();
+        _inbox.RemoveAll(f => f.Is("message"));
+        return (messages, synced);
+    }
+
     /// <summary>Sends a ping and waits for its pong; returns every unconsumed frame that arrived before it.</summary>
     public async Task<IReadOnlyList<JsonElement>> RoundTripAsync(TimeSpan? timeout = null)
     {

@@ -27,16 +27,9 @@ public sealed class SyncTests(ChatServerFixture fixture)
 
         await after.SendAsync(new { type = "sync", @ref = "s1", chats = new[] { new { chatId, afterSeq = lastHeld } } });
 
-        var messages = new List<long>();
-        var synced = await after.ReceiveUntilAsync(f =>
-        {
-            if (f.Is("message", chatId))
-            {
-                messages.Add(f.Number("seq"));
-            }
-            return f.Is("synced");
-        });
-        Assert.Equal([4, 5, 6], messages);
+        var (messages, synced) = await after.ReceiveSyncedAsync("s1");
+        Assert.Equal([4, 5, 6], messages.Select(m => m.Number("seq")));
+        Assert.All(messages, m => Assert.Equal(chatId, m.Text("chatId")));
         Assert.Equal("s1", synced.Text("ref"));
         var chat = Assert.Single(synced.Items("chats"));
         Assert.Equal(chatId, chat.Text("chatId"));
@@ -78,16 +71,8 @@ public sealed class SyncTests(ChatServerFixture fixture)
         // PROTOCOL.md says "optional limit per chat" without saying where; it is given in both places.
         await socket.SendAsync(new { type = "sync", @ref = "s1", limit = 2, chats = new[] { new { chatId, afterSeq = 1, limit = 2 } } });
 
-        var messages = new List<long>();
-        var synced = await socket.ReceiveUntilAsync(f =>
-        {
-            if (f.Is("message", chatId))
-            {
-                messages.Add(f.Number("seq"));
-            }
-            return f.Is("synced");
-        });
-        Assert.Equal([2, 3], messages);
+        var (messages, synced) = await socket.ReceiveSyncedAsync("s1");
+        Assert.Equal([2, 3], messages.Select(m => m.Number("seq")));
         var chat = Assert.Single(synced.Items("chats"));
         Assert.Equal(5, chat.Number("lastSeq"));
         Assert.True(chat.Flag("hasMore"));
@@ -113,17 +98,10 @@ public sealed class SyncTests(ChatServerFixture fixture)
             chats = new[] { new { chatId = first, afterSeq = 0 }, new { chatId = second, afterSeq = 2 } },
         });
 
-        var seqs = new Dictionary<string, List<long>> { [first] = [], [second] = [] };
-        var synced = await socket.ReceiveUntilAsync(f =>
-        {
-            if (f.Is("message"))
-            {
-                seqs[f.Text("chatId")].Add(f.Number("seq"));
-            }
-            return f.Is("synced");
-        });
-        Assert.Equal([1, 2, 3], seqs[first]);
-        Assert.Equal([3], seqs[second]);
+        var (messages, synced) = await socket.ReceiveSyncedAsync("s1");
+        Assert.Equal([1, 2, 3], messages.Where(m => m.Text("chatId") == first).Select(m => m.Number("seq")));
+        Assert.Equal([3], messages.Where(m => m.Text("chatId") == second).Select(m => m.Number("seq")));
+        Assert.Equal(4, messages.Count);
         var chats = synced.Items("chats").ToDictionary(c => c.Text("chatId"));
         Assert.Equal(2, chats.Count);
         Assert.Equal(3, chats[first].Number("lastSeq"));
@@ -164,15 +142,9 @@ public sealed class SyncTests(ChatServerFixture fixture)
             chats = new[] { new { chatId = secret, afterSeq = 0 }, new { chatId = own, afterSeq = 0 } },
         });
 
-        var received = new List<System.Text.Json.JsonElement>();
-        var synced = await socket.ReceiveUntilAsync(f =>
-        {
-            received.Add(f);
-            return f.Is("synced");
-        });
-        Assert.Contains(received, f => f.IsError("forbidden") && f.TextOrNull("ref") == "s1");
-        Assert.DoesNotContain(received, f => f.Is("message", secret));
-        Assert.Single(received, f => f.Is("message", own));
+        var (messages, synced) = await socket.ReceiveSyncedAsync("s1");
+        Expect.Error(await socket.ReceiveAsync("error"), "forbidden", "s1");
+        Assert.Equal(own, Assert.Single(messages).Text("chatId"));
         var chat = Assert.Single(synced.Items("chats"));
         Assert.Equal(own, chat.Text("chatId"));
     }

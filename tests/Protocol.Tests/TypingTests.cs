@@ -7,21 +7,37 @@ public sealed class TypingTests(ChatServerFixture fixture)
 {
     private ChatServer Server => fixture.Server;
 
-    [Theory]
-    [InlineData("start")]
-    [InlineData("stop")]
-    public async Task Typing_reaches_the_other_members_with_chat_user_and_state(string state)
+    [Fact]
+    public async Task Typing_start_reaches_the_other_members_with_chat_user_and_state()
     {
         var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
         var chatId = await alice.CreateGroupIdAsync(bob);
         await using var aliceSocket = await alice.ConnectAsync();
         await using var bobSocket = await bob.ConnectAsync();
 
-        await aliceSocket.SendAsync(new { type = "typing", chatId, state });
+        await aliceSocket.SendAsync(new { type = "typing", chatId, state = "start" });
 
         var typing = await bobSocket.ReceiveAsync("typing", chatId);
         Assert.Equal(alice.Id, typing.Text("userId"));
-        Assert.Equal(state, typing.Text("state"));
+        Assert.Equal("start", typing.Text("state"));
+    }
+
+    [Fact]
+    public async Task Typing_stop_after_a_start_reaches_the_other_members_at_once()
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        var chatId = await alice.CreateGroupIdAsync(bob);
+        await using var aliceSocket = await alice.ConnectAsync();
+        await using var bobSocket = await bob.ConnectAsync();
+        await aliceSocket.SendAsync(new { type = "typing", chatId, state = "start" });
+        await bobSocket.ReceiveAsync("typing", chatId, f => f.Text("state") == "start");
+        var clock = Stopwatch.StartNew();
+
+        await aliceSocket.SendAsync(new { type = "typing", chatId, state = "stop" });
+
+        var typing = await bobSocket.ReceiveAsync("typing", chatId, f => f.Text("state") == "stop");
+        Assert.Equal(alice.Id, typing.Text("userId"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"the stop came after {clock.Elapsed}, like the automatic one");
     }
 
     [Fact]

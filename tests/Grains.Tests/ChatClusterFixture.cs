@@ -1,0 +1,95 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.TestingHost;
+using OrleansChat.Persistence;
+
+namespace OrleansChat.Grains.Tests;
+
+/// <summary>
+/// Two silos wired like the real one (SQLite grain storage "chat" with the System.Text.Json serializer, the
+/// SQLite message store, ChatOptions, ChatMetrics, TimeProvider) over one temporary data directory, and a client.
+/// Tests share it and keep apart by using fresh chat and user ids.
+/// </summary>
+public class ChatClusterFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory =
+        Path.Combine(Path.GetTempPath(), "orleanschat-grains-tests", Guid.NewGuid().ToString("N"));
+
+    private InProcessTestCluster? _cluster;
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The push outbox as the silos see it (both share one database file).</summary>
+    public IPushOutbox PushOutbox => Cluster.GetSiloServiceProvider(null).GetRequiredService<IPushOutbox>();
+
+    /// <summary>Configuration keys this cluster sets besides <c>Storage:DataDirectory</c>.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    public async ValueTask InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.DataDirectory)}"] = _dataDirectory,
+        };
+
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSqliteGrainStorage("chat");
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
+            silo.Services.TryAddSingleton(TimeProvider.System);
+            silo.Services.AddMetrics();
+            silo.Services.AddSingleton<ChatMetrics>();
+            silo.Services.AddSqliteChatStorage();
+        });
+
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A cluster whose typing indicators end by themselves after one second.</summary>
+public sealed class ShortTypingTimeoutClusterFixture : ChatClusterFixture
+{
+    public static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(1);
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        [$"{ChatOptions.SectionName}:{nameof(ChatOptions.TypingTimeoutSeconds)}"] = "1",
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedChatCluster : ICollectionFixture<ChatClusterFixture>
+{
+    public const string Name = "Chat cluster";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedShortTypingTimeoutCluster : ICollectionFixture<ShortTypingTimeoutClusterFixture>
+{
+    public const string Name = "Chat cluster with a short typing timeout";
+}

@@ -1,0 +1,71 @@
+namespace OrleansChat.Grains.Tests;
+
+[Collection(SharedChatCluster.Name)]
+public sealed class MessageOrderingTests(ChatClusterFixture fixture) : ChatTestBase(fixture)
+{
+    private const int SendersCount = 4;
+    private const int MessagesPerSender = 30;
+    private const int MessageCount = SendersCount * MessagesPerSender;
+
+    private static readonly long[] AllSeqs = [.. Enumerable.Range(1, MessageCount).Select(i => (long)i)];
+
+    [Fact]
+    public async Task Concurrent_senders_get_distinct_seqs_one_to_n()
+    {
+        var (_, _, acks) = await SendConcurrently();
+
+        Assert.Equal(AllSeqs, acks.Select(a => a.Seq).Order());
+    }
+
+    [Fact]
+    public async Task Concurrent_senders_get_distinct_message_ids()
+    {
+        var (_, _, acks) = await SendConcurrently();
+
+        Assert.Equal(MessageCount, acks.Select(a => a.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_subscribed_gateway_sees_every_message_of_concurrent_senders_once()
+    {
+        using var gateway = NewGateway();
+        var (room, _, acks) = await SendConcurrently(gateway);
+
+        var posted = await gateway.WaitForChatEventsAsync<MessagePosted>(room.GetPrimaryKeyString(), MessageCount);
+
+        Assert.Equal(AllSeqs, posted.Select(p => p.Message.Seq).Order());
+        Assert.Equal(
+            acks.OrderBy(a => a.Seq).Select(a => (a.Seq, a.MessageId, a.SentAt)),
+            posted.OrderBy(p => p.Message.Seq).Select(p => (p.Message.Seq, p.Message.MessageId, p.Message.SentAt)));
+    }
+
+    [Fact]
+    public async Task History_returns_concurrent_messages_in_seq_order_as_acked()
+    {
+        var (room, ownerId, acks) = await SendConcurrently();
+
+        var history = await AllMessages(room, ownerId);
+
+        Assert.Equal(AllSeqs, history.Select(m => m.Seq));
+        Assert.Equal(
+            acks.OrderBy(a => a.Seq).Select(a => (a.Seq, a.MessageId, a.SentAt, a.ClientMsgId)),
+            history.Select(m => (m.Seq, m.MessageId, m.SentAt, m.ClientMsgId)));
+    }
+
+    /// <summary>A group of several senders who all send at once, not awaiting one another; the subscriber subscribes first.</summary>
+    private async Task<(IChatRoomGrain Room, string OwnerId, SendResult[] Acks)> SendConcurrently(TestGateway? subscriber = null)
+    {
+        var senders = Enumerable.Range(0, SendersCount).Select(_ => NewUserId()).ToArray();
+        var room = await NewGroup(senders[0], senders[1..]);
+        if (subscriber is not null)
+        {
+            await room.Subscribe(subscriber.Reference);
+        }
+
+        var sends = Enumerable.Range(0, MessageCount)
+            .Select(i => room.Send(new SendCommand(senders[i % SendersCount], $"m-{i}", $"message {i}")))
+            .ToList();
+        var acks = await Task.WhenAll(sends);
+        return (room, senders[0], acks);
+    }
+}

@@ -1,0 +1,75 @@
+namespace OrleansChat.Grains.Tests;
+
+[Collection(SharedChatCluster.Name)]
+public sealed class TypingTests(ChatClusterFixture fixture) : ChatTestBase(fixture)
+{
+    [Fact]
+    public async Task Starting_to_type_publishes_typing_true()
+    {
+        var (userId, room, gateway) = await NewSubscribedChat();
+        using var _ = gateway;
+
+        await room.SetTyping(userId, true);
+
+        var changes = await gateway.WaitForChatEventsAsync<TypingChanged>(room.GetPrimaryKeyString(), 1);
+        Assert.Equal(new TypingChanged(room.GetPrimaryKeyString(), userId, true), Assert.Single(changes));
+    }
+
+    [Fact]
+    public async Task Stopping_to_type_publishes_typing_false()
+    {
+        var (userId, room, gateway) = await NewSubscribedChat();
+        using var _ = gateway;
+
+        await room.SetTyping(userId, true);
+        await room.SetTyping(userId, false);
+
+        var changes = await gateway.WaitForChatEventsAsync<TypingChanged>(room.GetPrimaryKeyString(), 2);
+        Assert.Equal([true, false], changes.Select(c => c.Typing));
+    }
+
+    [Fact]
+    public async Task Starting_to_type_again_while_typing_publishes_nothing_more()
+    {
+        var (userId, room, gateway) = await NewSubscribedChat();
+        using var _ = gateway;
+
+        await room.SetTyping(userId, true);
+        await room.SetTyping(userId, true);
+        await room.SetTyping(userId, false);
+
+        var changes = await gateway.WaitForChatEventsAsync<TypingChanged>(room.GetPrimaryKeyString(), 2);
+        Assert.Equal([true, false], changes.Select(c => c.Typing));
+    }
+
+    private async Task<(string UserId, IChatRoomGrain Room, TestGateway Gateway)> NewSubscribedChat()
+    {
+        var userId = NewUserId();
+        var room = await NewGroup(userId);
+        var gateway = NewGateway();
+        await room.Subscribe(gateway.Reference);
+        return (userId, room, gateway);
+    }
+}
+
+[Collection(SharedShortTypingTimeoutCluster.Name)]
+public sealed class TypingTimeoutTests(ShortTypingTimeoutClusterFixture fixture) : ChatTestBase(fixture)
+{
+    [Fact]
+    public async Task Typing_without_a_stop_ends_by_itself_after_the_timeout()
+    {
+        var userId = NewUserId();
+        var room = await NewGroup(userId);
+        using var gateway = NewGateway();
+        await room.Subscribe(gateway.Reference);
+        var started = TimeProvider.System.GetTimestamp();
+
+        await room.SetTyping(userId, true);
+
+        var changes = await gateway.WaitForChatEventsAsync<TypingChanged>(room.GetPrimaryKeyString(), 2);
+        Assert.Equal([(userId, true), (userId, false)], changes.Select(c => (c.UserId, c.Typing)));
+        Assert.True(
+            TimeProvider.System.GetElapsedTime(started) >= ShortTypingTimeoutClusterFixture.TypingTimeout,
+            "typing ended before the timeout");
+    }
+}
