@@ -6,7 +6,9 @@ namespace OrleansChat.Silo;
 /// <summary>The single-process chat server: a silo, and the gateway in the same web host when <c>Gateway:Enabled</c>.</summary>
 public static class ChatApplication
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line configuration.</param>
+    /// <param name="configure">Last changes to the builder before it is built (tests add log sinks here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         var gatewayEnabled = builder.Configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Enabled)}", true);
@@ -18,6 +20,7 @@ public static class ChatApplication
             builder.AddChatGateway();       // auth, rate limits, WebSocket connections
         }
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapChatOperations();
         if (gatewayEnabled)

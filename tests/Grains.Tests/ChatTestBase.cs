@@ -26,6 +26,14 @@ public abstract class ChatTestBase(ChatClusterFixture fixture)
 
     protected TestGateway NewGateway() => new(Client);
 
+    /// <summary>A new gateway holding a lease on the events of <paramref name="room"/>.</summary>
+    protected async Task<TestGateway> SubscribedGateway(IChatRoomGrain room)
+    {
+        var gateway = NewGateway();
+        await room.Subscribe(gateway.Reference);
+        return gateway;
+    }
+
     /// <summary>A new group of <paramref name="ownerId"/> and <paramref name="memberIds"/>; returns its room.</summary>
     protected async Task<IChatRoomGrain> NewGroup(string ownerId, params string[] memberIds)
     {

@@ -4,12 +4,22 @@ namespace OrleansChat.Grains.Tests;
 public sealed class GatewaySubscriptionTests(ChatClusterFixture fixture) : ChatTestBase(fixture)
 {
     [Fact]
+    public async Task Subscribing_grants_a_lease_of_the_configured_length()
+    {
+        var room = await NewGroup(NewUserId());
+        using var gateway = NewGateway();
+
+        var lease = await room.Subscribe(gateway.Reference);
+
+        Assert.Equal(new ChatOptions().ObserverLease, lease);
+    }
+
+    [Fact]
     public async Task A_subscribed_gateway_receives_posted_messages()
     {
         var ownerId = NewUserId();
         var room = await NewGroup(ownerId);
-        using var gateway = NewGateway();
-        await room.Subscribe(gateway.Reference);
+        using var gateway = await SubscribedGateway(room);
 
         var ack = await Send(room, ownerId, "hello");
 
@@ -24,8 +34,7 @@ public sealed class GatewaySubscriptionTests(ChatClusterFixture fixture) : ChatT
     {
         var ownerId = NewUserId();
         var room = await NewGroup(ownerId);
-        using var gateway = NewGateway();
-        await room.Subscribe(gateway.Reference);
+        using var gateway = await SubscribedGateway(room);
 
         await Fixture.Cluster.DeactivateAsync(room);
         var ack = await Send(room, ownerId, "after reactivation");
@@ -39,10 +48,8 @@ public sealed class GatewaySubscriptionTests(ChatClusterFixture fixture) : ChatT
     {
         var ownerId = NewUserId();
         var room = await NewGroup(ownerId);
-        using var leaving = NewGateway();
-        using var staying = NewGateway();
-        await room.Subscribe(leaving.Reference);
-        await room.Subscribe(staying.Reference);
+        using var leaving = await SubscribedGateway(room);
+        using var staying = await SubscribedGateway(room);
 
         await room.Unsubscribe(leaving.Reference);
         var ack = await Send(room, ownerId, "hello");

@@ -32,8 +32,7 @@ public sealed class IdempotencyTests(ChatClusterFixture fixture) : ChatTestBase(
     public async Task Sending_the_same_client_message_id_twice_publishes_one_event()
     {
         var (ownerId, room) = await NewChat();
-        using var gateway = NewGateway();
-        await room.Subscribe(gateway.Reference);
+        using var gateway = await SubscribedGateway(room);
         var command = new SendCommand(ownerId, NewClientMsgId(), "hello");
 
         await room.Send(command);
@@ -74,8 +73,7 @@ public sealed class IdempotencyTests(ChatClusterFixture fixture) : ChatTestBase(
     public async Task Concurrent_sends_of_one_client_message_id_publish_one_event()
     {
         var (ownerId, room) = await NewChat();
-        using var gateway = NewGateway();
-        await room.Subscribe(gateway.Reference);
+        using var gateway = await SubscribedGateway(room);
         var command = new SendCommand(ownerId, NewClientMsgId(), "hello");
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => room.Send(command)));

@@ -7,8 +7,7 @@ public sealed class ReadReceiptTests(ChatClusterFixture fixture) : ChatTestBase(
     public async Task Marking_read_publishes_a_receipt_once_per_increase()
     {
         var (ownerId, readerId, room) = await NewChatWithMessages(3);
-        using var gateway = NewGateway();
-        await room.Subscribe(gateway.Reference);
+        using var gateway = await SubscribedGateway(room);
 
         await room.MarkRead(readerId, 2);
         await room.MarkRead(readerId, 2);

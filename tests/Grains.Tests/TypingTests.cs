@@ -6,8 +6,9 @@ public sealed class TypingTests(ChatClusterFixture fixture) : ChatTestBase(fixtu
     [Fact]
     public async Task Starting_to_type_publishes_typing_true()
     {
-        var (userId, room, gateway) = await NewSubscribedChat();
-        using var _ = gateway;
+        var userId = NewUserId();
+        var room = await NewGroup(userId);
+        using var gateway = await SubscribedGateway(room);
 
         await room.SetTyping(userId, true);
 
@@ -18,8 +19,9 @@ public sealed class TypingTests(ChatClusterFixture fixture) : ChatTestBase(fixtu
     [Fact]
     public async Task Stopping_to_type_publishes_typing_false()
     {
-        var (userId, room, gateway) = await NewSubscribedChat();
-        using var _ = gateway;
+        var userId = NewUserId();
+        var room = await NewGroup(userId);
+        using var gateway = await SubscribedGateway(room);
 
         await room.SetTyping(userId, true);
         await room.SetTyping(userId, false);
@@ -31,8 +33,9 @@ public sealed class TypingTests(ChatClusterFixture fixture) : ChatTestBase(fixtu
     [Fact]
     public async Task Starting_to_type_again_while_typing_publishes_nothing_more()
     {
-        var (userId, room, gateway) = await NewSubscribedChat();
-        using var _ = gateway;
+        var userId = NewUserId();
+        var room = await NewGroup(userId);
+        using var gateway = await SubscribedGateway(room);
 
         await room.SetTyping(userId, true);
         await room.SetTyping(userId, true);
@@ -40,15 +43,6 @@ public sealed class TypingTests(ChatClusterFixture fixture) : ChatTestBase(fixtu
 
         var changes = await gateway.WaitForChatEventsAsync<TypingChanged>(room.GetPrimaryKeyString(), 2);
         Assert.Equal([true, false], changes.Select(c => c.Typing));
-    }
-
-    private async Task<(string UserId, IChatRoomGrain Room, TestGateway Gateway)> NewSubscribedChat()
-    {
-        var userId = NewUserId();
-        var room = await NewGroup(userId);
-        var gateway = NewGateway();
-        await room.Subscribe(gateway.Reference);
-        return (userId, room, gateway);
     }
 }
 
@@ -60,8 +54,7 @@ public sealed class TypingTimeoutTests(ShortTypingTimeoutClusterFixture fixture)
     {
         var userId = NewUserId();
         var room = await NewGroup(userId);
-        using var gateway = NewGateway();
-        await room.Subscribe(gateway.Reference);
+        using var gateway = await SubscribedGateway(room);
         var started = TimeProvider.System.GetTimestamp();
 
         await room.SetTyping(userId, true);

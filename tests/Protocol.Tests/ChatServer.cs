@@ -40,7 +40,11 @@ public sealed class ChatServer : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "orleanschat-protocol-tests", Guid.NewGuid().ToString("N"))).FullName;
 
     /// <summary>Starts a server; <paramref name="settings"/> are extra configuration keys ("Key=value").</summary>
-    public static async Task<ChatServer> StartAsync(string? dataDirectory = null, params string[] settings)
+    public static Task<ChatServer> StartAsync(string? dataDirectory = null, params string[] settings) =>
+        StartWithAsync(configure: null, dataDirectory, settings);
+
+    /// <summary>Starts a server after <paramref name="configure"/> has had the builder.</summary>
+    public static async Task<ChatServer> StartWithAsync(Action<WebApplicationBuilder>? configure, string? dataDirectory, params string[] settings)
     {
         var ownsDirectory = dataDirectory is null;
         var directory = dataDirectory ?? NewDataDirectory();
@@ -54,7 +58,7 @@ public sealed class ChatServer : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings.Select(s => $"--{s}"),
         ];
-        var app = ChatApplication.Build(args);
+        var app = ChatApplication.Build(args, configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ChatServer(app, new Uri(address), directory, ownsDirectory);
