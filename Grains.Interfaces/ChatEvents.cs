@@ -9,12 +9,14 @@ public abstract record ChatEvent;
 [Alias("chat.MessagePosted")]
 public sealed record MessagePosted([property: Id(0)] ChatMessage Message) : ChatEvent;
 
+/// <summary>A member started or stopped typing. <see cref="Version"/> increases per room, so a late one can be dropped.</summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.TypingChanged")]
 public sealed record TypingChanged(
     [property: Id(0)] string ChatId,
     [property: Id(1)] string UserId,
-    [property: Id(2)] bool Typing) : ChatEvent;
+    [property: Id(2)] bool Typing,
+    [property: Id(3)] long Version) : ChatEvent;
 
 [GenerateSerializer, Immutable]
 [Alias("chat.ReadReceipt")]
@@ -35,11 +37,13 @@ public enum MembershipChange
 /// <summary>
 /// A chat was created, or a member joined or left. The room sends it to the gateways of the other members;
 /// the affected user's own devices get it through that user's grain, which also tells their gateways to
-/// start or stop delivering the chat to them.
+/// start or stop delivering the chat to them. <see cref="Version"/> increases per room: one-way calls may
+/// overtake each other, and a gateway applies only the newest change it has seen for a user and chat.
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.MembershipChanged")]
 public sealed record MembershipChanged(
     [property: Id(0)] MembershipChange Change,
     [property: Id(1)] string UserId,
-    [property: Id(2)] ChatInfo Chat) : ChatEvent;
+    [property: Id(2)] ChatInfo Chat,
+    [property: Id(3)] long Version) : ChatEvent;

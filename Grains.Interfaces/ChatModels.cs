@@ -107,12 +107,14 @@ public enum PresenceStatus
     Online = 1,
 }
 
+/// <summary>A user's presence. <see cref="Version"/> increases with each change, so a gateway can drop one that arrives late.</summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.Presence")]
 public sealed record Presence(
     [property: Id(0)] string UserId,
     [property: Id(1)] PresenceStatus Status,
-    [property: Id(2)] DateTimeOffset? LastSeen);
+    [property: Id(2)] DateTimeOffset? LastSeen,
+    [property: Id(3)] long Version);
 
 /// <summary>
 /// What a room needs to know of a member to queue push notifications: whether any device is connected, and

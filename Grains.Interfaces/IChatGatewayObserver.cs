@@ -9,7 +9,10 @@ namespace OrleansChat;
 [Alias("chat.IChatGatewayObserver")]
 public interface IChatGatewayObserver : IGrainObserver
 {
-    /// <summary>Events of one chat, in the room's order (message events in seq order).</summary>
+    /// <summary>
+    /// Events of one chat, in the room's order within the call. Calls may overtake each other: messages carry
+    /// their seq, and typing and membership changes a version, so the gateway restores the order.
+    /// </summary>
     [OneWay]
     [Alias("OnChatEvents")]
     Task OnChatEvents(string chatId, IReadOnlyList<ChatEvent> events);

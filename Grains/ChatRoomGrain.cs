@@ -25,6 +25,7 @@ public sealed partial class ChatRoomGrain(
     private IdempotencyWindow _recent = null!;
     private bool _writing;
     private long _lastSeq;
+    private long _version;
 
     private string ChatId => this.GetPrimaryKeyString();
 
@@ -79,6 +80,7 @@ public sealed partial class ChatRoomGrain(
         State.CreatedAt = now;
         State.Members = [new MemberState { UserId = ownerId, Role = ChatRole.Owner, JoinedAt = now }];
         State.Members.AddRange(members.Select(id => new MemberState { UserId = id, Role = ChatRole.Member, JoinedAt = now }));
+        State.Gateways = GatewayIds();
         await room.WriteStateAsync();
 
         var info = Info();
@@ -112,6 +114,7 @@ public sealed partial class ChatRoomGrain(
             new MemberState { UserId = userId, Role = ChatRole.Member, JoinedAt = now },
             new MemberState { UserId = peerId, Role = ChatRole.Member, JoinedAt = now },
         ];
+        State.Gateways = GatewayIds();
         await room.WriteStateAsync();
 
         var info = Info();
@@ -154,7 +157,7 @@ public sealed partial class ChatRoomGrain(
         await room.WriteStateAsync();
 
         var info = Info();
-        var change = new MembershipChanged(MembershipChange.MemberAdded, userId, info);
+        var change = new MembershipChanged(MembershipChange.MemberAdded, userId, info, NextVersion());
         Publish([change]);
         _reachability[userId] = await User(userId).JoinChat(new UserChat(ChatId, ChatType.Group, null), change);
         return info;
@@ -183,7 +186,7 @@ public sealed partial class ChatRoomGrain(
         await room.WriteStateAsync();
         _reachability.Remove(userId);
 
-        var change = new MembershipChanged(MembershipChange.MemberRemoved, userId, Info());
+        var change = new MembershipChanged(MembershipChange.MemberRemoved, userId, Info(), NextVersion());
         Publish([change]);
         await User(userId).LeaveChat(change);
     }
@@ -260,7 +263,7 @@ public sealed partial class ChatRoomGrain(
 
         if (typing != wasTyping)
         {
-            Publish([new TypingChanged(ChatId, userId, typing)]);
+            Publish([new TypingChanged(ChatId, userId, typing, NextVersion())]);
         }
 
         return Task.CompletedTask;
@@ -288,7 +291,7 @@ public sealed partial class ChatRoomGrain(
     {
         if (_gateways.Renew(gateway, _options.ObserverLease) && State.Exists)
         {
-            State.Gateways = [.. _gateways.Ids.Select(id => id.ToString())];
+            State.Gateways = GatewayIds();
             await room.WriteStateAsync();
         }
 
@@ -299,7 +302,7 @@ public sealed partial class ChatRoomGrain(
     {
         if (_gateways.Remove(gateway) && State.Exists)
         {
-            State.Gateways = [.. _gateways.Ids.Select(id => id.ToString())];
+            State.Gateways = GatewayIds();
             await room.WriteStateAsync();
         }
     }
@@ -320,7 +323,7 @@ public sealed partial class ChatRoomGrain(
         if (_typing.Remove(userId, out var timer))
         {
             timer.Dispose();
-            Publish([new TypingChanged(ChatId, userId, false)]);
+            Publish([new TypingChanged(ChatId, userId, false, NextVersion())]);
         }
 
         return Task.CompletedTask;
@@ -438,7 +441,7 @@ public sealed partial class ChatRoomGrain(
     /// <summary>Adds the new chat to each member's list; the <c>created</c> event names the user who created it.</summary>
     private async Task JoinAll(IEnumerable<(string UserId, string? PeerId)> joiners, string creatorId, ChatInfo info)
     {
-        var created = new MembershipChanged(MembershipChange.Created, creatorId, info);
+        var created = new MembershipChanged(MembershipChange.Created, creatorId, info, NextVersion());
         var joined = await Task.WhenAll(joiners.Select(j => User(j.UserId).JoinChat(new UserChat(ChatId, info.Type, j.PeerId), created)));
         foreach (var r in joined)
         {
@@ -486,10 +489,15 @@ public sealed partial class ChatRoomGrain(
         State.CreatedAt,
         _lastSeq);
 
+    private List<string> GatewayIds() => [.. _gateways.Ids.Select(id => id.ToString())];
+
     private static ChatMessage ToChatMessage(StoredMessage m) =>
         new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, m.SentAt, m.ClientMsgId);
 
     private IUserGrain User(string userId) => GrainFactory.GetGrain<IUserGrain>(userId);
+
+    /// <summary>Orders the room's typing and membership events; clock-based so it keeps rising across activations.</summary>
+    private long NextVersion() => _version = Math.Max(_version + 1, time.GetUtcNow().UtcTicks);
 
     /// <summary>Now, to the millisecond: what clients see and what the store keeps are the same instant.</summary>
     private DateTimeOffset Now()

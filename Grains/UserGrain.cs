@@ -183,13 +183,13 @@ public sealed class UserGrain(
         }
     }
 
-    private MemberReachability Reachability()
-    {
-        _version = Math.Max(_version + 1, time.GetUtcNow().UtcTicks);
-        return new MemberReachability(UserId, Online, [.. user.State.Devices.Select(d => d.DeviceId)], _version);
-    }
+    private MemberReachability Reachability() =>
+        new(UserId, Online, [.. user.State.Devices.Select(d => d.DeviceId)], NextVersion());
+
+    /// <summary>Orders presence and reachability updates; clock-based so it keeps rising across activations.</summary>
+    private long NextVersion() => _version = Math.Max(_version + 1, time.GetUtcNow().UtcTicks);
 
     private Presence CurrentPresence() => Online
-        ? new Presence(UserId, PresenceStatus.Online, time.GetUtcNow())
-        : new Presence(UserId, PresenceStatus.Offline, user.State.LastSeen);
+        ? new Presence(UserId, PresenceStatus.Online, time.GetUtcNow(), NextVersion())
+        : new Presence(UserId, PresenceStatus.Offline, user.State.LastSeen, NextVersion());
 }

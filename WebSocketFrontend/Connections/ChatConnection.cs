@@ -20,6 +20,7 @@ public sealed class ChatConnection : IDisposable
     private readonly TimeSpan _closeTimeout;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _lastSeq = [];
+    private readonly Dictionary<string, long> _membershipVersions = [];
     private readonly Dictionary<string, List<(long Seq, byte[] Frame)>> _syncing = [];
     private readonly CancellationTokenSource _abort = new();
     private WebSocketCloseStatus? _closeStatus;
@@ -84,6 +85,30 @@ public sealed class ChatConnection : IDisposable
 
             _lastSeq[chatId] = seq;
             Enqueue(frame);
+        }
+    }
+
+    /// <summary>Records a change of this user's membership in a chat unless a newer one was already applied.</summary>
+    public bool TryAdvanceMembership(string chatId, long version)
+    {
+        lock (_gate)
+        {
+            if (_membershipVersions.GetValueOrDefault(chatId) >= version)
+            {
+                return false;
+            }
+
+            _membershipVersions[chatId] = version;
+            return true;
+        }
+    }
+
+    /// <summary>Whether <paramref name="version"/> is still the newest membership change applied for the chat.</summary>
+    public bool IsCurrentMembership(string chatId, long version)
+    {
+        lock (_gate)
+        {
+            return _membershipVersions.GetValueOrDefault(chatId) == version;
         }
     }
 

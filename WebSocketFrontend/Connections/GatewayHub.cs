@@ -118,9 +118,17 @@ public sealed partial class GatewayHub(
                 throw;
             }
 
-            if (sendCurrent)
+            lock (watch.Gate)
             {
-                connection.Enqueue(Frames.Presence(presence));
+                // A change newer than this answer may have reached the connection already; then the answer is stale.
+                if (presence.Version >= watch.Version)
+                {
+                    watch.Version = presence.Version;
+                    if (sendCurrent)
+                    {
+                        connection.Enqueue(Frames.Presence(presence));
+                    }
+                }
             }
 
             return;
@@ -147,7 +155,14 @@ public sealed partial class GatewayHub(
 
                     break;
                 case TypingChanged typing:
-                    Broadcast(room.Connections, Frames.Typing(typing), except: typing.UserId);
+                    lock (room.Gate)
+                    {
+                        if (room.IsNewest(typing))
+                        {
+                            Broadcast(room.Connections, Frames.Typing(typing), except: typing.UserId);
+                        }
+                    }
+
                     break;
                 case ReadReceipt receipt:
                     Broadcast(room.Connections, Frames.Receipt(receipt), except: null);
@@ -170,6 +185,9 @@ public sealed partial class GatewayHub(
         }
 
         var chatId = change.Chat.ChatId;
+
+        // Changes may arrive out of order: each connection applies only the newest it has seen.
+        connections = Array.FindAll(connections, c => c.TryAdvanceMembership(chatId, change.Version));
         if (change.Change == MembershipChange.MemberRemoved)
         {
             foreach (var connection in connections)
@@ -191,14 +209,21 @@ public sealed partial class GatewayHub(
             }
         }
 
-        Broadcast(connections, Frames.Chat(change), except: null);
+        Broadcast(Array.FindAll(connections, c => c.IsCurrentMembership(chatId, change.Version)), Frames.Chat(change), except: null);
     }
 
     Task IChatGatewayObserver.OnPresenceChanged(Presence presence)
     {
         if (_watches.TryGetValue(presence.UserId, out var watch))
         {
-            Broadcast(watch.Connections, Frames.Presence(presence), except: null);
+            lock (watch.Gate)
+            {
+                if (presence.Version > watch.Version)
+                {
+                    watch.Version = presence.Version;
+                    Broadcast(watch.Connections, Frames.Presence(presence), except: null);
+                }
+            }
         }
 
         return Task.CompletedTask;

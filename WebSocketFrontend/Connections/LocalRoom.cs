@@ -8,6 +8,7 @@ namespace OrleansChat.Gateway.Connections;
 internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reorderWait)
 {
     private readonly SortedList<long, byte[]> _held = [];
+    private readonly Dictionary<string, long> _typingVersions = new(StringComparer.Ordinal);
     private ITimer? _holdTimer;
     private long _nextSeq;
 
@@ -33,6 +34,18 @@ internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reord
     }
 
     public void Remove(ChatConnection connection) => Connections = Array.FindAll(Connections, c => c != connection);
+
+    /// <summary>Whether a typing change is newer than the last one seen for its user. Call under <see cref="Gate"/>.</summary>
+    public bool IsNewest(TypingChanged typing)
+    {
+        if (_typingVersions.GetValueOrDefault(typing.UserId) >= typing.Version)
+        {
+            return false;
+        }
+
+        _typingVersions[typing.UserId] = typing.Version;
+        return true;
+    }
 
     /// <summary>Delivers a live message in seq order. Call under <see cref="Gate"/>.</summary>
     public void Deliver(long seq, byte[] frame)
@@ -99,6 +112,9 @@ internal sealed class LocalWatch(string userId)
     public ChatConnection[] Connections { get; private set; } = [];
 
     public Task<Presence>? Subscription { get; set; }
+
+    /// <summary>The version of the newest presence sent to these connections. Read and written under <see cref="Gate"/>.</summary>
+    public long Version { get; set; }
 
     public bool Retired { get; set; }
 

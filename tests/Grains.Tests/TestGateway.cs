@@ -8,7 +8,9 @@ public sealed record ReceivedMembershipChange(string UserId, MembershipChanged C
 
 /// <summary>
 /// Stands in for a gateway process: an observer that records what rooms and users send it, so tests await
-/// events (with a time limit) instead of sleeping.
+/// events (with a time limit) instead of sleeping. Grains notify gateways with one-way calls that Orleans may
+/// deliver out of order (observed in this suite for presence and membership changes), so tests compare what
+/// arrived, not in which order, and prove an absence by awaiting a later marker event as well.
 /// </summary>
 public sealed class TestGateway : IChatGatewayObserver, IDisposable
 {
