@@ -12,6 +12,14 @@ public static class Operations
     /// <summary>Health checks with this tag decide <c>/health/ready</c>.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>Liveness: the process answers.</summary>
+    public const string LivenessPath = "/health";
+
+    /// <summary>Readiness: cluster joined and, on a silo, storage reachable.</summary>
+    public const string ReadinessPath = "/health/ready";
+
+    public const string MetricsPath = "/metrics";
+
     public static WebApplicationBuilder AddChatOperations(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
@@ -25,9 +33,9 @@ public static class Operations
 
     public static WebApplication MapChatOperations(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 }
