@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace OrleansChat.ClusterTests;
+
+/// <summary>A silo or gateway running as its own process, from the build the tests run against.</summary>
+internal sealed class ChatProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ChatProcess(string name, Process process, Uri baseAddress)
+    {
+        Name = name;
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>What the process wrote, for a failing test's message.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>dotnet</c> on a project's built assembly with configuration <paramref name="settings"/> ("Key=value").</summary>
+    public static ChatProcess Start(string name, string project, string assembly, IEnumerable<string> settings)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(BuiltAssembly(project, assembly));
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add("--" + setting);
+        }
+
+        var process = new Process { StartInfo = start };
+        var chat = new ChatProcess(name, process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => chat.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => chat.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return chat;
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200.</summary>
+    public async Task WaitReadyAsync(HttpClient http, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Assert.False(_process.HasExited, $"{Name} exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseAddress, "/health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{Name} was not ready within {timeout}:\n{Output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>The project's assembly as built in the same configuration as these tests.</summary>
+    private static string BuiltAssembly(string project, string assembly)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "OrleansChat.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("OrleansChat.sln not found");
+        }
+
+        var path = Path.Combine(root.FullName, project, "bin", configuration, "net10.0", assembly + ".dll");
+        Assert.True(File.Exists(path), $"{path} is not built");
+        return path;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
