@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace OrleansChat.Persistence.Postgres;
+
+/// <summary>Small helpers that keep the SQL readable at the call sites; parameters are positional (<c>$1</c>, <c>$2</c>, ...).</summary>
+internal static class PostgresCommandExtensions
+{
+    public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql, params object?[] values)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    public static async Task ExecuteAsync(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] values)
+    {
+        var command = connection.Command(sql, values);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<List<T>> ReadAllAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(reader));
+            }
+        }
+
+        return rows;
+    }
+}
