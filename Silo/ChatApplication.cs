@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using OrleansChat.Gateway;
+using OrleansChat.PushWorker;
 
 namespace OrleansChat.Silo;
 
@@ -14,6 +15,7 @@ public static class ChatApplication
         var gatewayEnabled = builder.Configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Enabled)}", true);
 
         builder.AddChatSilo();              // Orleans: clustering, storage, dashboard, from configuration
+        builder.AddPushWorker();            // drains the push outbox: Push:Sender (Log, Fcm, Apns, WebPush)
         builder.AddChatOperations();        // /health, /health/ready, /metrics
         if (gatewayEnabled)
         {

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Hosting;
+
+namespace OrleansChat.PushWorker;
+
+/// <summary>The push worker as a process of its own, in cluster mode: an Orleans client draining the PostgreSQL outbox.</summary>
+public static class PushWorkerProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddPushWorkerClusterClient();   // Orleans client over ADO.NET clustering; the PostgreSQL outbox
+        builder.AddPushWorker();                // claim loop and sender, from Push:*
+        await builder.Build().RunAsync().ConfigureAwait(false);
+    }
+}

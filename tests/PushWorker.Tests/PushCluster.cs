@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.TestingHost;
+using OrleansChat.Grains;
+using OrleansChat.Persistence;
+
+namespace OrleansChat.PushWorker.Tests;
+
+/// <summary>
+/// A real silo with the chat grains over a real SQLite store (whose push outbox the workers drain), a cluster
+/// client, the provider stand-ins, and the credentials they expect: a service-account file with a fresh RSA key
+/// whose token_uri is the stand-in, and an APNs .p8 key. Tests keep apart by fresh user ids and chats, and leave
+/// no row of theirs claimable behind them.
+/// </summary>
+public sealed class PushCluster : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("orleanschat-push-tests-").FullName;
+    private InProcessTestCluster? _cluster;
+    private RSA? _serviceAccountKey;
+
+    public IClusterClient Client => _cluster!.Client;
+
+    public IPushOutbox Outbox => _cluster!.GetSiloServiceProvider(null).GetRequiredService<IPushOutbox>();
+
+    public ProviderStandIn Providers { get; private set; } = null!;
+
+    public string ServiceAccountFile { get; private set; } = "";
+
+    public RSA ServiceAccountKey => _serviceAccountKey!;
+
+    public string ApnsKeyFile { get; private set; } = "";
+
+    /// <summary>The APNs signing key (its public half verifies the provider tokens).</summary>
+    public ECDsa ApnsKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public async ValueTask InitializeAsync()
+    {
+        Providers = await ProviderStandIn.StartAsync();
+        ServiceAccountFile = Providers.WriteServiceAccountFile(_directory, out var key);
+        _serviceAccountKey = key;
+        ApnsKeyFile = Path.Combine(_directory, "AuthKey_TESTKEY123.p8");
+        await File.WriteAllTextAsync(ApnsKeyFile, ApnsKey.ExportPkcs8PrivateKeyPem());
+
+        var settings = new Dictionary<string, string?>
+        {
+            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.DataDirectory)}"] = Path.Combine(_directory, "data"),
+        };
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSqliteGrainStorage("chat");
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
+            silo.Services.TryAddSingleton(TimeProvider.System);
+            silo.Services.AddMetrics();
+            silo.Services.AddSingleton<ChatMetrics>();
+            silo.Services.AddSqliteChatStorage();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+
+        await Providers.DisposeAsync();
+        _serviceAccountKey?.Dispose();
+        ApnsKey.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedPushCluster : ICollectionFixture<PushCluster>
+{
+    public const string Name = "push cluster";
+}
