@@ -23,6 +23,7 @@ public sealed partial class ManifestTests
         [AuthOptions.SectionName] = typeof(AuthOptions),
         [ChatOptions.SectionName] = typeof(ChatOptions),
         [StorageOptions.SectionName] = typeof(StorageOptions),
+        [OrleansChat.PushWorker.PushOptions.SectionName] = typeof(OrleansChat.PushWorker.PushOptions),
     };
 
     /// <summary>Variables read by the platform rather than bound to options.</summary>
@@ -32,7 +33,9 @@ public sealed partial class ManifestTests
         "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "PGDATA",
     ];
 
-    public static TheoryData<string> Workloads => ["silo", "gateway", "pushworker"];
+    private static readonly string[] WorkloadNames = ["silo", "gateway", "pushworker"];
+
+    public static TheoryData<string> Workloads => [.. WorkloadNames];
 
     [Fact]
     public void Every_manifest_of_the_base_and_the_local_overlay_parses()
@@ -61,15 +64,10 @@ public sealed partial class ManifestTests
 
             var parts = name.Split("__");
             Assert.True(parts.Length == 2, $"{workload}: {name} is neither Section__Key nor a platform variable");
+            Assert.True(Sections.TryGetValue(parts[0], out var options), $"{workload}: {name} names no configuration section the code binds");
             Assert.True(
-                Sections.TryGetValue(parts[0], out var options) || parts[0] == "Push",
-                $"{workload}: {name} names no configuration section the code binds");
-            if (options is not null)
-            {
-                Assert.True(
-                    options.GetProperty(parts[1], BindingFlags.Public | BindingFlags.Instance)?.CanWrite == true,
-                    $"{workload}: {name} names no settable property of {options.Name}");
-            }
+                options.GetProperty(parts[1], BindingFlags.Public | BindingFlags.Instance)?.CanWrite == true,
+                $"{workload}: {name} names no settable property of {options.Name}");
         }
     }
 
@@ -134,7 +132,7 @@ public sealed partial class ManifestTests
     [Fact]
     public void Every_workload_other_than_the_database_uses_the_same_cluster_identity()
     {
-        var identities = Workloads.Select(w => Environment(Container(Base.Single("Deployment", (string)w[0]!))))
+        var identities = WorkloadNames.Select(w => Environment(Container(Base.Single("Deployment", w))))
             .Select(env => (env["Orleans__ServiceId"], env["Orleans__ClusterId"]))
             .Distinct();
         Assert.Single(identities);
@@ -143,13 +141,20 @@ public sealed partial class ManifestTests
     [Theory]
     [InlineData("Silo", "OrleansChat.Silo")]
     [InlineData("WebSocketFrontend", "OrleansChat.WebSocketFrontend")]
-    public void Dockerfiles_start_the_assembly_the_project_builds_and_listen_where_the_probes_ask(string project, string assembly)
+    [InlineData("PushWorker", "OrleansChat.PushWorker")]
+    public void Dockerfiles_start_the_assembly_the_project_builds(string project, string assembly)
     {
         var dockerfile = File.ReadAllText(Repository.PathOf($"{project}/Dockerfile"));
         Assert.Contains($"<AssemblyName>{assembly}</AssemblyName>", File.ReadAllText(Repository.PathOf($"{project}/{project}.csproj")), StringComparison.Ordinal);
         Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", dockerfile, StringComparison.Ordinal);
-        Assert.Matches(HttpPortVariable(), dockerfile);
+        Assert.Contains($"RUN dotnet publish {project}/{project}.csproj", dockerfile, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Silo")]
+    [InlineData("WebSocketFrontend")]
+    public void Web_images_listen_where_the_probes_ask(string project) =>
+        Assert.Matches(HttpPortVariable(), File.ReadAllText(Repository.PathOf($"{project}/Dockerfile")));
 
     private static string ProbePath(YamlMappingNode container, string probe) =>
         Text(Mapping(Mapping(container, probe), "httpGet")["path"]);
