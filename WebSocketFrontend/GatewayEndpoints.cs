@@ -18,6 +18,7 @@ public static class GatewayEndpoints
     public static WebApplication MapChatGateway(this WebApplication app)
     {
         app.UseWebSockets();
+        app.UseChatWebClient();         // / : the browser client (wwwroot, embedded)
         app.UseAuthentication();
         app.UseAuthorization();
 

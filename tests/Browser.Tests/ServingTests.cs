@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace OrleansChat.BrowserTests;
+
+/// <summary>The gateway serves the client itself: <c>/</c> and its assets, from the files embedded in its assembly.</summary>
+public sealed class ServingTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Theory]
+    [InlineData("/", "text/html")]
+    [InlineData("/index.html", "text/html")]
+    [InlineData("/js/chat-client.js", "text/javascript")]
+    [InlineData("/js/app.js", "text/javascript")]
+    [InlineData("/css/app.css", "text/css")]
+    [InlineData("/favicon.svg", "image/svg+xml")]
+    public async Task The_client_is_served_with_its_content_type_and_revalidated(string path, string contentType)
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoCache, "the client's files are revalidated on every load");
+        Assert.NotEqual(0, response.Content.Headers.ContentLength ?? (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_there_is_not_found()
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
+        using var response = await http.GetAsync(new Uri("/js/missing.js", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
