@@ -84,6 +84,7 @@ public sealed class PostgresServer
                 $"No PostgreSQL: set {EnvironmentVariable} to a connection string, or install PostgreSQL (no /usr/lib/postgresql/*/bin/initdb found).");
         }
 
+        ThrowawayServer.DeleteStaleFolders();
         var server = new ThrowawayServer(binaries);
         await server.StartAsync().ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
@@ -109,7 +110,9 @@ public sealed class PostgresServer
     /// <summary>initdb + pg_ctl in a temporary folder; as the postgres user when this process is root.</summary>
     private sealed class ThrowawayServer(string binaries)
     {
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "orleanschat-postgres-" + Guid.NewGuid().ToString("N"));
+        private const string FolderPrefix = "orleanschat-postgres-";
+
+        private readonly string _folder = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N"));
         private readonly bool _asPostgresUser = Environment.UserName == "root";
 
         private string DataDirectory => Path.Combine(_folder, "data");
@@ -149,9 +152,35 @@ public sealed class PostgresServer
             }
             finally
             {
-                if (Directory.Exists(_folder))
+                TryDelete(_folder);
+            }
+        }
+
+        /// <summary>Deletes folders that earlier test processes left behind (killed before they cleaned up): stopped servers only.</summary>
+        public static void DeleteStaleFolders()
+        {
+            foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+            {
+                var stopped = !File.Exists(Path.Combine(folder, "data", "postmaster.pid"));
+                var old = Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddMinutes(-10);
+                if (stopped && old)
                 {
-                    Directory.Delete(_folder, recursive: true);
+                    TryDelete(folder);
+                }
+            }
+        }
+
+        private static void TryDelete(string folder)
+        {
+            for (var attempt = 0; attempt < 3 && Directory.Exists(folder); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    // A file went away or appeared while deleting; try again.
                 }
             }
         }

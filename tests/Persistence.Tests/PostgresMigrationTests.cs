@@ -1,0 +1,134 @@
+using Npgsql;
+using OrleansChat.Persistence.Postgres;
+
+namespace OrleansChat.Persistence.Tests;
+
+/// <summary>The versioned PostgreSQL schema: each test migrates a new database of its own.</summary>
+public sealed class PostgresMigrationTests(PostgresTestDatabase fixture) : IClassFixture<PostgresTestDatabase>
+{
+    private static readonly int[] AllVersions = [.. Enumerable.Range(1, PostgresDatabase.LatestSchemaVersion)];
+
+    /// <summary>Every key Orleans' ADO.NET clustering, grain storage and reminder providers look up.</summary>
+    private static readonly string[] ProviderQueryKeys =
+    [
+        "CleanupDefunctSiloEntriesKey", "ClearStorageKey", "DeleteMembershipTableEntriesKey", "DeleteReminderRowKey",
+        "DeleteReminderRowsKey", "DeleteStorageKey", "GatewaysQueryKey", "InsertMembershipKey", "InsertMembershipVersionKey",
+        "MembershipReadAllKey", "MembershipReadRowKey", "ReadFromStorageKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+        "ReadReminderRowKey", "ReadReminderRowsKey", "UpdateIAmAlivetimeKey", "UpdateMembershipKey", "UpsertReminderRowKey",
+        "WriteToStorageKey",
+    ];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Migrating_an_empty_database_applies_every_version_in_order()
+    {
+        var connectionString = await NewDatabase();
+
+        await PostgresDatabase.MigrateAsync(connectionString, Ct);
+
+        Assert.Equal(AllVersions, await AppliedVersions(connectionString));
+    }
+
+    [Fact]
+    public async Task The_migrated_schema_holds_every_query_the_Orleans_providers_read()
+    {
+        var connectionString = await NewDatabase();
+
+        await PostgresDatabase.MigrateAsync(connectionString, Ct);
+
+        Assert.Equal(ProviderQueryKeys, await Scalars<string>(connectionString, "SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\";"));
+    }
+
+    [Fact]
+    public async Task Messages_are_hash_partitioned_by_chat_id_into_sixteen_partitions()
+    {
+        var connectionString = await NewDatabase();
+
+        await PostgresDatabase.MigrateAsync(connectionString, Ct);
+
+        Assert.Equal(
+            [16L],
+            await Scalars<long>(connectionString, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'messages'::regclass;"));
+        Assert.Equal(
+            ["h"],
+            await Scalars<string>(connectionString, "SELECT partstrat::text FROM pg_partitioned_table WHERE partrelid = 'messages'::regclass;"));
+    }
+
+    [Fact]
+    public async Task Migrating_a_database_at_the_previous_version_applies_the_rest_and_keeps_its_data()
+    {
+        var connectionString = await NewDatabase();
+        await using (var previous = PostgresTestDatabase.Open(connectionString))
+        {
+            await previous.MigrateAsync(PostgresDatabase.LatestSchemaVersion - 1, Ct);
+        }
+
+        Assert.Equal(AllVersions[..^1], await AppliedVersions(connectionString));
+        await Execute(
+            connectionString,
+            "INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at) VALUES ('kept', 1, gen_random_uuid(), 'alice', 'c1', 'still here', now());");
+
+        await PostgresDatabase.MigrateAsync(connectionString, Ct);
+
+        Assert.Equal(AllVersions, await AppliedVersions(connectionString));
+        Assert.Equal(["still here"], await Scalars<string>(connectionString, "SELECT content FROM messages WHERE chat_id = 'kept';"));
+    }
+
+    [Fact]
+    public async Task Migrating_a_migrated_database_again_changes_nothing()
+    {
+        var connectionString = await NewDatabase();
+        await PostgresDatabase.MigrateAsync(connectionString, Ct);
+        var before = await History(connectionString);
+
+        await PostgresDatabase.MigrateAsync(connectionString, Ct);
+
+        Assert.Equal(before, await History(connectionString));
+    }
+
+    [Fact]
+    public async Task Processes_that_migrate_one_database_at_once_all_succeed_and_apply_each_version_once()
+    {
+        var connectionString = await NewDatabase();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresDatabase.MigrateAsync(connectionString, Ct), Ct)));
+
+        Assert.Equal(AllVersions, await AppliedVersions(connectionString));
+    }
+
+    private async Task<string> NewDatabase()
+    {
+        fixture.Require();
+        return await fixture.Server.CreateDatabaseAsync("migration");
+    }
+
+    private static Task<List<int>> AppliedVersions(string connectionString) =>
+        Scalars<int>(connectionString, "SELECT version FROM schema_migrations ORDER BY version;");
+
+    private static async Task<List<string>> History(string connectionString) =>
+        [.. (await Scalars<string>(connectionString, "SELECT version || ' ' || name || ' ' || applied_at::text FROM schema_migrations ORDER BY version;"))];
+
+    private static async Task Execute(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private static async Task<List<T>> Scalars<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var values = new List<T>();
+        while (await reader.ReadAsync(Ct))
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
+    }
+}
