@@ -28,11 +28,7 @@ public static class ClusterClientHostingExtensions
         var orleans = (builder.Configuration.GetSection(OrleansOptions.SectionName).Get<OrleansOptions>() ?? new OrleansOptions()).Validated();
         builder.UseOrleansClient(client =>
         {
-            client.UseAdoNetClustering(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
+            client.UsePostgresClustering(connectionString);
             client.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = orleans.ClusterId;

@@ -57,21 +57,9 @@ public static class SiloHostingExtensions
                     o.ServiceId = silo.ServiceId;
                 });
                 orleans.ConfigureEndpoints(AdvertisedAddress(silo), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
-                orleans.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = ClusterClientHosting.PostgresInvariant;
-                    o.ConnectionString = postgres;
-                });
-                orleans.AddAdoNetGrainStorage(GrainStorageName, o =>
-                {
-                    o.Invariant = ClusterClientHosting.PostgresInvariant;
-                    o.ConnectionString = postgres;
-                });
-                orleans.UseAdoNetReminderService(o =>
-                {
-                    o.Invariant = ClusterClientHosting.PostgresInvariant;
-                    o.ConnectionString = postgres;
-                });
+                orleans.UsePostgresClustering(postgres);
+                orleans.AddPostgresGrainStorage(GrainStorageName, postgres);
+                orleans.UsePostgresReminders(postgres);
                 if (RunsOnKubernetes())
                 {
                     // Supplements the ADO.NET membership: silo identity and endpoints from the pod, defunct pods cleaned up.
