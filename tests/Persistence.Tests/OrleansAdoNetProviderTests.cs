@@ -25,8 +25,9 @@ public sealed class OrleansAdoNetProviderTests(PostgresSiloFixture silo) : IClas
 
         var table = await membership.ReadAllAsync(Ct);
 
-        var entry = Assert.Single(table.Members).Item1;
-        Assert.Equal((self.SiloAddress, SiloStatus.Active), (entry.SiloAddress, entry.Status));
+        // Other tests of this class add rows of dead silos to the same table; the one active silo is this one.
+        var entry = Assert.Single(table.Members, m => m.Item1.Status == SiloStatus.Active).Item1;
+        Assert.Equal(self.SiloAddress, entry.SiloAddress);
         Assert.Equal(entry.SiloAddress, Assert.Single((await membership.ReadRowAsync(self.SiloAddress, Ct)).Members).Item1.SiloAddress);
     }
 
