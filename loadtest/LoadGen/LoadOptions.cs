@@ -1,0 +1,128 @@
+using System.Globalization;
+
+namespace OrleansChat.LoadGen;
+
+/// <summary>What to run, against what. Every option is <c>--name value</c> on the command line.</summary>
+public sealed record LoadOptions
+{
+    /// <summary>connections, fanout or direct.</summary>
+    public string Scenario { get; init; } = "fanout";
+
+    /// <summary>orleanschat, signalr or websocket.</summary>
+    public string Target { get; init; } = "orleanschat";
+
+    public Uri Url { get; init; } = new("http://127.0.0.1:5000");
+
+    /// <summary>OrleansChat's <c>Auth:SigningKey</c>; without it tokens come from the dev-token endpoint.</summary>
+    public string? SigningKey { get; init; }
+
+    /// <summary>The server's pid, to read its memory from /proc; else OrleansChat's /metrics is read.</summary>
+    public int? ServerPid { get; init; }
+
+    /// <summary>How many loopback source addresses (127.0.1.x) to spread connections over; 0 = the system's choice.</summary>
+    public int SourceAddresses { get; init; } = 1;
+
+    /// <summary>The first source address index (generator processes use different ones).</summary>
+    public int SourceAddressOffset { get; init; }
+
+    /// <summary>Generator processes (connections scenario): this process coordinates, the others connect.</summary>
+    public int Processes { get; init; } = 1;
+
+    /// <summary>Set on a worker process: its index among <see cref="Processes"/>.</summary>
+    public int? Worker { get; init; }
+
+    /// <summary>connections: how many connections in all.</summary>
+    public int Connections { get; init; } = 1000;
+
+    /// <summary>connections: handshakes in flight at once.</summary>
+    public int ConnectConcurrency { get; init; } = 200;
+
+    /// <summary>connections: seconds to hold the connections once all are open.</summary>
+    public double HoldSeconds { get; init; } = 10;
+
+    /// <summary>connections: application heartbeat (ping) period per connection.</summary>
+    public double HeartbeatSeconds { get; init; } = 25;
+
+    /// <summary>fanout: chats.</summary>
+    public int Chats { get; init; } = 10;
+
+    /// <summary>fanout: members per chat, the sender included.</summary>
+    public int Members { get; init; } = 100;
+
+    /// <summary>direct: pairs.</summary>
+    public int Pairs { get; init; } = 100;
+
+    /// <summary>Messages per second per sender (fanout: one sender per chat; direct: both sides of each pair).</summary>
+    public double Rate { get; init; } = 10;
+
+    /// <summary>Seconds of sending, warm-up included.</summary>
+    public double DurationSeconds { get; init; } = 20;
+
+    /// <summary>Seconds at the start that are checked but not measured.</summary>
+    public double WarmupSeconds { get; init; } = 3;
+
+    /// <summary>Sends a sender may have waiting for their ack.</summary>
+    public int MaxInFlight { get; init; } = 256;
+
+    /// <summary>Message content size in characters.</summary>
+    public int ContentLength { get; init; } = 64;
+
+    /// <summary>Prefix of user ids, so runs against the same server keep apart.</summary>
+    public string RunId { get; init; } = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Where to write the result as JSON.</summary>
+    public string? Json { get; init; }
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"expected --name value, got '{args[i]}'");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        var o = new LoadOptions();
+        string? Take(string name) => values.Remove(name, out var v) ? v : null;
+        int Int(string name, int fallback) => Take(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        double Double(string name, double fallback) => Take(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+        o = o with
+        {
+            Scenario = Take("scenario") ?? o.Scenario,
+            Target = Take("target") ?? o.Target,
+            Url = Take("url") is { } url ? new Uri(url) : o.Url,
+            SigningKey = Take("signing-key") ?? Environment.GetEnvironmentVariable("LOADGEN_SIGNING_KEY"),
+            ServerPid = Take("server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            SourceAddresses = Int("source-addresses", o.SourceAddresses),
+            SourceAddressOffset = Int("source-address-offset", o.SourceAddressOffset),
+            Processes = Int("processes", o.Processes),
+            Worker = Take("worker") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : null,
+            Connections = Int("connections", o.Connections),
+            ConnectConcurrency = Int("connect-concurrency", o.ConnectConcurrency),
+            HoldSeconds = Double("hold", o.HoldSeconds),
+            HeartbeatSeconds = Double("heartbeat", o.HeartbeatSeconds),
+            Chats = Int("chats", o.Chats),
+            Members = Int("members", o.Members),
+            Pairs = Int("pairs", o.Pairs),
+            Rate = Double("rate", o.Rate),
+            DurationSeconds = Double("duration", o.DurationSeconds),
+            WarmupSeconds = Double("warmup", o.WarmupSeconds),
+            MaxInFlight = Int("max-in-flight", o.MaxInFlight),
+            ContentLength = Int("content-length", o.ContentLength),
+            RunId = Take("run-id") ?? o.RunId,
+            Json = Take("json"),
+        };
+
+        if (values.Count > 0)
+        {
+            throw new ArgumentException($"unknown options: {string.Join(", ", values.Keys.Select(k => "--" + k))}");
+        }
+
+        return o;
+    }
+}

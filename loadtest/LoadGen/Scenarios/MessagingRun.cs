@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using OrleansChat.LoadGen.Targets;
+
+namespace OrleansChat.LoadGen.Scenarios;
+
+/// <summary>
+/// What fanout and direct share: connected members of chats, paced senders, and the checks on every message frame.
+/// Each message's content starts with the Stopwatch timestamp at which it was due to be sent, so send-to-receive
+/// latency counts from the schedule (no coordinated omission), wherever the message is received.
+/// </summary>
+internal sealed class MessagingRun(LoadOptions options, ITarget target)
+{
+    private readonly OrderChecker _checker = new();
+    private readonly Latency _delivery = new();
+    private readonly Latency _ack = new();
+    private readonly ConcurrentDictionary<string, long> _lastAcked = new();
+    private readonly List<IChatClient> _clients = [];
+    private readonly string _padding = new('x', Math.Max(0, options.ContentLength - 20));
+    private long _measureFrom;
+    private long _measureTo = long.MaxValue;
+    private long _deliveredInWindow;
+    private long _ackedInWindow;
+    private long _offered;
+    private long _errors;
+
+    public OrderChecker Checker => _checker;
+
+    /// <summary>Connects a user who receives <paramref name="chats"/>; returns the client.</summary>
+    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, CancellationToken cancellationToken)
+    {
+        int index;
+        lock (_clients)
+        {
+            index = _clients.Count;
+            _clients.Add(null!);
+        }
+
+        foreach (var chat in chats)
+        {
+            _checker.Expect(index, chat);
+        }
+
+        var client = await target.ConnectAsync(userId, chats, (chatId, seq, content) => OnMessage(index, chatId, seq, content), cancellationToken);
+        lock (_clients)
+        {
+            _clients[index] = client;
+        }
+
+        return client;
+    }
+
+    /// <summary>Runs the senders for the configured duration, drains, checks, and summarizes.</summary>
+    public async Task<ScenarioResult> SendAsync(
+        string scenario, string shape, string unit, IReadOnlyList<(IChatClient Client, string ChatId)> senders, bool throughputIsAcks, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _measureFrom = start + (long)(options.WarmupSeconds * Stopwatch.Frequency);
+        _measureTo = start + (long)(options.DurationSeconds * Stopwatch.Frequency);
+        var tasks = senders.Select((s, i) => PaceAsync(s.Client, s.ChatId, i, start, cancellationToken)).ToList();
+        await Task.WhenAll(tasks);
+
+        // Drain: every member should reach the last acked seq of each chat.
+        var deadline = Stopwatch.GetTimestamp() + 20 * Stopwatch.Frequency;
+        var lastAcked = new Dictionary<string, long>(_lastAcked);
+        while (!_checker.HasDrained(lastAcked) && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        _checker.Finish(lastAcked);
+        var window = Math.Max(0.001, options.DurationSeconds - options.WarmupSeconds);
+        var result = new ScenarioResult
+        {
+            Scenario = scenario,
+            Target = target.Name,
+            Shape = shape,
+            ThroughputUnit = unit,
+            Throughput = (throughputIsAcks ? Interlocked.Read(ref _ackedInWindow) : Interlocked.Read(ref _deliveredInWindow)) / window,
+            Offered = Interlocked.Read(ref _offered) / options.DurationSeconds,
+            Latency = throughputIsAcks ? _ack.Summary() : _delivery.Summary(),
+            AckLatency = _ack.Summary(),
+            Connections = _clients.Count,
+            Received = _checker.Received,
+            Gaps = _checker.Gaps,
+            Duplicates = _checker.Duplicates,
+            Reorderings = _checker.Reorderings,
+            Errors = Interlocked.Read(ref _errors),
+            Violations = _checker.Violations,
+        };
+        return result;
+    }
+
+    public async Task DisconnectAllAsync()
+    {
+        await Parallel.ForEachAsync(_clients.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
+    }
+
+    private async Task PaceAsync(IChatClient client, string chatId, int sender, long start, CancellationToken cancellationToken)
+    {
+        var total = (long)(options.Rate * options.DurationSeconds);
+        var ticksPerMessage = Stopwatch.Frequency / options.Rate;
+        using var slots = new SemaphoreSlim(options.MaxInFlight);
+        var pending = new List<Task>();
+        for (long i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * ticksPerMessage);
+            var wait = due - Stopwatch.GetTimestamp();
+            if (wait > Stopwatch.Frequency / 1000)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
+            }
+
+            // Latency counts from when the send was due, or from when the timer woke us if it overslept; waiting for a
+            // free in-flight slot (the server pushing back) counts.
+            var stamp = Math.Max(due, Stopwatch.GetTimestamp());
+            await slots.WaitAsync(cancellationToken);
+            Interlocked.Increment(ref _offered);
+            pending.Add(SendOneAsync(client, chatId, $"{sender}-{i}", stamp, slots, cancellationToken));
+            if (pending.Count >= 4096)
+            {
+                pending.RemoveAll(t => t.IsCompleted);
+            }
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private async Task SendOneAsync(IChatClient client, string chatId, string clientMsgId, long due, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = string.Create(CultureInfo.InvariantCulture, $"{due}|{_padding}");
+            var seq = await client.SendAsync(chatId, clientMsgId, content, cancellationToken);
+            var now = Stopwatch.GetTimestamp();
+            if (due >= _measureFrom)
+            {
+                _ack.RecordSince(due);
+            }
+
+            if (now >= _measureFrom && now <= _measureTo)
+            {
+                Interlocked.Increment(ref _ackedInWindow);
+            }
+
+            _lastAcked.AddOrUpdate(chatId, seq, (_, last) => Math.Max(last, seq));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (Interlocked.Increment(ref _errors) <= 5)
+            {
+                Console.Error.WriteLine($"send to {chatId} failed: {e.Message}");
+            }
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private void OnMessage(int connection, string chatId, long seq, string content)
+    {
+        _checker.Observe(connection, chatId, seq);
+        var bar = content.IndexOf('|', StringComparison.Ordinal);
+        if (bar > 0 && long.TryParse(content.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var due))
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (due >= _measureFrom)
+            {
+                _delivery.Record((long)((now - due) * 1_000_000.0 / Stopwatch.Frequency));
+            }
+
+            if (now >= _measureFrom && now <= _measureTo)
+            {
+                Interlocked.Increment(ref _deliveredInWindow);
+            }
+        }
+    }
+}

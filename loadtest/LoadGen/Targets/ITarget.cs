@@ -1,0 +1,43 @@
+namespace OrleansChat.LoadGen.Targets;
+
+/// <summary>
+/// What a scenario needs from a chat server: chats, connected users, sends with acks, and received messages.
+/// OrleansChat, the SignalR peer and the bare WebSocket peer each have an adapter, so every scenario has the same shape
+/// against each of them.
+/// </summary>
+public interface ITarget : IAsyncDisposable
+{
+    /// <summary>orleanschat, signalr or websocket.</summary>
+    string Name { get; }
+
+    /// <summary>Creates a group chat owned by <paramref name="owner"/> with these members (owner included).</summary>
+    Task<string> CreateGroupAsync(string owner, IReadOnlyList<string> members, CancellationToken cancellationToken);
+
+    /// <summary>The direct chat between two users.</summary>
+    Task<string> CreateDirectAsync(string userA, string userB, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Connects a user; <paramref name="onMessage"/> gets each <c>message</c> frame (chat id, seq, content).
+    /// The chats must exist before, so that the connection receives them.
+    /// </summary>
+    Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken);
+
+    /// <summary>The server process's resident memory in bytes, or null when it cannot be read.</summary>
+    Task<long?> ServerMemoryAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One connected user.</summary>
+public interface IChatClient : IAsyncDisposable
+{
+    /// <summary>Sends a message and completes with its seq when the server acks it.</summary>
+    Task<long> SendAsync(string chatId, string clientMsgId, string content, CancellationToken cancellationToken);
+
+    /// <summary>An application-level heartbeat: a round trip to the server.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the connection is still open.</summary>
+    bool IsOpen { get; }
+}
+
+/// <summary>The server refused or failed a request.</summary>
+public sealed class TargetException(string message) : Exception(message);

@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace OrleansChat.LoadGen.Targets;
+
+/// <summary>OrleansChat through its public protocol: REST to create chats, <c>/ws</c> for everything else.</summary>
+public sealed class OrleansChatTarget : ITarget
+{
+    private readonly Uri _baseAddress;
+    private readonly TokenMinter? _minter;
+    private readonly SourceAddresses _sources;
+    private readonly ServerMemory _memory;
+    private readonly HttpClient _http;
+
+    /// <param name="signingKey">The server's <c>Auth:SigningKey</c>; without it tokens come from <c>/api/v1/auth/dev-token</c>.</param>
+    public OrleansChatTarget(Uri baseAddress, string? signingKey, SourceAddresses sources, int? serverPid)
+    {
+        _baseAddress = baseAddress;
+        _minter = signingKey is null ? null : new TokenMinter(signingKey);
+        _sources = sources;
+        _memory = new ServerMemory(serverPid, new Uri(baseAddress, "/metrics"));
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public string Name => "orleanschat";
+
+    public async Task<string> CreateGroupAsync(string owner, IReadOnlyList<string> members, CancellationToken cancellationToken)
+    {
+        var chat = await PostAsync(owner, "api/v1/chats", new { title = $"load {owner}", members = members.Where(m => m != owner).ToArray() }, cancellationToken);
+        return chat.GetProperty("chatId").GetString()!;
+    }
+
+    public async Task<string> CreateDirectAsync(string userA, string userB, CancellationToken cancellationToken)
+    {
+        var chat = await PostAsync(userA, "api/v1/chats/direct", new { userId = userB }, cancellationToken);
+        return chat.GetProperty("chatId").GetString()!;
+    }
+
+    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken)
+    {
+        var uri = new UriBuilder(_baseAddress) { Scheme = _baseAddress.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
+        return await ProtocolSocket.ConnectAsync(uri, await TokenAsync(userId, cancellationToken), _sources.Next(), onMessage, cancellationToken);
+    }
+
+    public Task<long?> ServerMemoryAsync(CancellationToken cancellationToken) => _memory.ReadAsync(cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<JsonElement> PostAsync(string userId, string path, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", await TokenAsync(userId, cancellationToken));
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new TargetException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+    }
+
+    private async Task<string> TokenAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (_minter is not null)
+        {
+            return _minter.For(userId);
+        }
+
+        using var response = await _http.PostAsJsonAsync("api/v1/auth/dev-token", new { userId }, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new TargetException($"dev-token answered {(int)response.StatusCode}; give --signing-key");
+        }
+
+        var token = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return token.GetProperty("accessToken").GetString()!;
+    }
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The benchmark suite: each scenario against OrleansChat, the SignalR peer and the bare WebSocket peer, each on a
+# fresh server process on this machine, then one comparison table. Under 15 minutes on 2 cores.
+#
+#   loadtest/run.sh                 # the fixed suite
+#   PROFILE=1 loadtest/run.sh       # also records a CPU profile of OrleansChat during fanout (dotnet-trace)
+#   SCENARIOS="fanout" TARGETS="orleanschat signalr" loadtest/run.sh
+#
+# Sizes can be overridden with the variables below; RESULTS.md records the ones used.
+set -euo pipefail
+export PATH="$PATH:$HOME/.dotnet/tools"
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${OUT:-$ROOT/loadtest/results}"
+SCENARIOS="${SCENARIOS:-connections fanout direct}"
+TARGETS="${TARGETS:-orleanschat signalr websocket}"
+
+CONNECTIONS="${CONNECTIONS:-18000}"          # connections: idle sockets in all
+PROCESSES="${PROCESSES:-3}"                  # connections: generator processes (each below the 20,000 open files limit)
+SOURCES="${SOURCES:-2}"                      # connections: loopback source addresses per generator process
+HOLD="${HOLD:-15}"                           # connections: seconds held once all are open
+CHATS="${CHATS:-10}"                         # fanout: chats
+MEMBERS="${MEMBERS:-100}"                    # fanout: members per chat
+FANOUT_RATES="${FANOUT_RATES:-10 20 40}"     # fanout: messages per second per chat, one run each
+PAIRS="${PAIRS:-100}"                        # direct: pairs
+DIRECT_RATES="${DIRECT_RATES:-10 40}"        # direct: messages per second per user, one run each
+DURATION="${DURATION:-20}"                   # fanout, direct: seconds of sending (the first WARMUP not measured)
+WARMUP="${WARMUP:-5}"
+
+KEY="loadtest-signing-key-0123456789-abcdefghijklmnop"
+PORT=5190
+URL="http://127.0.0.1:$PORT"
+SERVER_PID=""
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.json
+
+echo "building (Release)..." >&2
+for project in loadtest/LoadGen loadtest/peers/SignalRPeer loadtest/peers/WebSocketPeer Silo; do
+  dotnet build "$ROOT/$project" -c Release -nologo -v q -clp:ErrorsOnly >&2
+done
+BIN="bin/Release/net10.0"
+LOADGEN="$ROOT/loadtest/LoadGen/$BIN/LoadGen"
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "cpus: $(nproc)"
+  echo "memory: $(free -m | awk '/^Mem:/ {print $2 " MiB"}')"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "open files limit: $(ulimit -n)"
+  echo "dotnet: $(dotnet --version)"
+} | tee "$OUT/machine.txt" >&2
+
+stop_server() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -INT "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+trap stop_server EXIT
+
+start_server() { # target
+  local data
+  data="$(mktemp -d)"
+  case "$1" in
+    orleanschat)
+      (cd "$data" && exec "$ROOT/Silo/$BIN/OrleansChat.Silo" --urls "$URL" \
+        --Auth:SigningKey="$KEY" --Storage:DataDirectory="$data/data" \
+        --Orleans:SiloPort=21111 --Orleans:GatewayPort=40000 \
+        --RateLimit:SendsPerSecond=100000 --RateLimit:Burst=100000 --Gateway:SendQueueLimit=65536 \
+        --Logging:LogLevel:Default=Warning >"$OUT/server-$1.log" 2>&1) &
+      ;;
+    signalr) exec "$ROOT/loadtest/peers/SignalRPeer/$BIN/SignalRPeer" --urls "$URL" >"$OUT/server-$1.log" 2>&1 & ;;
+    websocket) exec "$ROOT/loadtest/peers/WebSocketPeer/$BIN/WebSocketPeer" --urls "$URL" >"$OUT/server-$1.log" 2>&1 & ;;
+  esac
+  SERVER_PID=$!
+  for _ in $(seq 1 150); do
+    if curl -sf "$URL/health" >/dev/null 2>&1; then
+      if [[ "$1" != orleanschat ]] || curl -sf "$URL/health/ready" >/dev/null 2>&1; then return 0; fi
+    fi
+    sleep 0.2
+  done
+  echo "the $1 server did not start; see $OUT/server-$1.log" >&2
+  exit 1
+}
+
+status=0
+run_one() { # scenario target rate
+  local scenario=$1 target=$2 rate=$3 name="$1-$2${3:+-$3}"
+  start_server "$target"
+  local args=(--scenario "$scenario" --target "$target" --url "$URL" --server-pid "$SERVER_PID" --json "$OUT/$name.json")
+  [[ "$target" == orleanschat ]] && args+=(--signing-key "$KEY")
+  case "$scenario" in
+    connections) args+=(--connections "$CONNECTIONS" --processes "$PROCESSES" --source-addresses "$SOURCES" --hold "$HOLD" --heartbeat 10 --connect-concurrency 300) ;;
+    fanout) args+=(--chats "$CHATS" --members "$MEMBERS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
+    direct) args+=(--pairs "$PAIRS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
+  esac
+  local trace_pid=""
+  if [[ "${PROFILE:-}" == 1 && "$name" == "fanout-orleanschat-${FANOUT_RATES##* }" ]]; then
+    (sleep 12 && dotnet-trace collect -p "$SERVER_PID" --profile cpu-sampling --duration 00:00:00:10 \
+      -o "$OUT/$name.nettrace" >"$OUT/trace.log" 2>&1) &
+    trace_pid=$!
+  fi
+  echo "== $name ($(cut -d' ' -f1 /proc/loadavg) load)" >&2
+  "$LOADGEN" "${args[@]}" >"$OUT/$name.txt" 2>&1 || { local rc=$?; status=$rc; echo "   exit code $rc (see $OUT/$name.txt)" >&2; }
+  if [[ -n "$trace_pid" ]]; then
+    wait "$trace_pid" || true
+    dotnet-trace report "$OUT/$name.nettrace" topN -n 30 >"$OUT/$name.exclusive.txt" 2>&1 || true
+    dotnet-trace report "$OUT/$name.nettrace" topN -n 60 --inclusive >"$OUT/$name.inclusive.txt" 2>&1 || true
+  fi
+  stop_server
+}
+
+for scenario in $SCENARIOS; do
+  case "$scenario" in
+    fanout) rates="$FANOUT_RATES" ;;
+    direct) rates="$DIRECT_RATES" ;;
+    *) rates="-" ;;
+  esac
+  for rate in $rates; do
+    for target in $TARGETS; do
+      run_one "$scenario" "$target" "${rate#-}"
+    done
+  done
+done
+
+"$LOADGEN" report "$OUT"/*.json | tee "$OUT/table.md"
+exit $status

@@ -1,0 +1,57 @@
+using OrleansChat.LoadGen;
+
+namespace OrleansChat.LoadGenTests;
+
+/// <summary>Short runs of each scenario against a real in-process server: the generator's own checks pass.</summary>
+[Collection(SharedServer.Name)]
+public sealed class ScenarioTests(ChatServerFixture server)
+{
+    private LoadOptions Options(string scenario) => new()
+    {
+        Scenario = scenario,
+        Target = "orleanschat",
+        Url = server.BaseAddress,
+        SigningKey = ChatServerFixture.SigningKey,
+        ServerPid = Environment.ProcessId,
+        SourceAddresses = 2,
+        DurationSeconds = 2,
+        WarmupSeconds = 0.5,
+    };
+
+    [Fact]
+    public async Task A_short_fanout_run_delivers_every_message_to_every_member_in_order()
+    {
+        var result = await LoadRunner.RunAsync(Options("fanout") with { Chats = 2, Members = 5, Rate = 20 }, TestContext.Current.CancellationToken);
+
+        Assert.True(result.CorrectnessPassed, string.Join("; ", result.Violations));
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(2 * 5 * 40, result.Received);
+        Assert.True(result.Throughput > 0);
+        Assert.True(result.Latency.Count > 0);
+    }
+
+    [Fact]
+    public async Task A_short_direct_run_acks_every_send_and_delivers_it_to_both_sides_in_order()
+    {
+        var result = await LoadRunner.RunAsync(Options("direct") with { Pairs = 4, Rate = 20 }, TestContext.Current.CancellationToken);
+
+        Assert.True(result.CorrectnessPassed, string.Join("; ", result.Violations));
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(4 * 2 * 40 * 2, result.Received);
+        Assert.True(result.AckLatency.Count > 0);
+    }
+
+    [Fact]
+    public async Task A_short_connections_run_holds_every_connection_and_reads_the_server_memory()
+    {
+        var result = await LoadRunner.RunAsync(
+            Options("connections") with { Connections = 100, ConnectConcurrency = 20, HoldSeconds = 1, HeartbeatSeconds = 0.5 },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(100, result.Connections);
+        Assert.True(result.Throughput > 0);
+        Assert.NotNull(result.ServerMemoryBefore);
+        Assert.NotNull(result.ServerMemoryAfter);
+    }
+}
