@@ -299,36 +299,27 @@ public sealed partial class GatewayHub(
     /// <summary>Renews the leases of rooms and watches that have local connections, and releases the others.</summary>
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
-        await Parallel.ForEachAsync(_rooms.Values, Parallelism(cancellationToken), async (room, _) =>
+        await RenewAsync(_rooms, id => Room(id).Subscribe(Self), id => Room(id).Unsubscribe(Self), cancellationToken);
+        await RenewAsync(_watches, id => User(id).WatchPresence(Self, WatchLease), id => User(id).UnwatchPresence(Self), cancellationToken);
+    }
+
+    private async Task RenewAsync<T>(ConcurrentDictionary<string, T> table, Func<string, Task> renew, Func<string, Task> release, CancellationToken cancellationToken)
+        where T : LocalSubscription
+    {
+        await Parallel.ForEachAsync(table.Values, Parallelism(cancellationToken), async (local, _) =>
         {
             bool empty;
-            lock (room.Gate)
+            lock (local.Gate)
             {
-                empty = room.Connections.Length == 0;
+                empty = local.Connections.Length == 0;
                 if (empty)
                 {
-                    room.Retired = true;
-                    _rooms.TryRemove(new KeyValuePair<string, LocalRoom>(room.ChatId, room));
+                    local.Retired = true;
+                    table.TryRemove(new KeyValuePair<string, T>(local.Key, local));
                 }
             }
 
-            await Renew(room.ChatId, empty ? Room(room.ChatId).Unsubscribe(Self) : Room(room.ChatId).Subscribe(Self));
-        });
-
-        await Parallel.ForEachAsync(_watches.Values, Parallelism(cancellationToken), async (watch, _) =>
-        {
-            bool empty;
-            lock (watch.Gate)
-            {
-                empty = watch.Connections.Length == 0;
-                if (empty)
-                {
-                    watch.Retired = true;
-                    _watches.TryRemove(new KeyValuePair<string, LocalWatch>(watch.UserId, watch));
-                }
-            }
-
-            await Renew(watch.UserId, empty ? User(watch.UserId).UnwatchPresence(Self) : User(watch.UserId).WatchPresence(Self, WatchLease));
+            await Renew(local.Key, empty ? release(local.Key) : renew(local.Key));
         });
     }
 

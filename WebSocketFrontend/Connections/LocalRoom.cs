@@ -1,28 +1,20 @@
 namespace OrleansChat.Gateway.Connections;
 
 /// <summary>
-/// A chat as this gateway sees it: the local connections of its members, the lease on the room's events, and
-/// the seq order of live messages. One-way calls may overtake each other, so a message that arrives ahead of
-/// a missing seq waits briefly for it; if it never comes, the later ones go out and clients repair the gap with sync.
+/// Something local connections receive events of (a chat, a watched user) under one lease with the grain that
+/// sends them. Kept while it has connections; the renewal that finds it empty retires it and drops the lease.
 /// </summary>
-internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reorderWait)
+internal abstract class LocalSubscription(string key)
 {
-    private readonly SortedList<long, byte[]> _held = [];
-    private readonly Dictionary<string, long> _typingVersions = new(StringComparer.Ordinal);
-    private ITimer? _holdTimer;
-    private long _nextSeq;
-
-    public string ChatId { get; } = chatId;
+    /// <summary>The grain's key: a chat id or a user id.</summary>
+    public string Key { get; } = key;
 
     public Lock Gate { get; } = new();
 
     /// <summary>Copy-on-write under <see cref="Gate"/>, so fan-out reads it without copying.</summary>
     public ChatConnection[] Connections { get; private set; } = [];
 
-    /// <summary>The current subscription attempt; null when none succeeded yet or the last one failed.</summary>
-    public Task? Subscription { get; set; }
-
-    /// <summary>Set once the room was dropped from the gateway's table; a joiner then makes a new one.</summary>
+    /// <summary>Set once dropped from the gateway's table; a joiner then makes a new one.</summary>
     public bool Retired { get; set; }
 
     public void Add(ChatConnection connection)
@@ -34,6 +26,24 @@ internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reord
     }
 
     public void Remove(ChatConnection connection) => Connections = Array.FindAll(Connections, c => c != connection);
+}
+
+/// <summary>
+/// A chat as this gateway sees it: the local connections of its members, the lease on the room's events, and
+/// the seq order of live messages. One-way calls may overtake each other, so a message that arrives ahead of
+/// a missing seq waits briefly for it; if it never comes, the later ones go out and clients repair the gap with sync.
+/// </summary>
+internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reorderWait) : LocalSubscription(chatId)
+{
+    private readonly SortedList<long, byte[]> _held = [];
+    private readonly Dictionary<string, long> _typingVersions = new(StringComparer.Ordinal);
+    private ITimer? _holdTimer;
+    private long _nextSeq;
+
+    public string ChatId => Key;
+
+    /// <summary>The current subscription attempt; null when none succeeded yet or the last one failed.</summary>
+    public Task? Subscription { get; set; }
 
     /// <summary>Whether a typing change is newer than the last one seen for its user. Call under <see cref="Gate"/>.</summary>
     public bool IsNewest(TypingChanged typing)
@@ -103,28 +113,12 @@ internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reord
 }
 
 /// <summary>A user whose presence local connections watch, and the lease on that user's presence changes.</summary>
-internal sealed class LocalWatch(string userId)
+internal sealed class LocalWatch(string userId) : LocalSubscription(userId)
 {
-    public string UserId { get; } = userId;
-
-    public Lock Gate { get; } = new();
-
-    public ChatConnection[] Connections { get; private set; } = [];
+    public string UserId => Key;
 
     public Task<Presence>? Subscription { get; set; }
 
-    /// <summary>The version of the newest presence sent to these connections. Read and written under <see cref="Gate"/>.</summary>
+    /// <summary>The version of the newest presence sent to these connections. Read and written under <see cref="LocalSubscription.Gate"/>.</summary>
     public long Version { get; set; }
-
-    public bool Retired { get; set; }
-
-    public void Add(ChatConnection connection)
-    {
-        if (Array.IndexOf(Connections, connection) < 0)
-        {
-            Connections = [.. Connections, connection];
-        }
-    }
-
-    public void Remove(ChatConnection connection) => Connections = Array.FindAll(Connections, c => c != connection);
 }
