@@ -46,7 +46,8 @@ public sealed partial class GatewayHub(
         _connections[connection] = new ConnectionLinks();
         _users.AddOrUpdate(connection.UserId, _ => [connection], (_, existing) => [.. existing, connection]);
         await Task.WhenAll(chats.Select(c => JoinRoomAsync(connection, c.ChatId))
-            .Concat(chats.Where(c => c.PeerId is not null).Select(c => WatchAsync(connection, c.PeerId!, sendCurrent: false))));
+            .Concat(chats.Where(c => c.PeerId is not null).Select(c => WatchAsync(connection, c.PeerId!, sendCurrent: false)))
+            .Select(LogFailureAsync));
     }
 
     /// <summary>Forgets a connection everywhere. Empty rooms and watches are released at the next renewal.</summary>
@@ -198,15 +199,9 @@ public sealed partial class GatewayHub(
         else
         {
             var peer = change.Chat.Type == ChatType.Direct ? change.Chat.Members.FirstOrDefault(m => m.UserId != userId)?.UserId : null;
-            try
-            {
-                await Task.WhenAll(connections.Select(c => JoinRoomAsync(c, chatId))
-                    .Concat(peer is null ? [] : connections.Select(c => WatchAsync(c, peer, sendCurrent: false))));
-            }
-            catch (Exception ex)
-            {
-                LogSubscribeFailed(ex, chatId);
-            }
+            await Task.WhenAll(connections.Select(c => JoinRoomAsync(c, chatId))
+                .Concat(peer is null ? [] : connections.Select(c => WatchAsync(c, peer, sendCurrent: false)))
+                .Select(LogFailureAsync));
         }
 
         Broadcast(Array.FindAll(connections, c => c.IsCurrentMembership(chatId, change.Version)), Frames.Chat(change), except: null);
@@ -328,6 +323,22 @@ public sealed partial class GatewayHub(
         Parallel.ForEachAsync(_connections.Keys, Parallelism(cancellationToken), async (connection, _) =>
             await Renew(connection.SessionId, grains.GetGrain<ISessionGrain>(connection.SessionId).Heartbeat(SessionOf(connection))));
 
+    /// <summary>
+    /// A subscription that failed leaves the connection registered locally; the next renewal subscribes again,
+    /// and a client that missed messages meanwhile repairs the gap with sync.
+    /// </summary>
+    private async Task LogFailureAsync(Task subscription)
+    {
+        try
+        {
+            await subscription;
+        }
+        catch (Exception ex)
+        {
+            LogSubscribeFailed(ex);
+        }
+    }
+
     private async Task Renew(string key, Task renewal)
     {
         try
@@ -378,8 +389,8 @@ public sealed partial class GatewayHub(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the lease on {Key} failed; the next renewal tries again")]
     private partial void LogRenewFailed(Exception exception, string key);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to chat {ChatId} failed; the next renewal tries again")]
-    private partial void LogSubscribeFailed(Exception exception, string chatId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing a connection failed; the next renewal tries again")]
+    private partial void LogSubscribeFailed(Exception exception);
 
     /// <summary>What one connection is subscribed to here, so that it can be taken out of everything when it goes.</summary>
     private sealed class ConnectionLinks
