@@ -16,8 +16,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _migrationGate = new(1, 1);
-    private volatile bool _isMigrated;
+    private readonly OnceOnlyMigration _migration;
 
     public PostgresDatabase(IOptions<PostgresStorageOptions> options, TimeProvider timeProvider)
     {
@@ -26,6 +25,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Value.ConnectionString, nameof(options));
         _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString);
         _timeProvider = timeProvider;
+        _migration = new OnceOnlyMigration(cancellationToken => MigrateAsync(PostgresMigrations.LatestVersion, cancellationToken));
     }
 
     /// <summary>The schema version this build migrates to.</summary>
@@ -63,27 +63,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
     }
 
     /// <summary>Applies every migration not applied yet; runs once per instance, later calls return at once.</summary>
-    public async Task EnsureMigratedAsync(CancellationToken cancellationToken = default)
-    {
-        if (_isMigrated)
-        {
-            return;
-        }
-
-        await _migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_isMigrated)
-            {
-                await MigrateAsync(PostgresMigrations.LatestVersion, cancellationToken).ConfigureAwait(false);
-                _isMigrated = true;
-            }
-        }
-        finally
-        {
-            _migrationGate.Release();
-        }
-    }
+    public Task EnsureMigratedAsync(CancellationToken cancellationToken = default) =>
+        _migration.EnsureMigratedAsync(cancellationToken);
 
     /// <summary>Applies the migrations up to and including <paramref name="targetVersion"/> that are not applied yet.</summary>
     internal async Task MigrateAsync(int targetVersion, CancellationToken cancellationToken = default)
@@ -112,6 +93,6 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-        _migrationGate.Dispose();
+        _migration.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -32,10 +31,7 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
 {
     private readonly PostgresDatabase _database;
     private readonly ILogger<PostgresMessageStore> _logger;
-    private readonly int _maxMessagesPerTransaction;
-    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
-    private readonly Task _writer;
+    private readonly AppendBatcher _batcher;
 
     public PostgresMessageStore(PostgresDatabase database, IOptions<PostgresStorageOptions> options, ILogger<PostgresMessageStore> logger)
     {
@@ -45,43 +41,11 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Value.MaxMessagesPerTransaction, 1, nameof(options));
         _database = database;
         _logger = logger;
-        _maxMessagesPerTransaction = options.Value.MaxMessagesPerTransaction;
-        _writer = Task.Run(RunWriterAsync);
+        _batcher = new AppendBatcher(nameof(PostgresMessageStore), options.Value.MaxMessagesPerTransaction, WriteTransactionAsync, logger);
     }
 
-    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(append);
-        ArgumentException.ThrowIfNullOrEmpty(append.ChatId, nameof(append));
-        ArgumentOutOfRangeException.ThrowIfNegative(append.LastSeq, nameof(append));
-        ArgumentNullException.ThrowIfNull(append.Messages, nameof(append));
-        foreach (var message in append.Messages)
-        {
-            ArgumentNullException.ThrowIfNull(message, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.SenderId, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.ClientMsgId, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.Content, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.PushTargets, nameof(append));
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<IReadOnlyList<AppendOutcome>>(cancellationToken);
-        }
-
-        if (append.Messages.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<AppendOutcome>>([]);
-        }
-
-        var pending = new PendingAppend(append, cancellationToken);
-        if (!_appends.Writer.TryWrite(pending))
-        {
-            return Task.FromException<IReadOnlyList<AppendOutcome>>(new ObjectDisposedException(nameof(PostgresMessageStore)));
-        }
-
-        return pending.Completion.Task;
-    }
+    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken = default) =>
+        _batcher.AppendAsync(append, cancellationToken);
 
     public Task<MessagePage> ReadAsync(string chatId, MessageRange range, CancellationToken cancellationToken = default)
     {
@@ -175,14 +139,10 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
     }
 
     /// <summary>Stops taking appends, commits the ones already queued, then returns.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _appends.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
     /// <summary>Stops taking appends without waiting: the ones already queued still commit in the background.</summary>
-    public void Dispose() => _appends.Writer.TryComplete();
+    public void Dispose() => _batcher.Dispose();
 
     /// <summary>Runs <paramref name="work"/> on a pooled connection; failures to reach the database become <see cref="StoreUnavailableException"/>.</summary>
     private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)

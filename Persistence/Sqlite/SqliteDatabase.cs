@@ -21,8 +21,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly string _connectionPragmas;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _migrationGate = new(1, 1);
-    private volatile bool _isMigrated;
+    private readonly OnceOnlyMigration _migration;
 
     public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider timeProvider)
     {
@@ -48,6 +47,7 @@ public sealed class SqliteDatabase : IDisposable
         _connectionPragmas = string.Create(
             CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {(long)storage.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+        _migration = new OnceOnlyMigration(cancellationToken => MigrateAsync(SqliteMigrations.LatestVersion, cancellationToken));
     }
 
     public string DataDirectory { get; }
@@ -65,27 +65,8 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>Applies every migration not applied yet; runs once per instance, later calls return at once.</summary>
-    public async Task EnsureMigratedAsync(CancellationToken cancellationToken = default)
-    {
-        if (_isMigrated)
-        {
-            return;
-        }
-
-        await _migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_isMigrated)
-            {
-                await MigrateAsync(SqliteMigrations.LatestVersion, cancellationToken).ConfigureAwait(false);
-                _isMigrated = true;
-            }
-        }
-        finally
-        {
-            _migrationGate.Release();
-        }
-    }
+    public Task EnsureMigratedAsync(CancellationToken cancellationToken = default) =>
+        _migration.EnsureMigratedAsync(cancellationToken);
 
     /// <summary>Applies the migrations up to and including <paramref name="targetVersion"/> that are not applied yet.</summary>
     internal async Task MigrateAsync(int targetVersion, CancellationToken cancellationToken = default)
@@ -123,6 +104,6 @@ public sealed class SqliteDatabase : IDisposable
             SqliteConnection.ClearPool(connection);
         }
 
-        _migrationGate.Dispose();
+        _migration.Dispose();
     }
 }

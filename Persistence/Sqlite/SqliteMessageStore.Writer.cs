@@ -1,95 +1,21 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansChat.Persistence.Sqlite;
 
-/// <summary>The silo-wide writer loop that merges concurrent appends into few transactions.</summary>
+/// <summary>The append transaction the silo-wide <see cref="AppendBatcher"/> runs for the calls it merged.</summary>
 public sealed partial class SqliteMessageStore
 {
     private const int SqliteConstraint = 19;
-    private const string CallSavepoint = "append_call";
 
-    /// <summary>
-    /// Test hook: awaited by the writer loop before each transaction, with the number of calls in it.
-    /// A hook that throws fails that transaction's calls like any other transaction failure.
-    /// </summary>
-    internal Func<int, Task>? BeforeTransactionAsync { get; set; }
-
-    private async Task RunWriterAsync()
+    /// <inheritdoc cref="AppendBatcher.BeforeTransactionAsync"/>
+    internal Func<int, Task>? BeforeTransactionAsync
     {
-        var reader = _appends.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            var calls = TakeCalls(reader);
-            if (calls.Count > 0)
-            {
-                await WriteCallsAsync(calls).ConfigureAwait(false);
-            }
-        }
+        get => _batcher.BeforeTransactionAsync;
+        set => _batcher.BeforeTransactionAsync = value;
     }
 
-    /// <summary>The calls waiting now, oldest first, up to the message cap (a larger single call goes alone).</summary>
-    private List<PendingAppend> TakeCalls(ChannelReader<PendingAppend> reader)
-    {
-        var calls = new List<PendingAppend>();
-        var messages = 0;
-        while (reader.TryPeek(out var next) && (calls.Count == 0 || messages + next.Append.Messages.Count <= _maxMessagesPerTransaction))
-        {
-            reader.TryRead(out _);
-            if (next.CancellationToken.IsCancellationRequested)
-            {
-                next.Completion.TrySetCanceled(next.CancellationToken);
-                continue;
-            }
-
-            calls.Add(next);
-            messages += next.Append.Messages.Count;
-        }
-
-        return calls;
-    }
-
-    private async Task WriteCallsAsync(List<PendingAppend> calls)
-    {
-        CallResult[] results;
-        try
-        {
-            if (BeforeTransactionAsync is { } hook)
-            {
-                await hook(calls.Count).ConfigureAwait(false);
-            }
-
-            results = await WriteTransactionAsync(calls).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The loop must survive any failure: it is handed to the callers instead.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            LogTransactionFailed(_logger, exception, calls.Count);
-            foreach (var call in calls)
-            {
-                call.Completion.TrySetException(
-                    new StoreUnavailableException("The append transaction did not commit: nothing of it was stored.", exception));
-            }
-
-            return;
-        }
-
-        for (var i = 0; i < calls.Count; i++)
-        {
-            if (results[i].Failure is { } failure)
-            {
-                calls[i].Completion.TrySetException(failure);
-            }
-            else
-            {
-                calls[i].Completion.TrySetResult(results[i].Outcomes!);
-            }
-        }
-    }
-
-    private async Task<CallResult[]> WriteTransactionAsync(List<PendingAppend> calls)
+    private async Task<AppendCallResult[]> WriteTransactionAsync(IReadOnlyList<ChatAppend> appends)
     {
         var connection = await _database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -101,12 +27,8 @@ public sealed partial class SqliteMessageStore
                 var commands = new SqliteAppendCommands(connection, transaction);
                 await using (commands.ConfigureAwait(false))
                 {
-                    var results = new CallResult[calls.Count];
-                    for (var i = 0; i < calls.Count; i++)
-                    {
-                        results[i] = await WriteCallAsync(transaction, commands, calls[i].Append).ConfigureAwait(false);
-                    }
-
+                    var results = await AppendSavepoints.WriteEachAsync(
+                        transaction, appends, commands.AppendAsync, IsSeqConflict, LogSeqConflict).ConfigureAwait(false);
                     await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                     return results;
                 }
@@ -114,44 +36,12 @@ public sealed partial class SqliteMessageStore
         }
     }
 
-    /// <summary>One call inside its own savepoint: a constraint failure undoes this call only.</summary>
-    private async Task<CallResult> WriteCallAsync(SqliteTransaction transaction, SqliteAppendCommands commands, ChatAppend append)
-    {
-        await transaction.SaveAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            var outcomes = await commands.AppendAsync(append).ConfigureAwait(false);
-            await transaction.ReleaseAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
-            return new CallResult(outcomes, Failure: null);
-        }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
-        {
-            await transaction.RollbackAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
-            await transaction.ReleaseAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
-            LogSeqConflict(_logger, append.ChatId, append.LastSeq);
-            return new CallResult(
-                Outcomes: null,
-                new StoreUnavailableException(
-                    $"A seq after {append.LastSeq} of chat '{append.ChatId}' is already stored (another writer appended): nothing of this call was stored; reload the last seq.",
-                    exception));
-        }
-    }
+    /// <summary>SQLITE_CONSTRAINT: the call's seq (or client message id) is already stored.</summary>
+    private static bool IsSeqConflict(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An append transaction of {CallCount} calls did not commit; the calls fail.")]
-    private static partial void LogTransactionFailed(ILogger logger, Exception exception, int callCount);
+    private void LogSeqConflict(ChatAppend append) => LogSeqConflict(_logger, append.ChatId, append.LastSeq);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Append to chat {ChatId} after seq {LastSeq} collided with a stored seq; the call fails.")]
     private static partial void LogSeqConflict(ILogger logger, string chatId, long lastSeq);
-
-    private sealed class PendingAppend(ChatAppend append, CancellationToken cancellationToken)
-    {
-        public ChatAppend Append { get; } = append;
-
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
-        public TaskCompletionSource<IReadOnlyList<AppendOutcome>> Completion { get; } =
-            new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private readonly record struct CallResult(IReadOnlyList<AppendOutcome>? Outcomes, Exception? Failure);
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,10 +29,7 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
 {
     private readonly SqliteDatabase _database;
     private readonly ILogger<SqliteMessageStore> _logger;
-    private readonly int _maxMessagesPerTransaction;
-    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
-    private readonly Task _writer;
+    private readonly AppendBatcher _batcher;
 
     public SqliteMessageStore(SqliteDatabase database, IOptions<StorageOptions> options, ILogger<SqliteMessageStore> logger)
     {
@@ -43,43 +39,11 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Value.MaxMessagesPerTransaction, 1, nameof(options));
         _database = database;
         _logger = logger;
-        _maxMessagesPerTransaction = options.Value.MaxMessagesPerTransaction;
-        _writer = Task.Run(RunWriterAsync);
+        _batcher = new AppendBatcher(nameof(SqliteMessageStore), options.Value.MaxMessagesPerTransaction, WriteTransactionAsync, logger);
     }
 
-    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(append);
-        ArgumentException.ThrowIfNullOrEmpty(append.ChatId, nameof(append));
-        ArgumentOutOfRangeException.ThrowIfNegative(append.LastSeq, nameof(append));
-        ArgumentNullException.ThrowIfNull(append.Messages, nameof(append));
-        foreach (var message in append.Messages)
-        {
-            ArgumentNullException.ThrowIfNull(message, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.SenderId, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.ClientMsgId, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.Content, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.PushTargets, nameof(append));
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<IReadOnlyList<AppendOutcome>>(cancellationToken);
-        }
-
-        if (append.Messages.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<AppendOutcome>>([]);
-        }
-
-        var pending = new PendingAppend(append, cancellationToken);
-        if (!_appends.Writer.TryWrite(pending))
-        {
-            return Task.FromException<IReadOnlyList<AppendOutcome>>(new ObjectDisposedException(nameof(SqliteMessageStore)));
-        }
-
-        return pending.Completion.Task;
-    }
+    public Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken = default) =>
+        _batcher.AppendAsync(append, cancellationToken);
 
     public async Task<MessagePage> ReadAsync(string chatId, MessageRange range, CancellationToken cancellationToken = default)
     {
@@ -166,14 +130,10 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
     }
 
     /// <summary>Stops taking appends, commits the ones already queued, then returns.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _appends.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
     /// <summary>Stops taking appends without waiting: the ones already queued still commit in the background.</summary>
-    public void Dispose() => _appends.Writer.TryComplete();
+    public void Dispose() => _batcher.Dispose();
 
     private static SqliteCommand FindMessageCommand(SqliteConnection connection, SqliteTransaction? transaction, string chatId, string senderId, string clientMsgId) =>
         connection.Command(

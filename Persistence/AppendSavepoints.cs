@@ -1,0 +1,62 @@
+using System.Data.Common;
+
+namespace OrleansChat.Persistence;
+
+/// <summary>
+/// Writes the calls of a merged append transaction each inside its own savepoint, so a call whose seq is already
+/// taken (its room's last seq was stale, or another writer appended) is undone alone and the others still commit.
+/// </summary>
+internal static class AppendSavepoints
+{
+    private const string CallSavepoint = "append_call";
+
+    /// <summary>Writes <paramref name="appends"/> in order inside <paramref name="transaction"/>, which the caller commits.</summary>
+    /// <param name="transaction">The open transaction.</param>
+    /// <param name="appends">The merged calls.</param>
+    /// <param name="writeAsync">Writes one call's messages with the store's SQL.</param>
+    /// <param name="isSeqConflict">Whether an exception of <paramref name="writeAsync"/> is the database's constraint violation.</param>
+    /// <param name="onSeqConflict">Called after a conflicting call was undone (to log it).</param>
+    /// <returns>One result per call, in order; a conflicting call's failure is a <see cref="StoreUnavailableException"/>.</returns>
+    public static async Task<AppendCallResult[]> WriteEachAsync(
+        DbTransaction transaction,
+        IReadOnlyList<ChatAppend> appends,
+        Func<ChatAppend, Task<IReadOnlyList<AppendOutcome>>> writeAsync,
+        Func<Exception, bool> isSeqConflict,
+        Action<ChatAppend> onSeqConflict)
+    {
+        var results = new AppendCallResult[appends.Count];
+        for (var i = 0; i < appends.Count; i++)
+        {
+            results[i] = await WriteCallAsync(transaction, appends[i], writeAsync, isSeqConflict, onSeqConflict).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private static async Task<AppendCallResult> WriteCallAsync(
+        DbTransaction transaction,
+        ChatAppend append,
+        Func<ChatAppend, Task<IReadOnlyList<AppendOutcome>>> writeAsync,
+        Func<Exception, bool> isSeqConflict,
+        Action<ChatAppend> onSeqConflict)
+    {
+        await transaction.SaveAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var outcomes = await writeAsync(append).ConfigureAwait(false);
+            await transaction.ReleaseAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
+            return new AppendCallResult(outcomes, Failure: null);
+        }
+        catch (Exception exception) when (isSeqConflict(exception))
+        {
+            await transaction.RollbackAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
+            await transaction.ReleaseAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
+            onSeqConflict(append);
+            return new AppendCallResult(
+                Outcomes: null,
+                new StoreUnavailableException(
+                    $"A seq after {append.LastSeq} of chat '{append.ChatId}' is already stored (another writer appended): nothing of this call was stored; reload the last seq.",
+                    exception));
+        }
+    }
+}
