@@ -3,7 +3,8 @@
 # fresh server process on this machine, then one comparison table. Under 15 minutes on 2 cores.
 #
 #   loadtest/run.sh                 # the fixed suite
-#   PROFILE=1 loadtest/run.sh       # also records a CPU profile of OrleansChat during fanout (dotnet-trace)
+#   PROFILE=1 loadtest/run.sh       # also records a thread-time profile of OrleansChat during its last fanout run (dotnet-trace)
+#   PROFILE=direct-orleanschat-20 SCENARIOS=direct TARGETS=orleanschat DIRECT_RATES=20 loadtest/run.sh   # profile one run
 #   SCENARIOS="fanout" TARGETS="orleanschat signalr" loadtest/run.sh
 #
 # Sizes can be overridden with the variables below; RESULTS.md records the ones used.
@@ -99,8 +100,8 @@ run_one() { # scenario target rate
     direct) args+=(--pairs "$PAIRS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
   esac
   local trace_pid=""
-  if [[ "${PROFILE:-}" == 1 && "$name" == "fanout-orleanschat-${FANOUT_RATES##* }" ]]; then
-    (sleep 12 && dotnet-trace collect -p "$SERVER_PID" --profile cpu-sampling --duration 00:00:00:10 \
+  if [[ "${PROFILE:-}" == "$name" || ( "${PROFILE:-}" == 1 && "$name" == "fanout-orleanschat-${FANOUT_RATES##* }" ) ]]; then
+    (sleep 12 && dotnet-trace collect -p "$SERVER_PID" --profile dotnet-common,dotnet-sampled-thread-time --duration 00:00:00:10 \
       -o "$OUT/$name.nettrace" >"$OUT/trace.log" 2>&1) &
     trace_pid=$!
   fi

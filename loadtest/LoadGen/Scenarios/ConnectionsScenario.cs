@@ -105,31 +105,51 @@ public static class ConnectionsScenario
             memoryAfter = await target.ServerMemoryAsync(cancellationToken);
         }
 
-        // Hold: each connection pings once per heartbeat period, spread over the period.
-        var holdUntil = Stopwatch.GetTimestamp() + (long)(options.HoldSeconds * Stopwatch.Frequency);
-        var period = TimeSpan.FromSeconds(Math.Max(0.1, options.HeartbeatSeconds));
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, clients.Length).Where(i => clients[i] is not null),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ConnectConcurrency), CancellationToken = cancellationToken },
-            async (i, ct) =>
+        // Hold: each connection pings once per heartbeat period, at its own offset in the period.
+        var holdStart = Stopwatch.GetTimestamp();
+        var holdUntil = holdStart + (long)(options.HoldSeconds * Stopwatch.Frequency);
+        var period = Math.Max(0.1, options.HeartbeatSeconds);
+        var open = Enumerable.Range(0, clients.Length).Where(i => clients[i] is not null).ToArray();
+        var heartbeats = Enumerable.Range(0, (int)Math.Ceiling(options.HoldSeconds / period))
+            .SelectMany(round => open.Select(i => (Client: i, Due: holdStart + (long)((round + (double)i / clients.Length) * period * Stopwatch.Frequency))))
+            .Where(h => h.Due < holdUntil)
+            .OrderBy(h => h.Due)
+            .ToArray();
+        using var inFlight = new SemaphoreSlim(Math.Max(1, options.ConnectConcurrency));
+        var pings = new List<Task>(heartbeats.Length);
+        foreach (var (i, due) in heartbeats)
+        {
+            var wait = due - Stopwatch.GetTimestamp();
+            if (wait > Stopwatch.Frequency / 100)
             {
-                var offset = period * ((double)i / clients.Length);
-                await Task.Delay(offset < TimeSpan.FromSeconds(options.HoldSeconds) ? offset : TimeSpan.Zero, ct);
-                if (Stopwatch.GetTimestamp() < holdUntil)
+                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
+            }
+
+            await inFlight.WaitAsync(cancellationToken);
+            pings.Add(PingAsync(i));
+        }
+
+        await Task.WhenAll(pings);
+
+        async Task PingAsync(int i)
+        {
+            try
+            {
+                await clients[i]!.PingAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (Interlocked.Increment(ref errors) <= 5)
                 {
-                    try
-                    {
-                        await clients[i]!.PingAsync(ct);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                    {
-                        if (Interlocked.Increment(ref errors) <= 5)
-                        {
-                            Console.Error.WriteLine($"ping {i} failed: {e.Message}");
-                        }
-                    }
+                    Console.Error.WriteLine($"ping {i} failed: {e.Message}");
                 }
-            });
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+
         var remaining = holdUntil - Stopwatch.GetTimestamp();
         if (remaining > 0)
         {
