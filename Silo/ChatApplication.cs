@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using OrleansChat.Gateway;
+using OrleansChat.Gateway.Auth;
 using OrleansChat.PushWorker;
 
 namespace OrleansChat.Silo;
@@ -21,6 +22,10 @@ public static class ChatApplication
         {
             builder.AddChatGateway();       // auth, rate limits, WebSocket connections
         }
+        else
+        {
+            builder.AddChatAuthentication(); // tokens for the dashboard
+        }
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -29,9 +34,15 @@ public static class ChatApplication
         {
             app.MapChatGateway();           // /ws, /api/v1
         }
+        else
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
 
+        // The dashboard has no login of its own: outside Development it takes the same bearer tokens as the API.
         var dashboard = app.MapOrleansDashboard("/dashboard");
-        if (gatewayEnabled && !app.Environment.IsDevelopment())
+        if (!app.Environment.IsDevelopment())
         {
             dashboard.RequireAuthorization();
         }

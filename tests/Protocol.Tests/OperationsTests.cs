@@ -35,6 +35,38 @@ public sealed class OperationsTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_carry_the_chats_own_instruments()
+    {
+        var alice = Server.NewUser("alice");
+        var chatId = await alice.CreateGroupIdAsync();
+        await using (var socket = await alice.ConnectAsync())
+        {
+            await alice.PostMessageAsync(chatId, "counted");
+            await socket.ReceiveAsync("message", chatId);
+        }
+
+        using var response = await Server.GetAsync("/metrics");
+        var text = await response.ReadTextAsync();
+
+        Assert.Contains("# TYPE chat_connections gauge", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE chat_messages_stored_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE chat_deliveries_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE chat_send_to_ack_duration_seconds histogram", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dashboard_asks_for_a_token_outside_development()
+    {
+        using var anonymous = await Server.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server.BaseAddress, "/dashboard/"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Server.NewUser("ops").Token);
+        using var authorized = await Server.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, authorized.StatusCode);
+    }
+
+    [Fact]
     public async Task A_dev_token_is_issued_and_opens_rest_and_the_socket()
     {
         var userId = Server.NewUser("alice").Id;
