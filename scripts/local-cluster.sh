@@ -52,6 +52,7 @@ start silo2 dotnet Silo/bin/Release/net10.0/OrleansChat.Silo.dll "${common[@]}" 
 start gateway dotnet WebSocketFrontend/bin/Release/net10.0/OrleansChat.WebSocketFrontend.dll "${common[@]}" \
   --Auth:DevTokens=true --urls=http://127.0.0.1:5100
 
+# The gateway waits for the silos by itself (it retries until the cluster answers).
 for url in http://127.0.0.1:5001 http://127.0.0.1:5002 http://127.0.0.1:5100; do
   until curl -sf "$url/health/ready" >/dev/null; do sleep 1; done
   echo "ready: $url"
