@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 namespace OrleansChat.Persistence.Sqlite;
 
 /// <summary>
-/// The statements of one append transaction, prepared once and run for every message of every call in it.
+/// The statements of the append transactions, prepared once on the store's writer connection and run for every
+/// message of every call of every transaction on it; <see cref="Enlist"/> hands them each new transaction.
 /// </summary>
 internal sealed class SqliteAppendCommands : IAsyncDisposable
 {
@@ -11,28 +12,37 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     private readonly SqliteCommand _insertMessage;
     private readonly SqliteCommand _insertOutbox;
 
-    public SqliteAppendCommands(SqliteConnection connection, SqliteTransaction transaction)
+    public SqliteAppendCommands(SqliteConnection connection)
     {
         _find = connection.Command(
-            $"SELECT {SqliteRows.MessageColumns} FROM messages WHERE chat_id = $chatId AND sender_id = $senderId AND client_msg_id = $clientMsgId;",
-            transaction);
+            $"SELECT {SqliteRows.MessageColumns} FROM messages WHERE chat_id = $chatId AND sender_id = $senderId AND client_msg_id = $clientMsgId;");
         AddParameters(_find, "$chatId", "$senderId", "$clientMsgId");
 
+        // The conflict target is the UNIQUE (chat_id, sender_id, client_msg_id) constraint only, and SQLite checks the
+        // upsert's target first: a duplicate inserts nothing (even when its seq is taken too), while a seq already
+        // stored under another client message id still fails with SQLITE_CONSTRAINT (the call's savepoint undoes it).
         _insertMessage = connection.Command(
             """
             INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
-            VALUES ($chatId, $seq, $messageId, $senderId, $clientMsgId, $content, $sentAt);
-            """,
-            transaction);
+            VALUES ($chatId, $seq, $messageId, $senderId, $clientMsgId, $content, $sentAt)
+            ON CONFLICT (chat_id, sender_id, client_msg_id) DO NOTHING;
+            """);
         AddParameters(_insertMessage, "$chatId", "$seq", "$messageId", "$senderId", "$clientMsgId", "$content", "$sentAt");
 
         _insertOutbox = connection.Command(
             """
             INSERT INTO push_outbox (recipient_id, device_id, chat_id, seq, message_id, sender_id, preview, created_at, attempts, next_attempt_at)
             VALUES ($recipientId, $deviceId, $chatId, $seq, $messageId, $senderId, $preview, $createdAt, 0, $createdAt);
-            """,
-            transaction);
+            """);
         AddParameters(_insertOutbox, "$recipientId", "$deviceId", "$chatId", "$seq", "$messageId", "$senderId", "$preview", "$createdAt");
+    }
+
+    /// <summary>Runs the statements inside <paramref name="transaction"/> (the connection's current one) from now on.</summary>
+    public void Enlist(SqliteTransaction? transaction)
+    {
+        _find.Transaction = transaction;
+        _insertMessage.Transaction = transaction;
+        _insertOutbox.Transaction = transaction;
     }
 
     /// <summary>
@@ -45,19 +55,21 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         var seq = append.LastSeq;
         foreach (var message in append.Messages)
         {
-            var existing = await FindAsync(append.ChatId, message.SenderId, message.ClientMsgId).ConfigureAwait(false);
-            if (existing is not null)
+            var candidate = new StoredMessage(
+                append.ChatId, seq + 1, message.MessageId, message.SenderId, message.ClientMsgId, message.Content, UnixTime.Truncate(message.SentAt));
+            if (!await TryInsertMessageAsync(candidate).ConfigureAwait(false))
             {
+                // Nothing inserted: the client message id is stored already. Only now read the row that has it.
+                var existing = await FindAsync(append.ChatId, message.SenderId, message.ClientMsgId).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException(
+                        $"The insert into chat '{append.ChatId}' was skipped as a duplicate, but no message has its client message id.");
                 outcomes.Add(new AppendOutcome(existing, IsDuplicate: true));
                 continue;
             }
 
             seq++;
-            var stored = new StoredMessage(
-                append.ChatId, seq, message.MessageId, message.SenderId, message.ClientMsgId, message.Content, UnixTime.Truncate(message.SentAt));
-            await InsertMessageAsync(stored).ConfigureAwait(false);
-            await InsertOutboxRowsAsync(stored, message.PushTargets).ConfigureAwait(false);
-            outcomes.Add(new AppendOutcome(stored, IsDuplicate: false));
+            await InsertOutboxRowsAsync(candidate, message.PushTargets).ConfigureAwait(false);
+            outcomes.Add(new AppendOutcome(candidate, IsDuplicate: false));
         }
 
         return outcomes;
@@ -82,7 +94,8 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         }
     }
 
-    private async Task InsertMessageAsync(StoredMessage message)
+    /// <summary>Inserts the message; false when its (chat, sender, client message id) is stored already.</summary>
+    private async Task<bool> TryInsertMessageAsync(StoredMessage message)
     {
         _insertMessage.Parameters["$chatId"].Value = message.ChatId;
         _insertMessage.Parameters["$seq"].Value = message.Seq;
@@ -91,7 +104,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         _insertMessage.Parameters["$clientMsgId"].Value = message.ClientMsgId;
         _insertMessage.Parameters["$content"].Value = message.Content;
         _insertMessage.Parameters["$sentAt"].Value = UnixTime.ToMilliseconds(message.SentAt);
-        await _insertMessage.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return await _insertMessage.ExecuteNonQueryAsync().ConfigureAwait(false) > 0;
     }
 
     private async Task InsertOutboxRowsAsync(StoredMessage message, IReadOnlyList<PushTarget> targets)

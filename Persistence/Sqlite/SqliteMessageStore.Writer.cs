@@ -8,6 +8,13 @@ public sealed partial class SqliteMessageStore
 {
     private const int SqliteConstraint = 19;
 
+    /// <summary>
+    /// The writer loop's own connection with its prepared append statements: opened (pragmas included) for the first
+    /// transaction and kept for the next ones, since the loop runs one transaction at a time. Dropped when a
+    /// transaction fails, so the next one starts on a fresh connection; closed once the loop has ended.
+    /// </summary>
+    private WriterSession? _writer;
+
     /// <inheritdoc cref="AppendBatcher.BeforeTransactionAsync"/>
     internal Func<int, Task>? BeforeTransactionAsync
     {
@@ -17,22 +24,42 @@ public sealed partial class SqliteMessageStore
 
     private async Task<AppendCallResult[]> WriteTransactionAsync(IReadOnlyList<ChatAppend> appends)
     {
-        var connection = await _database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        // Only the writer loop gets here, on a thread-pool thread (never a grain's turn), one transaction at a time.
+        var writer = _writer ??= await WriterSession.OpenAsync(_database).ConfigureAwait(false);
+        try
         {
             // BEGIN IMMEDIATE: the write lock is taken up front.
-            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+            var transaction = (SqliteTransaction)await writer.Connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var commands = new SqliteAppendCommands(connection, transaction);
-                await using (commands.ConfigureAwait(false))
+                writer.Commands.Enlist(transaction);
+                try
                 {
                     var results = await AppendSavepoints.WriteEachAsync(
-                        transaction, appends, commands.AppendAsync, IsSeqConflict, LogSeqConflict).ConfigureAwait(false);
+                        transaction, appends, writer.Commands.AppendAsync, IsSeqConflict, LogSeqConflict).ConfigureAwait(false);
                     await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                     return results;
                 }
+                finally
+                {
+                    writer.Commands.Enlist(null);
+                }
             }
+        }
+        catch
+        {
+            // The connection's state is not known after a failed transaction: the next one opens a new connection.
+            await CloseWriterAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Closes the writer connection, if open; call only when no transaction runs on it.</summary>
+    private async Task CloseWriterAsync()
+    {
+        if (Interlocked.Exchange(ref _writer, null) is { } writer)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -44,4 +71,23 @@ public sealed partial class SqliteMessageStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Append to chat {ChatId} after seq {LastSeq} collided with a stored seq; the call fails.")]
     private static partial void LogSeqConflict(ILogger logger, string chatId, long lastSeq);
+
+    private sealed class WriterSession(SqliteConnection connection, SqliteAppendCommands commands) : IAsyncDisposable
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        public SqliteAppendCommands Commands { get; } = commands;
+
+        public static async Task<WriterSession> OpenAsync(SqliteDatabase database)
+        {
+            var connection = await database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            return new WriterSession(connection, new SqliteAppendCommands(connection));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Commands.DisposeAsync().ConfigureAwait(false);
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

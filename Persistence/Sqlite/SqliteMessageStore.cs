@@ -129,11 +129,22 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
         }
     }
 
-    /// <summary>Stops taking appends, commits the ones already queued, then returns.</summary>
-    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+    /// <summary>Stops taking appends, commits the ones already queued, closes the writer connection, then returns.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync().ConfigureAwait(false);
+        await CloseWriterAsync().ConfigureAwait(false);
+    }
 
-    /// <summary>Stops taking appends without waiting: the ones already queued still commit in the background.</summary>
-    public void Dispose() => _batcher.Dispose();
+    /// <summary>
+    /// Stops taking appends without waiting: the ones already queued still commit in the background, and the writer
+    /// connection closes after them.
+    /// </summary>
+    public void Dispose()
+    {
+        _batcher.Dispose();
+        _ = DisposeAsync().AsTask();
+    }
 
     private static SqliteCommand FindMessageCommand(SqliteConnection connection, SqliteTransaction? transaction, string chatId, string senderId, string clientMsgId) =>
         connection.Command(
