@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using OrleansChat.Silo;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.BrowserTests;
 
@@ -17,13 +11,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    private const string SigningKey = "browser-tests-signing-key-0123456789-abcdefghijkl";
+
     private static readonly string[] ChromiumArgs =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
     ];
 
-    private WebApplication? _server;
+    private InProcessChatServer? _server;
     private IPlaywright? _playwright;
     private string? _dataDirectory;
 
@@ -45,20 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _dataDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "orleanschat-browser-tests", Guid.NewGuid().ToString("N"))).FullName;
-        string[] args =
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--Storage:DataDirectory={_dataDirectory}",
-            $"--Orleans:SiloPort={FreePort()}",
-            $"--Orleans:GatewayPort={FreePort()}",
-            "--Auth:SigningKey=browser-tests-signing-key-0123456789-abcdefghijkl",
-            "--Logging:LogLevel:Default=Warning",
-        ];
-        _server = ChatApplication.Build(args);
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        _dataDirectory = ScratchDirectory.Create("orleanschat-browser-tests");
+        _server = await InProcessChatServer.StartAsync(_dataDirectory, SigningKey);
+        BaseAddress = _server.BaseAddress;
 
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
@@ -115,28 +100,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_server is not null)
         {
-            await _server.StopAsync();
             await _server.DisposeAsync();
         }
 
         if (_dataDirectory is not null)
         {
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            ScratchDirectory.Delete(_dataDirectory);
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

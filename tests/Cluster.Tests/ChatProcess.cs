@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.ClusterTests;
 
@@ -37,7 +37,7 @@ internal sealed class ChatProcess : IAsyncDisposable
     /// <summary>Starts <c>dotnet</c> on a project's built assembly with configuration <paramref name="settings"/> ("Key=value").</summary>
     public static ChatProcess Start(string name, string project, string assembly, IEnumerable<string> settings)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -101,15 +101,6 @@ internal sealed class ChatProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>The project's assembly as built in the same configuration as these tests.</summary>

@@ -28,8 +28,8 @@ public sealed class DatabaseOutageTests
             "--Auth:DevTokens=true",
             "--Orleans:ClusterId=outage-tests",
             "--Orleans:AdvertisedIPAddress=127.0.0.1",
-            $"--Orleans:SiloPort={ChatProcess.FreePort()}",
-            $"--Orleans:GatewayPort={ChatProcess.FreePort()}",
+            $"--Orleans:SiloPort={LoopbackPorts.Free()}",
+            $"--Orleans:GatewayPort={LoopbackPorts.Free()}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync(TestContext.Current.CancellationToken);

@@ -123,7 +123,7 @@ public sealed class SiloFailureTests
     }
 
     private static IEnumerable<string> SiloPorts() =>
-        [$"Orleans:SiloPort={ChatProcess.FreePort()}", $"Orleans:GatewayPort={ChatProcess.FreePort()}"];
+        [$"Orleans:SiloPort={LoopbackPorts.Free()}", $"Orleans:GatewayPort={LoopbackPorts.Free()}"];
 
     private static async Task<Ack> SendAsync(ChatClient client, string chatId, string clientMsgId)
     {

@@ -1,9 +1,8 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
 using OrleansChat.Persistence;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.Grains.Tests;
 
@@ -31,25 +30,7 @@ public class ChatClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var settings = new Dictionary<string, string?>(Settings)
-        {
-            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.DataDirectory)}"] = _dataDirectory,
-        };
-
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddSqliteGrainStorage("chat");
-            silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
-            silo.Services.TryAddSingleton(TimeProvider.System);
-            silo.Services.AddMetrics();
-            silo.Services.AddSingleton<ChatMetrics>();
-            silo.Services.AddSqliteChatStorage();
-        });
-
-        _cluster = builder.Build();
+        _cluster = new InProcessTestClusterBuilder(initialSilosCount: 2).ConfigureLikeChatSilo(_dataDirectory, Settings).Build();
         await _cluster.DeployAsync();
     }
 

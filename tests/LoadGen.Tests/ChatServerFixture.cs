@@ -1,10 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansChat.Silo;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.LoadGenTests;
 
@@ -13,54 +7,27 @@ public sealed class ChatServerFixture : IAsyncLifetime
 {
     public const string SigningKey = "loadgen-tests-signing-key-0123456789-abcdefghij";
 
-    private readonly string _dataDirectory =
-        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "orleanschat-loadgen-tests", Guid.NewGuid().ToString("N"))).FullName;
+    private readonly string _dataDirectory = ScratchDirectory.Create("orleanschat-loadgen-tests");
 
-    private WebApplication? _app;
+    private InProcessChatServer? _server;
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _app = ChatApplication.Build(
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--Storage:DataDirectory={_dataDirectory}",
-            $"--Orleans:SiloPort={FreePort()}",
-            $"--Orleans:GatewayPort={FreePort()}",
-            $"--Auth:SigningKey={SigningKey}",
-            "--Logging:LogLevel:Default=Warning",
-            "--RateLimit:SendsPerSecond=10000",
-            "--RateLimit:Burst=10000",
-        ]);
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _server = await InProcessChatServer.StartAsync(
+            _dataDirectory, SigningKey, ["RateLimit:SendsPerSecond=10000", "RateLimit:Burst=10000"]);
+        BaseAddress = _server.BaseAddress;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        ScratchDirectory.Delete(_dataDirectory);
     }
 }
 

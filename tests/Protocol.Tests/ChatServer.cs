@@ -1,10 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansChat.Silo;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.ProtocolTests;
 
@@ -13,13 +8,14 @@ public sealed class ChatServer : IAsyncDisposable
 {
     public const string SigningKey = "protocol-tests-signing-key-0123456789-abcdefghij";
 
-    private readonly WebApplication _app;
+    private readonly InProcessChatServer _server;
     private readonly bool _ownsDirectory;
     private bool _stopped;
 
-    private ChatServer(WebApplication app, Uri baseAddress, string dataDirectory, bool ownsDirectory)
+    private ChatServer(InProcessChatServer server, string dataDirectory, bool ownsDirectory)
     {
-        _app = app;
+        _server = server;
+        var baseAddress = server.BaseAddress;
         BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
         _ownsDirectory = ownsDirectory;
@@ -37,7 +33,7 @@ public sealed class ChatServer : IAsyncDisposable
     public Uri WebSocketUri => new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri;
 
     public static string NewDataDirectory() =>
-        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "orleanschat-protocol-tests", Guid.NewGuid().ToString("N"))).FullName;
+        ScratchDirectory.Create("orleanschat-protocol-tests");
 
     /// <summary>Starts a server; <paramref name="settings"/> are extra configuration keys ("Key=value").</summary>
     public static Task<ChatServer> StartAsync(string? dataDirectory = null, params string[] settings) =>
@@ -48,20 +44,8 @@ public sealed class ChatServer : IAsyncDisposable
     {
         var ownsDirectory = dataDirectory is null;
         var directory = dataDirectory ?? NewDataDirectory();
-        string[] args =
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--Storage:DataDirectory={directory}",
-            $"--Orleans:SiloPort={FreePort()}",
-            $"--Orleans:GatewayPort={FreePort()}",
-            $"--Auth:SigningKey={SigningKey}",
-            "--Logging:LogLevel:Default=Warning",
-            .. settings.Select(s => $"--{s}"),
-        ];
-        var app = ChatApplication.Build(args, configure);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ChatServer(app, new Uri(address), directory, ownsDirectory);
+        var server = await InProcessChatServer.StartAsync(directory, SigningKey, settings, configure);
+        return new ChatServer(server, directory, ownsDirectory);
     }
 
     /// <summary>Sends a request as it is, without a token of its own.</summary>
@@ -91,8 +75,7 @@ public sealed class ChatServer : IAsyncDisposable
         }
         _stopped = true;
         Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.StopAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -100,32 +83,10 @@ public sealed class ChatServer : IAsyncDisposable
         await StopAsync();
         if (_ownsDirectory)
         {
-            DeleteDirectory(DataDirectory);
+            ScratchDirectory.Delete(DataDirectory);
         }
     }
 
-    public static void DeleteDirectory(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>The server every test of the shared collection uses; tests keep apart by using fresh user ids.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.ProtocolTests;
 
@@ -63,7 +64,7 @@ public sealed class RestartedServer : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        ChatServer.DeleteDirectory(_directory);
+        ScratchDirectory.Delete(_directory);
     }
 
     public ChatUser User(string id) => new(Server, id);

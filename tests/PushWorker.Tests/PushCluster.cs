@@ -1,11 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
-using OrleansChat.Grains;
 using OrleansChat.Persistence;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.PushWorker.Tests;
 
@@ -44,23 +42,7 @@ public sealed class PushCluster : IAsyncLifetime
         ApnsKeyFile = Path.Combine(_directory, "AuthKey_TESTKEY123.p8");
         await File.WriteAllTextAsync(ApnsKeyFile, ApnsKey.ExportPkcs8PrivateKeyPem());
 
-        var settings = new Dictionary<string, string?>
-        {
-            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.DataDirectory)}"] = Path.Combine(_directory, "data"),
-        };
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddSqliteGrainStorage("chat");
-            silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
-            silo.Services.TryAddSingleton(TimeProvider.System);
-            silo.Services.AddMetrics();
-            silo.Services.AddSingleton<ChatMetrics>();
-            silo.Services.AddSqliteChatStorage();
-        });
-        _cluster = builder.Build();
+        _cluster = new InProcessTestClusterBuilder(initialSilosCount: 1).ConfigureLikeChatSilo(Path.Combine(_directory, "data")).Build();
         await _cluster.DeployAsync();
     }
 
