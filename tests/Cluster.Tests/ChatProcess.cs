@@ -34,8 +34,30 @@ internal sealed class ChatProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet</c> on a project's built assembly with configuration <paramref name="settings"/> ("Key=value").</summary>
-    public static ChatProcess Start(string name, string project, string assembly, IEnumerable<string> settings)
+    /// <summary>
+    /// Starts <c>dotnet</c> on a project's built assembly with configuration ("Key=value") from <paramref name="settings"/>
+    /// and waits until it is ready. Free ports are only free when asked: when another process took one meanwhile,
+    /// the start is tried again with new ones (<paramref name="settings"/> is asked again too).
+    /// </summary>
+    public static async Task<ChatProcess> StartReadyAsync(
+        string name, string project, string assembly, Func<IEnumerable<string>> settings, HttpClient http, TimeSpan timeout)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var process = Start(name, project, assembly, settings());
+            if (await process.WaitReadyAsync(http, timeout))
+            {
+                return process;
+            }
+
+            await process.DisposeAsync();
+            Assert.True(
+                attempt < 3 && process.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase),
+                $"{name} exited before it was ready:\n{process.Output}");
+        }
+    }
+
+    private static ChatProcess Start(string name, string project, string assembly, IEnumerable<string> settings)
     {
         var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet")
@@ -61,19 +83,24 @@ internal sealed class ChatProcess : IAsyncDisposable
         return chat;
     }
 
-    /// <summary>Waits until <c>/health/ready</c> answers 200.</summary>
-    public async Task WaitReadyAsync(HttpClient http, TimeSpan timeout)
+    /// <summary>Waits until <c>/health/ready</c> answers 200; false when the process exited first.</summary>
+    private async Task<bool> WaitReadyAsync(HttpClient http, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            Assert.False(_process.HasExited, $"{Name} exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Output}");
+            if (_process.HasExited)
+            {
+                await _process.WaitForExitAsync();
+                return false;
+            }
+
             try
             {
                 using var response = await http.GetAsync(new Uri(BaseAddress, "/health/ready"));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return;
+                    return true;
                 }
             }
             catch (HttpRequestException)

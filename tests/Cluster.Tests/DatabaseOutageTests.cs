@@ -1,9 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OrleansChat.Silo;
 using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.ClusterTests;
@@ -20,22 +16,19 @@ public sealed class DatabaseOutageTests
         await using var proxy = new TcpProxy(new IPEndPoint(address, direct.Port));
         var viaProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3, CommandTimeout = 5 };
 
-        var app = ChatApplication.Build(
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--ConnectionStrings:Postgres={viaProxy.ConnectionString}",
-            "--Auth:SigningKey=cluster-tests-signing-key-0123456789abcdef",
-            "--Auth:DevTokens=true",
-            "--Orleans:ClusterId=outage-tests",
-            "--Orleans:AdvertisedIPAddress=127.0.0.1",
-            $"--Orleans:SiloPort={LoopbackPorts.Free()}",
-            $"--Orleans:GatewayPort={LoopbackPorts.Free()}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        var directory = ScratchDirectory.Create("outage-tests");
+        await using var server = await InProcessChatServer.StartAsync(
+            directory,
+            "cluster-tests-signing-key-0123456789abcdef",
+            [
+                $"ConnectionStrings:Postgres={viaProxy.ConnectionString}",
+                "Auth:DevTokens=true",
+                "Orleans:ClusterId=outage-tests",
+                "Orleans:AdvertisedIPAddress=127.0.0.1",
+            ]);
         try
         {
-            var node = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var node = server.BaseAddress;
             using var http = new HttpClient { BaseAddress = node };
             await using var alice = await ChatClient.ConnectAsync("alice-" + Guid.NewGuid().ToString("N")[..8], node);
             var chatId = (await alice.PostAsync("/api/v1/chats", new { title = "outage" })).GetProperty("chatId").GetString()!;
@@ -74,8 +67,8 @@ public sealed class DatabaseOutageTests
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
+            await server.StopAsync();
+            ScratchDirectory.Delete(directory);
         }
     }
 

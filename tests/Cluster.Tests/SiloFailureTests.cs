@@ -34,12 +34,10 @@ public sealed class SiloFailureTests
             "Logging:LogLevel:Default=Warning",
         ];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await using var first = ChatProcess.Start("silo-1", "Silo", "OrleansChat.Silo", [.. common, ..SiloPorts()]);
-        await first.WaitReadyAsync(http, TimeSpan.FromSeconds(90));
-        await using var second = ChatProcess.Start("silo-2", "Silo", "OrleansChat.Silo", [.. common, .. SiloPorts()]);
-        await second.WaitReadyAsync(http, TimeSpan.FromSeconds(90));
-        await using var gateway = ChatProcess.Start("gateway", "WebSocketFrontend", "OrleansChat.WebSocketFrontend", common);
-        await gateway.WaitReadyAsync(http, TimeSpan.FromSeconds(90));
+        var ready = TimeSpan.FromSeconds(90);
+        await using var first = await ChatProcess.StartReadyAsync("silo-1", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], http, ready);
+        await using var second = await ChatProcess.StartReadyAsync("silo-2", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], http, ready);
+        await using var gateway = await ChatProcess.StartReadyAsync("gateway", "WebSocketFrontend", "OrleansChat.WebSocketFrontend", () => common, http, ready);
 
         var suffix = Guid.NewGuid().ToString("N")[..8];
         await using var alice = await ChatClient.ConnectAsync("alice-" + suffix, gateway.BaseAddress);

@@ -33,21 +33,42 @@ public sealed class InProcessChatServer : IAsyncDisposable
     public static async Task<InProcessChatServer> StartAsync(
         string dataDirectory, string signingKey, IEnumerable<string>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
-        string[] args =
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--Storage:DataDirectory={dataDirectory}",
-            $"--Orleans:SiloPort={LoopbackPorts.Free()}",
-            $"--Orleans:GatewayPort={LoopbackPorts.Free()}",
-            $"--Auth:SigningKey={signingKey}",
-            "--Logging:LogLevel:Default=Warning",
-            .. (settings ?? []).Select(s => $"--{s}"),
-        ];
-        var app = ChatApplication.Build(args, configure);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InProcessChatServer(app, new Uri(address));
+        // Free ports are only free when asked: when a test running beside this one took one meanwhile, try new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            string[] args =
+            [
+                "--urls=http://127.0.0.1:0",
+                $"--Storage:DataDirectory={dataDirectory}",
+                $"--Orleans:SiloPort={LoopbackPorts.Free()}",
+                $"--Orleans:GatewayPort={LoopbackPorts.Free()}",
+                $"--Auth:SigningKey={signingKey}",
+                "--Logging:LogLevel:Default=Warning",
+                .. (settings ?? []).Select(s => $"--{s}"),
+            ];
+            var app = ChatApplication.Build(args, configure);
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (Exception ex) when (attempt < 3 && IsPortTaken(ex))
+            {
+                await app.DisposeAsync();
+                continue;
+            }
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new InProcessChatServer(app, new Uri(address));
+        }
     }
+
+    private static bool IsPortTaken(Exception exception) => exception switch
+    {
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsPortTaken),
+        _ => exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+            || (exception.InnerException is { } inner && IsPortTaken(inner)),
+    };
 
     /// <summary>Stops and disposes the server; later calls do nothing.</summary>
     public async Task StopAsync()
