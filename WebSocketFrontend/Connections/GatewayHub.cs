@@ -36,8 +36,6 @@ public sealed partial class GatewayHub(
     /// <summary>This gateway as rooms and users address it.</summary>
     public IChatGatewayObserver Self => LazyInitializer.EnsureInitialized(ref _self, () => grains.CreateObjectReference<IChatGatewayObserver>(this));
 
-    public IEnumerable<ChatConnection> Connections => _connections.Keys;
-
     public SessionInfo SessionOf(ChatConnection connection) => new(connection.UserId, Self, _options.HeartbeatInterval);
 
     /// <summary>Registers a connection that has opened its session, and subscribes it to its chats and direct peers.</summary>
