@@ -43,7 +43,7 @@ public static class ConnectionsScenario
             after = await target.ServerMemoryAsync(cancellationToken);
         }
 
-        var results = await Task.WhenAll(workers.Select(w => w.Result.Task));
+        var results = await Task.WhenAll(workers.Select(w => w.Outcome.Task));
         await Task.WhenAll(workers.Select(w => w.Exited));
         var total = results.Sum(r => r.Connections);
         var connectSeconds = results.Max(r => r.Connections / Math.Max(0.001, r.Throughput));
@@ -213,13 +213,13 @@ public static class ConnectionsScenario
                 }
                 else if (line.StartsWith(ResultLine, StringComparison.Ordinal))
                 {
-                    worker.Result.TrySetResult(JsonSerializer.Deserialize<ScenarioResult>(line[ResultLine.Length..], Json.Options)!);
+                    worker.Outcome.TrySetResult(JsonSerializer.Deserialize<ScenarioResult>(line[ResultLine.Length..], Json.Options)!);
                 }
             }
 
             await process.WaitForExitAsync();
             worker.Ready.TrySetResult();
-            worker.Result.TrySetException(new TargetException($"worker {index} exited with {process.ExitCode} without a result"));
+            worker.Outcome.TrySetException(new TargetException($"worker {index} exited with {process.ExitCode} without a result"));
         });
         return worker;
     }
@@ -230,7 +230,7 @@ public static class ConnectionsScenario
 
         public TaskCompletionSource Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public TaskCompletionSource<ScenarioResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<ScenarioResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Exited { get; set; } = Task.CompletedTask;
     }
