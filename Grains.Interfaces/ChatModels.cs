@@ -76,6 +76,25 @@ public sealed record SendResult(
     [property: Id(3)] long Seq,
     [property: Id(4)] DateTimeOffset SentAt);
 
+/// <summary>
+/// One send's outcome in a <see cref="IChatRoomGrain.SendBatch"/>: the stored message, or the rule it broke
+/// (the send changed nothing then).
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.SendOutcome")]
+public sealed record SendOutcome(
+    [property: Id(0)] SendResult? Result,
+    [property: Id(1)] ChatErrorCode ErrorCode,
+    [property: Id(2)] string? ErrorMessage)
+{
+    public static SendOutcome Stored(SendResult result) => new(result, ChatErrorCode.Internal, null);
+
+    public static SendOutcome Failed(ChatException error) => new(null, error.Code, error.Message);
+
+    /// <summary>The failure as the grain raised it; only when <see cref="Result"/> is null.</summary>
+    public ChatException Error() => new(ErrorCode, ErrorMessage ?? "");
+}
+
 /// <summary>Messages with seq in (AfterSeq, BeforeSeq); with only BeforeSeq (or neither), the newest ones.</summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.HistoryQuery")]

@@ -36,6 +36,14 @@ public interface IChatRoomGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<SendResult> Send(SendCommand command);
 
+    /// <summary>
+    /// Stores the sends in the order given, as <see cref="Send"/> stores each, usually in one write: a gateway hands
+    /// over a chat's sends that arrived while its previous batch was in flight. One outcome per command, in order.
+    /// </summary>
+    [Alias("SendBatch")]
+    [AlwaysInterleave]
+    Task<IReadOnlyList<SendOutcome>> SendBatch(IReadOnlyList<SendCommand> commands);
+
     [Alias("GetHistory")]
     [AlwaysInterleave]
     Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query);

@@ -193,6 +193,47 @@ public sealed partial class ChatRoomGrain(
 
     public Task<SendResult> Send(SendCommand command)
     {
+        var result = Enqueue(command);
+        StartWriting();
+        return result;
+    }
+
+    public async Task<IReadOnlyList<SendOutcome>> SendBatch(IReadOnlyList<SendCommand> commands)
+    {
+        // All are queued before the write loop starts, so they share its first write.
+        var pending = new Task<SendResult>[commands.Count];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            try
+            {
+                pending[i] = Enqueue(commands[i]);
+            }
+            catch (ChatException rejected)
+            {
+                pending[i] = Task.FromException<SendResult>(rejected);
+            }
+        }
+
+        StartWriting();
+        var outcomes = new SendOutcome[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            try
+            {
+                outcomes[i] = SendOutcome.Stored(await pending[i]);
+            }
+            catch (ChatException failed)
+            {
+                outcomes[i] = SendOutcome.Failed(failed);
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Checks a send and queues it for the write loop; a repeat gets the first one's result.</summary>
+    private Task<SendResult> Enqueue(SendCommand command)
+    {
         RequireMember(command.SenderId);
         if (!Identifiers.IsValidClientMsgId(command.ClientMsgId))
         {
@@ -224,13 +265,16 @@ public sealed partial class ChatRoomGrain(
 
         var pending = new PendingSend(command, new TaskCompletionSource<SendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Add(pending);
-        if (!_writing)
+        return pending.Completion.Task;
+    }
+
+    private void StartWriting()
+    {
+        if (!_writing && _queue.Count > 0)
         {
             _writing = true;
             _ = WriteQueue();
         }
-
-        return pending.Completion.Task;
     }
 
     public async Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query)

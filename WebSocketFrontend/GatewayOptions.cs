@@ -18,6 +18,13 @@ public sealed class GatewayOptions
     [Range(1, 1_000_000)]
     public int SendQueueLimit { get; set; } = 1024;
 
+    /// <summary>
+    /// Sends one connection may have waiting for their acks; a client that sends more is not read from until an
+    /// earlier send is answered.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxSendsInFlight { get; set; } = 64;
+
     /// <summary>How long a live message waits for an earlier seq that has not arrived before it is delivered anyway.</summary>
     [Range(1, 60_000)]
     public int ReorderWaitMilliseconds { get; set; } = 500;

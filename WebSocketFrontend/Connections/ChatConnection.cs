@@ -23,6 +23,8 @@ public sealed class ChatConnection : IDisposable
     private readonly Dictionary<string, long> _membershipVersions = [];
     private readonly Dictionary<string, List<(long Seq, byte[] Frame)>> _syncing = [];
     private readonly CancellationTokenSource _abort = new();
+    private readonly int _maxSendsInFlight;
+    private SemaphoreSlim? _sendSlots; // made at the first send; never disposed: answers may come after the connection ends, and it holds no handle
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeReason;
     private Task _writer = Task.CompletedTask;
@@ -32,6 +34,7 @@ public sealed class ChatConnection : IDisposable
         _socket = socket;
         _metrics = metrics;
         _closeTimeout = TimeSpan.FromSeconds(options.CloseTimeoutSeconds);
+        _maxSendsInFlight = options.MaxSendsInFlight;
         UserId = userId;
         SessionId = sessionId;
         _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueLimit)
@@ -87,6 +90,15 @@ public sealed class ChatConnection : IDisposable
             Enqueue(frame);
         }
     }
+
+    /// <summary>
+    /// Completes when this connection may start another send: fewer than <see cref="GatewayOptions.MaxSendsInFlight"/>
+    /// are waiting for their answer. Called by the one reader of the connection; each start is ended by <see cref="SendCompleted"/>.
+    /// </summary>
+    public Task WaitToSendAsync() => (_sendSlots ??= new SemaphoreSlim(_maxSendsInFlight)).WaitAsync();
+
+    /// <summary>A send started after <see cref="WaitToSendAsync"/> was answered.</summary>
+    public void SendCompleted() => _sendSlots?.Release();
 
     /// <summary>Records a change of this user's membership in a chat unless a newer one was already applied.</summary>
     public bool TryAdvanceMembership(string chatId, long version)
@@ -187,6 +199,18 @@ public sealed class ChatConnection : IDisposable
     /// </summary>
     public async Task<ReceivedFrame> ReceiveAsync(int maxBytes)
     {
+        // An idle connection waits with no buffer: a zero-byte read completes once a frame has begun to arrive.
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return new ReceivedFrame(WebSocketMessageType.Close, [], 0, TooLarge: false);
+        }
+
+        if (first.EndOfMessage)
+        {
+            return new ReceivedFrame(first.MessageType, [], 0, TooLarge: false);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         var count = 0;
         var tooLarge = false;
@@ -267,5 +291,11 @@ public readonly record struct ReceivedFrame(WebSocketMessageType Type, byte[] Bu
 {
     public ReadOnlyMemory<byte> Payload => Buffer.AsMemory(0, Count);
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
+    public void Dispose()
+    {
+        if (Buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(Buffer);
+        }
+    }
 }

@@ -4,15 +4,15 @@ namespace OrleansChat.Gateway.Connections;
 
 /// <summary>
 /// Translates one connection's client frames (PROTOCOL.md 3.2): a frame becomes a typed command, the command
-/// one grain call, the result one frame. Shape is checked here; rules are the grains'.
+/// one grain call, the result one frame. Sends do not hold up the frames after them: they go through the
+/// <see cref="RoomSendBatcher"/> and are acked when stored. Shape is checked here; rules are the grains'.
 /// </summary>
 internal sealed class ClientFrameHandler(
     ChatConnection connection,
     GatewayHub hub,
     IGrainFactory grains,
-    SendRateLimiter rateLimiter,
-    GatewayMetrics metrics,
-    TimeProvider time)
+    RoomSendBatcher sends,
+    SendRateLimiter rateLimiter)
 {
     private string UserId => connection.UserId;
 
@@ -78,10 +78,9 @@ internal sealed class ClientFrameHandler(
             throw new ProtocolException(ProtocolError.RateLimited(retryAfter), frame.Ref);
         }
 
-        var started = time.GetTimestamp();
-        var result = await Room(chatId).Send(new SendCommand(UserId, clientMsgId, content));
-        metrics.Acked(time.GetElapsedTime(started));
-        connection.Enqueue(Frames.Ack(frame.Ref, result));
+        // The ack comes later: the next frames are read while this send waits for its commit.
+        await connection.WaitToSendAsync();
+        sends.Submit(connection, chatId, frame.Ref, new SendCommand(UserId, clientMsgId, content));
     }
 
     private async Task SyncAsync(ClientFrame frame)

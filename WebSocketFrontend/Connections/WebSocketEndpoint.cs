@@ -16,6 +16,7 @@ namespace OrleansChat.Gateway.Connections;
 internal sealed partial class WebSocketEndpoint(
     GatewayHub hub,
     IGrainFactory grains,
+    RoomSendBatcher sends,
     SendRateLimiter rateLimiter,
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
@@ -57,7 +58,7 @@ internal sealed partial class WebSocketEndpoint(
                 connection.StartWriter();
                 using var expiry = ExpireWithToken(connection, context.TokenExpiresAt());
                 using var shutdown = lifetime.ApplicationStopping.Register(() => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
-                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, rateLimiter, metrics, time));
+                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, sends, rateLimiter));
             }
         }
         finally

@@ -69,3 +69,49 @@ public sealed class MessageOrderingTests(ChatClusterFixture fixture) : ChatTestB
         return (room, senders[0], acks);
     }
 }
+
+[Collection(SharedChatCluster.Name)]
+public sealed class SendBatchTests(ChatClusterFixture fixture) : ChatTestBase(fixture)
+{
+    [Fact]
+    public async Task A_batch_is_stored_in_the_order_given_with_one_outcome_per_send()
+    {
+        var (owner, member) = (NewUserId(), NewUserId());
+        var room = await NewGroup(owner, member);
+        using var gateway = await SubscribedGateway(room);
+
+        var outcomes = await room.SendBatch([.. Enumerable.Range(1, 50).Select(i => new SendCommand(i % 2 == 0 ? owner : member, $"k{i}", $"m{i}"))]);
+
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), outcomes.Select(o => o.Result!.Seq));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"k{i}"), outcomes.Select(o => o.Result!.ClientMsgId));
+        var history = await AllMessages(room, owner);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"m{i}"), history.Select(m => m.Content));
+        var posted = await gateway.WaitForChatEventsAsync<MessagePosted>(room.GetPrimaryKeyString(), 50);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), posted.Select(p => p.Message.Seq));
+    }
+
+    [Fact]
+    public async Task A_rejected_send_fails_alone_and_a_repeat_in_the_batch_gets_the_first_result()
+    {
+        var owner = NewUserId();
+        var room = await NewGroup(owner);
+
+        var outcomes = await room.SendBatch(
+        [
+            new SendCommand(owner, "k1", "one"),
+            new SendCommand(NewUserId(), "k2", "not a member"),
+            new SendCommand(owner, "k3", ""),
+            new SendCommand(owner, "k1", "one"),
+            new SendCommand(owner, "k4", "two"),
+        ]);
+
+        Assert.Equal(1, outcomes[0].Result!.Seq);
+        Assert.Null(outcomes[1].Result);
+        Assert.Equal(ChatErrorCode.Forbidden, outcomes[1].ErrorCode);
+        Assert.Null(outcomes[2].Result);
+        Assert.Equal(ChatErrorCode.BadRequest, outcomes[2].ErrorCode);
+        Assert.Equal(outcomes[0].Result, outcomes[3].Result);
+        Assert.Equal(2, outcomes[4].Result!.Seq);
+        Assert.Equal(["one", "two"], (await AllMessages(room, owner)).Select(m => m.Content));
+    }
+}
