@@ -22,6 +22,9 @@ public sealed partial class ChatRoomGrain(
     private readonly Dictionary<string, MemberReachability> _reachability = [];
     private readonly Dictionary<string, IGrainTimer> _typing = [];
     private readonly List<PendingSend> _queue = [];
+
+    // The sends queued or being written, by sender and client message id: a repeat joins the first.
+    private readonly Dictionary<(string SenderId, string ClientMsgId), PendingSend> _queued = [];
     private IdempotencyWindow _recent = null!;
     private bool _writing;
     private long _lastSeq;
@@ -255,16 +258,14 @@ public sealed partial class ChatRoomGrain(
             return Task.FromResult(known);
         }
 
-        foreach (var queued in _queue)
+        if (_queued.TryGetValue((command.SenderId, command.ClientMsgId), out var queued))
         {
-            if (queued.Command.SenderId == command.SenderId && queued.Command.ClientMsgId == command.ClientMsgId)
-            {
-                return queued.Completion.Task;
-            }
+            return queued.Completion.Task;
         }
 
         var pending = new PendingSend(command, new TaskCompletionSource<SendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Add(pending);
+        _queued.Add((command.SenderId, command.ClientMsgId), pending);
         return pending.Completion.Task;
     }
 
@@ -394,8 +395,9 @@ public sealed partial class ChatRoomGrain(
     private async Task WriteBatch(PendingSend[] batch)
     {
         var now = Now();
-        var append = new ChatAppend(ChatId, _lastSeq, [.. batch.Select(p => new NewMessage(
-            Guid.CreateVersion7(now),
+        var ids = MessageIds.NewBatch(now, batch.Length);
+        var append = new ChatAppend(ChatId, _lastSeq, [.. batch.Select((p, i) => new NewMessage(
+            ids[i],
             p.Command.SenderId,
             p.Command.ClientMsgId,
             p.Command.Content,
@@ -412,6 +414,7 @@ public sealed partial class ChatRoomGrain(
             LogAppendFailed(ex, ChatId, batch.Length);
             foreach (var p in batch)
             {
+                _queued.Remove((p.Command.SenderId, p.Command.ClientMsgId));
                 p.Completion.TrySetException(ChatException.Unavailable("The message was not stored; send it again."));
             }
 
@@ -433,6 +436,7 @@ public sealed partial class ChatRoomGrain(
             }
 
             _recent.Remember(batch[i].Command.SenderId, result);
+            _queued.Remove((batch[i].Command.SenderId, batch[i].Command.ClientMsgId));
             batch[i].Completion.TrySetResult(result);
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace OrleansChat.Persistence.Sqlite;
 
@@ -6,14 +7,22 @@ namespace OrleansChat.Persistence.Sqlite;
 /// The statements of the append transactions, prepared once on the store's writer connection and run for every
 /// message of every call of every transaction on it; <see cref="Enlist"/> hands them each new transaction.
 /// </summary>
+/// <remarks>
+/// The message insert, run once per message, is a raw SQLite statement bound by position: through
+/// <see cref="SqliteCommand"/> every execution looks each parameter up by name and re-encodes every string,
+/// which the writer profile showed as a large share of the silo's CPU at high send rates. It runs in the
+/// connection's current transaction like the commands do.
+/// </remarks>
 internal sealed class SqliteAppendCommands : IAsyncDisposable
 {
+    private readonly SqliteConnection _connection;
     private readonly SqliteCommand _find;
-    private readonly SqliteCommand _insertMessage;
+    private readonly sqlite3_stmt _insertMessage;
     private readonly SqliteCommand _insertOutbox;
 
     public SqliteAppendCommands(SqliteConnection connection)
     {
+        _connection = connection;
         _find = connection.Command(
             $"SELECT {SqliteRows.MessageColumns} FROM messages WHERE chat_id = $chatId AND sender_id = $senderId AND client_msg_id = $clientMsgId;");
         AddParameters(_find, "$chatId", "$senderId", "$clientMsgId");
@@ -21,13 +30,16 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         // The conflict target is the UNIQUE (chat_id, sender_id, client_msg_id) constraint only, and SQLite checks the
         // upsert's target first: a duplicate inserts nothing (even when its seq is taken too), while a seq already
         // stored under another client message id still fails with SQLITE_CONSTRAINT (the call's savepoint undoes it).
-        _insertMessage = connection.Command(
+        var rc = raw.sqlite3_prepare_v3(
+            connection.Handle,
             """
             INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
-            VALUES ($chatId, $seq, $messageId, $senderId, $clientMsgId, $content, $sentAt)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT (chat_id, sender_id, client_msg_id) DO NOTHING;
-            """);
-        AddParameters(_insertMessage, "$chatId", "$seq", "$messageId", "$senderId", "$clientMsgId", "$content", "$sentAt");
+            """,
+            raw.SQLITE_PREPARE_PERSISTENT,
+            out _insertMessage);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
 
         _insertOutbox = connection.Command(
             """
@@ -41,7 +53,6 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     public void Enlist(SqliteTransaction? transaction)
     {
         _find.Transaction = transaction;
-        _insertMessage.Transaction = transaction;
         _insertOutbox.Transaction = transaction;
     }
 
@@ -57,7 +68,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         {
             var candidate = new StoredMessage(
                 append.ChatId, seq + 1, message.MessageId, message.SenderId, message.ClientMsgId, message.Content, UnixTime.Truncate(message.SentAt));
-            if (!await TryInsertMessageAsync(candidate).ConfigureAwait(false))
+            if (!TryInsertMessage(candidate))
             {
                 // Nothing inserted: the client message id is stored already. Only now read the row that has it.
                 var existing = await FindAsync(append.ChatId, message.SenderId, message.ClientMsgId).ConfigureAwait(false)
@@ -78,7 +89,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _find.DisposeAsync().ConfigureAwait(false);
-        await _insertMessage.DisposeAsync().ConfigureAwait(false);
+        _insertMessage.Dispose();
         await _insertOutbox.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -95,17 +106,37 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     }
 
     /// <summary>Inserts the message; false when its (chat, sender, client message id) is stored already.</summary>
-    private async Task<bool> TryInsertMessageAsync(StoredMessage message)
+    /// <exception cref="SqliteException">The insert failed, with SQLITE_CONSTRAINT when its seq is taken.</exception>
+    private bool TryInsertMessage(StoredMessage message)
     {
-        _insertMessage.Parameters["$chatId"].Value = message.ChatId;
-        _insertMessage.Parameters["$seq"].Value = message.Seq;
-        _insertMessage.Parameters["$messageId"].Value = SqliteRows.ToText(message.MessageId);
-        _insertMessage.Parameters["$senderId"].Value = message.SenderId;
-        _insertMessage.Parameters["$clientMsgId"].Value = message.ClientMsgId;
-        _insertMessage.Parameters["$content"].Value = message.Content;
-        _insertMessage.Parameters["$sentAt"].Value = UnixTime.ToMilliseconds(message.SentAt);
-        return await _insertMessage.ExecuteNonQueryAsync().ConfigureAwait(false) > 0;
+        Span<char> messageId = stackalloc char[36];
+        message.MessageId.TryFormat(messageId, out var idLength, "D");
+        var statement = _insertMessage;
+        try
+        {
+            Check(raw.sqlite3_bind_text16(statement, 1, message.ChatId));
+            Check(raw.sqlite3_bind_int64(statement, 2, message.Seq));
+            Check(raw.sqlite3_bind_text16(statement, 3, messageId[..idLength]));
+            Check(raw.sqlite3_bind_text16(statement, 4, message.SenderId));
+            Check(raw.sqlite3_bind_text16(statement, 5, message.ClientMsgId));
+            Check(raw.sqlite3_bind_text16(statement, 6, message.Content));
+            Check(raw.sqlite3_bind_int64(statement, 7, UnixTime.ToMilliseconds(message.SentAt)));
+            var rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+
+            return raw.sqlite3_changes(_connection.Handle) > 0;
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+            raw.sqlite3_clear_bindings(statement);
+        }
     }
+
+    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
 
     private async Task InsertOutboxRowsAsync(StoredMessage message, IReadOnlyList<PushTarget> targets)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OrleansChat.Persistence.Sqlite;
 
 /// <summary>
@@ -10,6 +12,8 @@ public sealed partial class SqliteMessageStore
     /// <remarks>
     /// One statement, so one write transaction: SQLite has no <c>SKIP LOCKED</c>, and needs none because
     /// writers are serialized; the claim marks the rows with <c>claimed_until</c>. Rows come back by id.
+    /// A read first checks that a row is due: a poll of an empty outbox then never takes the write lock from
+    /// the message writer (in WAL mode reads neither wait for writers nor hold them up).
     /// </remarks>
     public async Task<IReadOnlyList<PushOutboxEntry>> ClaimAsync(int maxRows, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken = default)
     {
@@ -18,14 +22,27 @@ public sealed partial class SqliteMessageStore
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            const string Due = """
+                dead_lettered_at IS NULL
+                AND next_attempt_at <= $now
+                AND (claimed_until IS NULL OR claimed_until <= $now)
+                """;
+            var probe = connection.Command($"SELECT EXISTS (SELECT 1 FROM push_outbox WHERE {Due});")
+                .With("$now", UnixTime.ToMilliseconds(now));
+            await using (probe.ConfigureAwait(false))
+            {
+                if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+                {
+                    return [];
+                }
+            }
+
             var command = connection.Command(
                     $"""
                     UPDATE push_outbox SET claimed_until = $claimUntil
                     WHERE id IN (
                         SELECT id FROM push_outbox
-                        WHERE dead_lettered_at IS NULL
-                          AND next_attempt_at <= $now
-                          AND (claimed_until IS NULL OR claimed_until <= $now)
+                        WHERE {Due}
                         ORDER BY id
                         LIMIT $maxRows)
                     RETURNING {SqliteRows.OutboxColumns};
