@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -144,7 +145,9 @@ internal sealed partial class AppendBatcher : IAsyncDisposable, IDisposable
                 await hook(calls.Count).ConfigureAwait(false);
             }
 
+            var started = Stopwatch.GetTimestamp();
             results = await _writeTransactionAsync(calls.ConvertAll(call => call.Append)).ConfigureAwait(false);
+            StorageMetrics.TransactionCommitted(started, calls.Sum(call => call.Append.Messages.Count));
         }
 #pragma warning disable CA1031 // The loop must survive any failure: it is handed to the callers instead.
         catch (Exception exception)

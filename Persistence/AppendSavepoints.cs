@@ -33,6 +33,32 @@ internal static class AppendSavepoints
         return results;
     }
 
+    /// <summary>
+    /// Writes <paramref name="appends"/> in order inside the caller's open transaction with no savepoints, the fast way
+    /// for the usual transaction where no call conflicts. Returns null as soon as one call hits a seq conflict: the
+    /// transaction then holds part of the calls, and the caller rolls it back and writes them with <see cref="WriteEachAsync"/>.
+    /// </summary>
+    public static async Task<AppendCallResult[]?> TryWriteAllAsync(
+        IReadOnlyList<ChatAppend> appends,
+        Func<ChatAppend, Task<IReadOnlyList<AppendOutcome>>> writeAsync,
+        Func<Exception, bool> isSeqConflict)
+    {
+        var results = new AppendCallResult[appends.Count];
+        for (var i = 0; i < appends.Count; i++)
+        {
+            try
+            {
+                results[i] = new AppendCallResult(await writeAsync(appends[i]).ConfigureAwait(false), Failure: null);
+            }
+            catch (Exception exception) when (isSeqConflict(exception))
+            {
+                return null;
+            }
+        }
+
+        return results;
+    }
+
     private static async Task<AppendCallResult> WriteCallAsync(
         DbTransaction transaction,
         ChatAppend append,

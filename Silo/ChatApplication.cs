@@ -12,7 +12,9 @@ public static class ChatApplication
     /// <param name="configure">Last changes to the builder before it is built (tests add log sinks here).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Configuration files are read once at start, not watched: the watcher covers the content root recursively,
+        // where the default SQLite data directory lives, and paid for every write to the database files.
+        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         var gatewayEnabled = builder.Configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Enabled)}", true);
 
         builder.AddChatSilo();              // Orleans: clustering, storage, dashboard, from configuration
