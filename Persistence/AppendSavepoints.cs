@@ -3,8 +3,9 @@ using System.Data.Common;
 namespace OrleansChat.Persistence;
 
 /// <summary>
-/// Writes the calls of a merged append transaction each inside its own savepoint, so a call whose seq is already
-/// taken (its room's last seq was stale, or another writer appended) is undone alone and the others still commit.
+/// Writes the calls of a merged append transaction so that a call whose seq is already taken (its room's last seq was
+/// stale, or another writer appended) fails alone and the others still commit: first all together, and only if one
+/// conflicts, again with each call inside its own savepoint.
 /// </summary>
 internal static class AppendSavepoints
 {
@@ -32,6 +33,35 @@ internal static class AppendSavepoints
 
         return results;
     }
+
+    /// <summary>
+    /// Runs a store's append transaction without savepoints, and again with a savepoint per call only when the first
+    /// run met a seq conflict and rolled back. A conflict is rare (a room's stale last seq after a failover), and two
+    /// statements per call were a large share of the writer's time.
+    /// </summary>
+    /// <param name="runTransactionAsync">
+    /// Begins a transaction, writes the calls with <see cref="WriteAsync"/> given the flag, and commits; or rolls back
+    /// and returns null when that returned null.
+    /// </param>
+    public static async Task<AppendCallResult[]> RunAsync(Func<bool, Task<AppendCallResult[]?>> runTransactionAsync) =>
+        await runTransactionAsync(false).ConfigureAwait(false)
+        ?? await runTransactionAsync(true).ConfigureAwait(false)
+        ?? throw new InvalidOperationException("A transaction with a savepoint per call always has results.");
+
+    /// <summary>
+    /// With <paramref name="savepointPerCall"/>, <see cref="WriteEachAsync"/>; without, <see cref="TryWriteAllAsync"/>,
+    /// null when a call conflicted (the caller then rolls back).
+    /// </summary>
+    public static async Task<AppendCallResult[]?> WriteAsync(
+        DbTransaction transaction,
+        IReadOnlyList<ChatAppend> appends,
+        bool savepointPerCall,
+        Func<ChatAppend, Task<IReadOnlyList<AppendOutcome>>> writeAsync,
+        Func<Exception, bool> isSeqConflict,
+        Action<ChatAppend> onSeqConflict) =>
+        savepointPerCall
+            ? await WriteEachAsync(transaction, appends, writeAsync, isSeqConflict, onSeqConflict).ConfigureAwait(false)
+            : await TryWriteAllAsync(appends, writeAsync, isSeqConflict).ConfigureAwait(false);
 
     /// <summary>
     /// Writes <paramref name="appends"/> in order inside the caller's open transaction with no savepoints, the fast way

@@ -13,7 +13,11 @@ public sealed partial class PostgresMessageStore
         set => _batcher.BeforeTransactionAsync = value;
     }
 
-    private async Task<AppendCallResult[]> WriteTransactionAsync(IReadOnlyList<ChatAppend> appends)
+    private Task<AppendCallResult[]> WriteTransactionAsync(IReadOnlyList<ChatAppend> appends) =>
+        AppendSavepoints.RunAsync(savepointPerCall => WriteAsync(appends, savepointPerCall));
+
+    /// <summary>One transaction, committed; null (and rolled back) when it ran without savepoints and a call conflicted.</summary>
+    private async Task<AppendCallResult[]?> WriteAsync(IReadOnlyList<ChatAppend> appends, bool savepointPerCall)
     {
         var connection = await _database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -21,12 +25,19 @@ public sealed partial class PostgresMessageStore
             var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var results = await AppendSavepoints.WriteEachAsync(
+                var results = await AppendSavepoints.WriteAsync(
                     transaction,
                     appends,
+                    savepointPerCall,
                     append => PostgresAppendCommands.AppendAsync(connection, transaction, append),
                     IsSeqConflict,
                     LogSeqConflict).ConfigureAwait(false);
+                if (results is null)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    return null;
+                }
+
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 return results;
             }

@@ -28,12 +28,7 @@ public sealed partial class SqliteMessageStore
         var writer = _writer ??= await WriterSession.OpenAsync(_database).ConfigureAwait(false);
         try
         {
-            // Without savepoints first: a seq conflict is rare (a room's stale last seq after a failover), and two
-            // statements per call were a large share of the writer's time. Only when one happens is the transaction
-            // written again with a savepoint per call, so that the conflicting call fails alone.
-            return await WriteAsync(writer, appends, savepointPerCall: false).ConfigureAwait(false)
-                ?? await WriteAsync(writer, appends, savepointPerCall: true).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("A transaction with a savepoint per call always has results.");
+            return await AppendSavepoints.RunAsync(savepointPerCall => WriteAsync(writer, appends, savepointPerCall)).ConfigureAwait(false);
         }
         catch
         {
@@ -53,9 +48,8 @@ public sealed partial class SqliteMessageStore
             writer.Commands.Enlist(transaction);
             try
             {
-                var results = savepointPerCall
-                    ? await AppendSavepoints.WriteEachAsync(transaction, appends, writer.Commands.AppendAsync, IsSeqConflict, LogSeqConflict).ConfigureAwait(false)
-                    : await AppendSavepoints.TryWriteAllAsync(appends, writer.Commands.AppendAsync, IsSeqConflict).ConfigureAwait(false);
+                var results = await AppendSavepoints.WriteAsync(
+                    transaction, appends, savepointPerCall, writer.Commands.AppendAsync, IsSeqConflict, LogSeqConflict).ConfigureAwait(false);
                 if (results is null)
                 {
                     await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
