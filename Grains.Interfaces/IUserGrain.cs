@@ -22,6 +22,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetReachability")]
     Task<MemberReachability> GetReachability();
 
+    /// <summary>A session of this user opened through <paramref name="gateway"/>, as <see cref="SessionAlive"/>; returns the user's chats.</summary>
+    [Alias("SessionOpened")]
+    Task<IReadOnlyList<UserChat>> SessionOpened(string sessionId, IChatGatewayObserver gateway, TimeSpan lease);
+
     /// <summary>A session of this user is connected through <paramref name="gateway"/>; renews its lease.</summary>
     [Alias("SessionAlive")]
     Task SessionAlive(string sessionId, IChatGatewayObserver gateway, TimeSpan lease);

@@ -16,19 +16,26 @@ public sealed class SessionGrain(TimeProvider time) : Grain, ISessionGrain
 
     private string SessionId => this.GetPrimaryKeyString();
 
-    public async Task<IReadOnlyList<UserChat>> Open(SessionInfo session)
+    public Task<IReadOnlyList<UserChat>> Open(SessionInfo session)
     {
-        await Heartbeat(session);
-        return await User(session).GetChats();
+        Beat(session);
+        return User(session).SessionOpened(SessionId, session.Gateway, UserLease(session));
     }
 
-    public async Task Heartbeat(SessionInfo session)
+    public Task Heartbeat(SessionInfo session)
+    {
+        Beat(session);
+        return User(session).SessionAlive(SessionId, session.Gateway, UserLease(session));
+    }
+
+    private void Beat(SessionInfo session)
     {
         _session = session;
         _lastHeartbeat = time.GetUtcNow();
         _expiry ??= this.RegisterGrainTimer(CheckExpiry, new GrainTimerCreationOptions(session.HeartbeatInterval, session.HeartbeatInterval));
-        await User(session).SessionAlive(SessionId, session.Gateway, session.HeartbeatInterval * UserLeaseIntervals);
     }
+
+    private static TimeSpan UserLease(SessionInfo session) => session.HeartbeatInterval * UserLeaseIntervals;
 
     public async Task Close()
     {

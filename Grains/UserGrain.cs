@@ -47,6 +47,12 @@ public sealed class UserGrain(
 
     public Task<MemberReachability> GetReachability() => Task.FromResult(Reachability());
 
+    public async Task<IReadOnlyList<UserChat>> SessionOpened(string sessionId, IChatGatewayObserver gateway, TimeSpan lease)
+    {
+        await SessionAlive(sessionId, gateway, lease);
+        return await GetChats();
+    }
+
     public Task SessionAlive(string sessionId, IChatGatewayObserver gateway, TimeSpan lease)
     {
         var wasOnline = Online;
