@@ -22,11 +22,11 @@ SOURCES="${SOURCES:-2}"                      # connections: loopback source addr
 HOLD="${HOLD:-15}"                           # connections: seconds held once all are open
 CHATS="${CHATS:-10}"                         # fanout: chats
 MEMBERS="${MEMBERS:-100}"                    # fanout: members per chat
-FANOUT_RATES="${FANOUT_RATES:-10 20 40}"     # fanout: messages per second per chat, one run each
+FANOUT_RATES="${FANOUT_RATES:-10 30 60}"     # fanout: messages per second per chat, one run each
 PAIRS="${PAIRS:-100}"                        # direct: pairs
-DIRECT_RATES="${DIRECT_RATES:-10 40}"        # direct: messages per second per user, one run each
-DURATION="${DURATION:-20}"                   # fanout, direct: seconds of sending (the first WARMUP not measured)
-WARMUP="${WARMUP:-5}"
+DIRECT_RATES="${DIRECT_RATES:-20 100}"       # direct: messages per second per user, one run each (100 pairs x 100/s = 20,000 sends/s)
+DURATION="${DURATION:-25}"                   # fanout, direct: seconds of sending (the first WARMUP not measured)
+WARMUP="${WARMUP:-10}"                       # long enough for tiered JIT to settle on 2 shared cores
 
 KEY="loadtest-signing-key-0123456789-abcdefghijklmnop"
 PORT=5190
