@@ -52,6 +52,8 @@ public sealed class OperationsTests(ChatServerFixture fixture)
         Assert.Contains("# TYPE chat_messages_stored_total counter", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE chat_deliveries_total counter", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE chat_send_to_ack_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE chat_store_transaction_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE chat_store_transaction_messages histogram", text, StringComparison.Ordinal);
     }
 
     [Fact]
