@@ -25,6 +25,8 @@ public sealed class ChatConnection : IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly int _maxSendsInFlight;
     private SemaphoreSlim? _sendSlots; // made at the first send; never disposed: answers may come after the connection ends, and it holds no handle
+    private int _sendsInFlight;
+    private TaskCompletionSource? _sendsAnswered;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeReason;
     private Task _writer = Task.CompletedTask;
@@ -95,10 +97,41 @@ public sealed class ChatConnection : IDisposable
     /// Completes when this connection may start another send: fewer than <see cref="GatewayOptions.MaxSendsInFlight"/>
     /// are waiting for their answer. Called by the one reader of the connection; each start is ended by <see cref="SendCompleted"/>.
     /// </summary>
-    public Task WaitToSendAsync() => (_sendSlots ??= new SemaphoreSlim(_maxSendsInFlight)).WaitAsync();
+    public async Task WaitToSendAsync()
+    {
+        await (_sendSlots ??= new SemaphoreSlim(_maxSendsInFlight)).WaitAsync();
+        lock (_gate)
+        {
+            _sendsInFlight++;
+        }
+    }
 
-    /// <summary>A send started after <see cref="WaitToSendAsync"/> was answered.</summary>
-    public void SendCompleted() => _sendSlots?.Release();
+    /// <summary>A send started after <see cref="WaitToSendAsync"/> was answered (its ack or error is queued).</summary>
+    public void SendCompleted()
+    {
+        TaskCompletionSource? answered = null;
+        lock (_gate)
+        {
+            if (--_sendsInFlight == 0)
+            {
+                (answered, _sendsAnswered) = (_sendsAnswered, null);
+            }
+        }
+
+        _sendSlots?.Release();
+        answered?.TrySetResult();
+    }
+
+    /// <summary>Completes when every send started so far is answered.</summary>
+    public Task SendsAnsweredAsync()
+    {
+        lock (_gate)
+        {
+            return _sendsInFlight == 0
+                ? Task.CompletedTask
+                : (_sendsAnswered ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
 
     /// <summary>Records a change of this user's membership in a chat unless a newer one was already applied.</summary>
     public bool TryAdvanceMembership(string chatId, long version)

@@ -4,8 +4,10 @@ namespace OrleansChat.Gateway.Connections;
 
 /// <summary>
 /// Translates one connection's client frames (PROTOCOL.md 3.2): a frame becomes a typed command, the command
-/// one grain call, the result one frame. Sends do not hold up the frames after them: they go through the
-/// <see cref="RoomSendBatcher"/> and are acked when stored. Shape is checked here; rules are the grains'.
+/// one grain call, the result one frame. A send does not hold up the sends after it: it goes through the
+/// <see cref="RoomSendBatcher"/> and is acked when stored. Every other reply (errors included) waits for the acks
+/// of the sends before it, so replies come in frame order except acks of different chats. Shape is checked here;
+/// rules are the grains'.
 /// </summary>
 internal sealed class ClientFrameHandler(
     ChatConnection connection,
@@ -23,11 +25,17 @@ internal sealed class ClientFrameHandler(
         {
             using var frame = ClientFrame.Parse(payload);
             reference = frame.Ref;
+            if (frame.Type == "send")
+            {
+                await SendAsync(frame);
+                return;
+            }
+
+            // Sends overlap only each other: any other frame is handled once the sends before it are answered, so
+            // its reply (a pong, a sync) comes after their acks and sees what they stored.
+            await connection.SendsAnsweredAsync();
             switch (frame.Type)
             {
-                case "send":
-                    await SendAsync(frame);
-                    break;
                 case "sync":
                     await SyncAsync(frame);
                     break;
@@ -51,11 +59,11 @@ internal sealed class ClientFrameHandler(
         }
         catch (ProtocolException bad)
         {
-            SendError(bad.Error, bad.Ref);
+            await SendErrorAsync(bad.Error, bad.Ref);
         }
         catch (Exception ex)
         {
-            SendError(ProtocolErrors.From(ex), reference);
+            await SendErrorAsync(ProtocolErrors.From(ex), reference);
         }
     }
 
@@ -161,8 +169,12 @@ internal sealed class ClientFrameHandler(
         await Task.WhenAll(userIds.Distinct(StringComparer.Ordinal).Select(u => hub.WatchAsync(connection, u, sendCurrent: true)));
     }
 
-    private void SendError(ProtocolError error, string? reference) =>
+    /// <summary>Answers with an error after the sends before the failed frame are answered, keeping replies in frame order.</summary>
+    private async Task SendErrorAsync(ProtocolError error, string? reference)
+    {
+        await connection.SendsAnsweredAsync();
         connection.Enqueue(Frames.Error(error.Code, error.Message, reference, error.RetryAfterMs));
+    }
 
     private IChatRoomGrain Room(string chatId) => grains.GetGrain<IChatRoomGrain>(chatId);
 }

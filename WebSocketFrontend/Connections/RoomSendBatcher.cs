@@ -3,10 +3,11 @@ using OrleansChat.Gateway.Protocol;
 namespace OrleansChat.Gateway.Connections;
 
 /// <summary>
-/// Carries this gateway's sends to their rooms with one call in flight per chat: sends that arrive meanwhile wait
-/// and go together in the chat's next <see cref="IChatRoomGrain.SendBatch"/>. A chat's sends reach its room in the
-/// order the gateway read them, and under load they share one room write, and so one commit, instead of paying a
-/// commit round trip each. Each send is answered on its connection with an <c>ack</c> or an <c>error</c>.
+/// Carries this gateway's sends to their rooms with one call in flight per connection and chat: that connection's
+/// sends to the chat that arrive meanwhile wait and go together in its next <see cref="IChatRoomGrain.SendBatch"/>.
+/// So a connection's sends reach the room in the order it sent them, a client that sends faster than commits
+/// return has its sends share one room write (and one commit) instead of paying a round trip each, and other
+/// senders in the chat never wait for this one. Each send is answered on its connection with an <c>ack</c> or an <c>error</c>.
 /// </summary>
 internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metrics, TimeProvider time)
 {
@@ -15,45 +16,46 @@ internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metri
 
     private readonly Lock _gate = new();
 
-    // A chat has an entry while a call of it is in flight: the sends waiting for the next call.
-    private readonly Dictionary<string, List<QueuedSend>> _waiting = new(StringComparer.Ordinal);
+    // A connection and chat have an entry while a call of theirs is in flight: the sends waiting for the next call.
+    private readonly Dictionary<(ChatConnection Connection, string ChatId), List<QueuedSend>> _waiting = [];
 
-    /// <summary>Sends at once, or with the chat's next batch if a call of the chat is in flight. Never waits.</summary>
+    /// <summary>Sends at once, or with the next batch if a call of this connection and chat is in flight. Never waits.</summary>
     public void Submit(ChatConnection connection, string chatId, string? reference, SendCommand command)
     {
         var send = new QueuedSend(connection, reference, command, time.GetTimestamp());
+        var key = (connection, chatId);
         lock (_gate)
         {
-            if (_waiting.TryGetValue(chatId, out var next))
+            if (_waiting.TryGetValue(key, out var next))
             {
                 next.Add(send);
                 return;
             }
 
-            _waiting[chatId] = [];
+            _waiting[key] = [];
         }
 
-        _ = RunAsync(chatId, [send]);
+        _ = RunAsync(key, [send]);
     }
 
-    private async Task RunAsync(string chatId, List<QueuedSend> batch)
+    private async Task RunAsync((ChatConnection Connection, string ChatId) key, List<QueuedSend> batch)
     {
-        var room = grains.GetGrain<IChatRoomGrain>(chatId);
+        var room = grains.GetGrain<IChatRoomGrain>(key.ChatId);
         while (true)
         {
             await SendAsync(room, batch);
             lock (_gate)
             {
-                var next = _waiting[chatId];
+                var next = _waiting[key];
                 if (next.Count == 0)
                 {
-                    _waiting.Remove(chatId);
+                    _waiting.Remove(key);
                     return;
                 }
 
                 if (next.Count <= MaxBatchSize)
                 {
-                    _waiting[chatId] = [];
+                    _waiting[key] = [];
                     batch = next;
                 }
                 else

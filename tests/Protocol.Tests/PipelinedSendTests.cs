@@ -52,6 +52,35 @@ public sealed class PipelinedSendTests(FewSendsInFlightServer fixture) : IClassF
     }
 
     [Fact]
+    public async Task Replies_other_than_acks_come_after_the_acks_of_the_sends_before_them()
+    {
+        var alice = Server.NewUser("alice");
+        var chatId = await alice.CreateGroupIdAsync();
+        await using var socket = await alice.ConnectAsync();
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await socket.SendAsync(new { type = "send", @ref = $"r{i}", chatId, clientMsgId = $"k{i}", content = $"m{i}" });
+        }
+
+        await socket.SendAsync(new { type = "send", @ref = "bad", chatId, clientMsgId = "k-bad", content = "" });
+        await socket.SendAsync(new { type = "sync", @ref = "s1", chats = new[] { new { chatId, afterSeq = 0 } } });
+        await socket.SendAsync(new { type = "ping", @ref = "p1" });
+
+        var replies = new List<string>();
+        while (replies.LastOrDefault() != "p1")
+        {
+            var frame = await socket.ReceiveAsync();
+            if (frame.Text("type") is "ack" or "error" or "synced" or "pong")
+            {
+                replies.Add(frame.Text("ref"));
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Range(1, 20).Select(i => $"r{i}"), "bad", "s1", "p1"], replies);
+    }
+
+    [Fact]
     public async Task A_repeat_sent_right_behind_the_first_gets_the_first_ack_and_stores_nothing_new()
     {
         var alice = Server.NewUser("alice");
