@@ -24,8 +24,8 @@ public sealed class ChatConnection : IDisposable
     private readonly Dictionary<string, List<(long Seq, byte[] Frame)>> _syncing = [];
     private readonly CancellationTokenSource _abort = new();
     private readonly int _maxSendsInFlight;
-    private SemaphoreSlim? _sendSlots; // made at the first send; never disposed: answers may come after the connection ends, and it holds no handle
     private int _sendsInFlight;
+    private TaskCompletionSource? _sendSlotFreed;
     private TaskCompletionSource? _sendsAnswered;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeReason;
@@ -99,26 +99,40 @@ public sealed class ChatConnection : IDisposable
     /// </summary>
     public async Task WaitToSendAsync()
     {
-        await (_sendSlots ??= new SemaphoreSlim(_maxSendsInFlight)).WaitAsync();
-        lock (_gate)
+        while (true)
         {
-            _sendsInFlight++;
+            Task freed;
+            lock (_gate)
+            {
+                if (_sendsInFlight < _maxSendsInFlight)
+                {
+                    _sendsInFlight++;
+                    return;
+                }
+
+                freed = (_sendSlotFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            await freed;
         }
     }
 
     /// <summary>A send started after <see cref="WaitToSendAsync"/> was answered (its ack or error is queued).</summary>
     public void SendCompleted()
     {
+        TaskCompletionSource? freed;
         TaskCompletionSource? answered = null;
         lock (_gate)
         {
-            if (--_sendsInFlight == 0)
+            _sendsInFlight--;
+            (freed, _sendSlotFreed) = (_sendSlotFreed, null);
+            if (_sendsInFlight == 0)
             {
                 (answered, _sendsAnswered) = (_sendsAnswered, null);
             }
         }
 
-        _sendSlots?.Release();
+        freed?.TrySetResult();
         answered?.TrySetResult();
     }
 
