@@ -83,15 +83,15 @@ public sealed record SendResult(
 [GenerateSerializer, Immutable]
 [Alias("chat.SendOutcome")]
 public sealed record SendOutcome(
-    [property: Id(0)] SendResult? Result,
+    [property: Id(0)] SendResult? Ack,
     [property: Id(1)] ChatErrorCode ErrorCode,
     [property: Id(2)] string? ErrorMessage)
 {
-    public static SendOutcome Stored(SendResult result) => new(result, ChatErrorCode.Internal, null);
+    public static SendOutcome Stored(SendResult ack) => new(ack, ChatErrorCode.Internal, null);
 
     public static SendOutcome Failed(ChatException error) => new(null, error.Code, error.Message);
 
-    /// <summary>The failure as the grain raised it; only when <see cref="Result"/> is null.</summary>
+    /// <summary>The failure as the grain raised it; only when <see cref="Ack"/> is null.</summary>
     public ChatException Error() => new(ErrorCode, ErrorMessage ?? "");
 }
 

@@ -89,7 +89,7 @@ internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metri
         for (var i = 0; i < batch.Count; i++)
         {
             var send = batch[i];
-            if (outcomes[i].Result is { } result)
+            if (outcomes[i].Ack is { } result)
             {
                 metrics.Acked(time.GetElapsedTime(send.Started));
                 Answer(send, Frames.Ack(send.Reference, result));

@@ -82,8 +82,8 @@ public sealed class SendBatchTests(ChatClusterFixture fixture) : ChatTestBase(fi
 
         var outcomes = await room.SendBatch([.. Enumerable.Range(1, 50).Select(i => new SendCommand(i % 2 == 0 ? owner : member, $"k{i}", $"m{i}"))]);
 
-        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), outcomes.Select(o => o.Result!.Seq));
-        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"k{i}"), outcomes.Select(o => o.Result!.ClientMsgId));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), outcomes.Select(o => o.Ack!.Seq));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"k{i}"), outcomes.Select(o => o.Ack!.ClientMsgId));
         var history = await AllMessages(room, owner);
         Assert.Equal(Enumerable.Range(1, 50).Select(i => $"m{i}"), history.Select(m => m.Content));
         var posted = await gateway.WaitForChatEventsAsync<MessagePosted>(room.GetPrimaryKeyString(), 50);
@@ -105,13 +105,13 @@ public sealed class SendBatchTests(ChatClusterFixture fixture) : ChatTestBase(fi
             new SendCommand(owner, "k4", "two"),
         ]);
 
-        Assert.Equal(1, outcomes[0].Result!.Seq);
-        Assert.Null(outcomes[1].Result);
+        Assert.Equal(1, outcomes[0].Ack!.Seq);
+        Assert.Null(outcomes[1].Ack);
         Assert.Equal(ChatErrorCode.Forbidden, outcomes[1].ErrorCode);
-        Assert.Null(outcomes[2].Result);
+        Assert.Null(outcomes[2].Ack);
         Assert.Equal(ChatErrorCode.BadRequest, outcomes[2].ErrorCode);
-        Assert.Equal(outcomes[0].Result, outcomes[3].Result);
-        Assert.Equal(2, outcomes[4].Result!.Seq);
+        Assert.Equal(outcomes[0].Ack, outcomes[3].Ack);
+        Assert.Equal(2, outcomes[4].Ack!.Seq);
         Assert.Equal(["one", "two"], (await AllMessages(room, owner)).Select(m => m.Content));
     }
 }
