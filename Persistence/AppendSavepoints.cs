@@ -18,7 +18,7 @@ internal static class AppendSavepoints
     /// <param name="isSeqConflict">Whether an exception of <paramref name="writeAsync"/> is the database's constraint violation.</param>
     /// <param name="onSeqConflict">Called after a conflicting call was undone (to log it).</param>
     /// <returns>One result per call, in order; a conflicting call's failure is a <see cref="StoreUnavailableException"/>.</returns>
-    public static async Task<AppendCallResult[]> WriteEachAsync(
+    private static async Task<AppendCallResult[]> WriteEachAsync(
         DbTransaction transaction,
         IReadOnlyList<ChatAppend> appends,
         Func<ChatAppend, Task<IReadOnlyList<AppendOutcome>>> writeAsync,
@@ -40,8 +40,7 @@ internal static class AppendSavepoints
     /// statements per call were a large share of the writer's time.
     /// </summary>
     /// <param name="runTransactionAsync">
-    /// Begins a transaction, writes the calls with <see cref="WriteAsync"/> given the flag, and commits; or rolls back
-    /// and returns null when that returned null.
+    /// Begins a transaction and hands it to <see cref="WriteAndCommitAsync"/> with the flag.
     /// </param>
     public static async Task<AppendCallResult[]> RunAsync(Func<bool, Task<AppendCallResult[]?>> runTransactionAsync) =>
         await runTransactionAsync(false).ConfigureAwait(false)
@@ -49,26 +48,36 @@ internal static class AppendSavepoints
         ?? throw new InvalidOperationException("A transaction with a savepoint per call always has results.");
 
     /// <summary>
-    /// With <paramref name="savepointPerCall"/>, <see cref="WriteEachAsync"/>; without, <see cref="TryWriteAllAsync"/>,
-    /// null when a call conflicted (the caller then rolls back).
+    /// Writes the calls in the open <paramref name="transaction"/> and commits it: with a savepoint per call when
+    /// <paramref name="savepointPerCall"/>, otherwise without, and then a seq conflict rolls it back and returns null.
     /// </summary>
-    public static async Task<AppendCallResult[]?> WriteAsync(
+    public static async Task<AppendCallResult[]?> WriteAndCommitAsync(
         DbTransaction transaction,
         IReadOnlyList<ChatAppend> appends,
         bool savepointPerCall,
         Func<ChatAppend, Task<IReadOnlyList<AppendOutcome>>> writeAsync,
         Func<Exception, bool> isSeqConflict,
-        Action<ChatAppend> onSeqConflict) =>
-        savepointPerCall
+        Action<ChatAppend> onSeqConflict)
+    {
+        var results = savepointPerCall
             ? await WriteEachAsync(transaction, appends, writeAsync, isSeqConflict, onSeqConflict).ConfigureAwait(false)
             : await TryWriteAllAsync(appends, writeAsync, isSeqConflict).ConfigureAwait(false);
+        if (results is null)
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }
+
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return results;
+    }
 
     /// <summary>
     /// Writes <paramref name="appends"/> in order inside the caller's open transaction with no savepoints, the fast way
     /// for the usual transaction where no call conflicts. Returns null as soon as one call hits a seq conflict: the
     /// transaction then holds part of the calls, and the caller rolls it back and writes them with <see cref="WriteEachAsync"/>.
     /// </summary>
-    public static async Task<AppendCallResult[]?> TryWriteAllAsync(
+    private static async Task<AppendCallResult[]?> TryWriteAllAsync(
         IReadOnlyList<ChatAppend> appends,
         Func<ChatAppend, Task<IReadOnlyList<AppendOutcome>>> writeAsync,
         Func<Exception, bool> isSeqConflict)

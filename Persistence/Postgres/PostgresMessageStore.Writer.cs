@@ -25,21 +25,13 @@ public sealed partial class PostgresMessageStore
             var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var results = await AppendSavepoints.WriteAsync(
+                return await AppendSavepoints.WriteAndCommitAsync(
                     transaction,
                     appends,
                     savepointPerCall,
                     append => PostgresAppendCommands.AppendAsync(connection, transaction, append),
                     IsSeqConflict,
                     LogSeqConflict).ConfigureAwait(false);
-                if (results is null)
-                {
-                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                    return null;
-                }
-
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                return results;
             }
         }
     }

@@ -48,16 +48,8 @@ public sealed partial class SqliteMessageStore
             writer.Commands.Enlist(transaction);
             try
             {
-                var results = await AppendSavepoints.WriteAsync(
+                return await AppendSavepoints.WriteAndCommitAsync(
                     transaction, appends, savepointPerCall, writer.Commands.AppendAsync, IsSeqConflict, LogSeqConflict).ConfigureAwait(false);
-                if (results is null)
-                {
-                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                    return null;
-                }
-
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                return results;
             }
             finally
             {
