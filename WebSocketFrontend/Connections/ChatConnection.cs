@@ -24,7 +24,7 @@ public sealed class ChatConnection : IDisposable
     private readonly Dictionary<string, List<(long Seq, byte[] Frame)>> _syncing = [];
     private readonly CancellationTokenSource _abort = new();
     private readonly int _maxSendsInFlight;
-    private int _sendsInFlight;
+    private Queue<AnswerSlot>? _unanswered; // the sends read and not answered yet, oldest first; made at the first send
     private TaskCompletionSource? _sendSlotFreed;
     private TaskCompletionSource? _sendsAnswered;
     private WebSocketCloseStatus? _closeStatus;
@@ -95,19 +95,22 @@ public sealed class ChatConnection : IDisposable
 
     /// <summary>
     /// Completes when this connection may start another send: fewer than <see cref="GatewayOptions.MaxSendsInFlight"/>
-    /// are waiting for their answer. Called by the one reader of the connection; each start is ended by <see cref="SendCompleted"/>.
+    /// are waiting for their answer. Called by the one reader of the connection, in frame order; the slot it returns
+    /// takes the send's answer (<see cref="Answer"/>).
     /// </summary>
-    public async Task WaitToSendAsync()
+    public async Task<AnswerSlot> WaitToSendAsync()
     {
         while (true)
         {
             Task freed;
             lock (_gate)
             {
-                if (_sendsInFlight < _maxSendsInFlight)
+                _unanswered ??= new Queue<AnswerSlot>();
+                if (_unanswered.Count < _maxSendsInFlight)
                 {
-                    _sendsInFlight++;
-                    return;
+                    var slot = new AnswerSlot();
+                    _unanswered.Enqueue(slot);
+                    return slot;
                 }
 
                 freed = (_sendSlotFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
@@ -117,16 +120,26 @@ public sealed class ChatConnection : IDisposable
         }
     }
 
-    /// <summary>A send started after <see cref="WaitToSendAsync"/> was answered (its ack or error is queued).</summary>
-    public void SendCompleted()
+    /// <summary>
+    /// Queues a send's answer (its ack or error). Answers go out in the order the sends were read: one whose earlier
+    /// sends are still waiting (say, in a slower chat) waits for them.
+    /// </summary>
+    public void Answer(AnswerSlot slot, byte[] frame)
     {
-        TaskCompletionSource? freed;
+        TaskCompletionSource? freed = null;
         TaskCompletionSource? answered = null;
         lock (_gate)
         {
-            _sendsInFlight--;
-            (freed, _sendSlotFreed) = (_sendSlotFreed, null);
-            if (_sendsInFlight == 0)
+            slot.Frame = frame;
+            var unanswered = _unanswered!;
+            while (unanswered.TryPeek(out var oldest) && oldest.Frame is { } ready)
+            {
+                unanswered.Dequeue();
+                Enqueue(ready);
+                (freed, _sendSlotFreed) = (freed ?? _sendSlotFreed, null);
+            }
+
+            if (unanswered.Count == 0)
             {
                 (answered, _sendsAnswered) = (_sendsAnswered, null);
             }
@@ -136,12 +149,12 @@ public sealed class ChatConnection : IDisposable
         answered?.TrySetResult();
     }
 
-    /// <summary>Completes when every send started so far is answered.</summary>
+    /// <summary>Completes when every send read so far is answered.</summary>
     public Task SendsAnsweredAsync()
     {
         lock (_gate)
         {
-            return _sendsInFlight == 0
+            return _unanswered is not { Count: > 0 }
                 ? Task.CompletedTask
                 : (_sendsAnswered ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
@@ -331,6 +344,12 @@ public sealed class ChatConnection : IDisposable
             _socket.Abort();
         }
     }
+}
+
+/// <summary>Where a send's answer waits until the answers of the sends read before it are written.</summary>
+public sealed class AnswerSlot
+{
+    internal byte[]? Frame { get; set; }
 }
 
 /// <summary>A received WebSocket message in a pooled buffer.</summary>

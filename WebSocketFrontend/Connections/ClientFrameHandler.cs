@@ -4,10 +4,10 @@ namespace OrleansChat.Gateway.Connections;
 
 /// <summary>
 /// Translates one connection's client frames (PROTOCOL.md 3.2): a frame becomes a typed command, the command
-/// one grain call, the result one frame. A send does not hold up the sends after it: it goes through the
-/// <see cref="RoomSendBatcher"/> and is acked when stored. Every other reply (errors included) waits for the acks
-/// of the sends before it, so replies come in frame order except acks of different chats. Shape is checked here;
-/// rules are the grains'.
+/// one grain call, the result one frame. A send does not hold up the frames after it: it goes through the
+/// <see cref="RoomSendBatcher"/> and is acked when stored. Replies still come in frame order: acks through the
+/// connection's answer slots, and every other reply (errors included) after the acks of the sends before it.
+/// Shape is checked here; rules are the grains'.
 /// </summary>
 internal sealed class ClientFrameHandler(
     ChatConnection connection,
@@ -87,8 +87,8 @@ internal sealed class ClientFrameHandler(
         }
 
         // The ack comes later: the next frames are read while this send waits for its commit.
-        await connection.WaitToSendAsync();
-        sends.Submit(connection, chatId, frame.Ref, new SendCommand(UserId, clientMsgId, content));
+        var answer = await connection.WaitToSendAsync();
+        sends.Submit(connection, answer, chatId, frame.Ref, new SendCommand(UserId, clientMsgId, content));
     }
 
     private async Task SyncAsync(ClientFrame frame)

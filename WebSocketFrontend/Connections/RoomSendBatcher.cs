@@ -7,7 +7,8 @@ namespace OrleansChat.Gateway.Connections;
 /// sends to the chat that arrive meanwhile wait and go together in its next <see cref="IChatRoomGrain.SendBatch"/>.
 /// So a connection's sends reach the room in the order it sent them, a client that sends faster than commits
 /// return has its sends share one room write (and one commit) instead of paying a round trip each, and other
-/// senders in the chat never wait for this one. Each send is answered on its connection with an <c>ack</c> or an <c>error</c>.
+/// senders in the chat never wait for this one. Each send is answered with an <c>ack</c> or an <c>error</c> in its
+/// connection's <see cref="AnswerSlot"/>.
 /// </summary>
 internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metrics, TimeProvider time)
 {
@@ -20,9 +21,9 @@ internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metri
     private readonly Dictionary<(ChatConnection Connection, string ChatId), List<QueuedSend>> _waiting = [];
 
     /// <summary>Sends at once, or with the next batch if a call of this connection and chat is in flight. Never waits.</summary>
-    public void Submit(ChatConnection connection, string chatId, string? reference, SendCommand command)
+    public void Submit(ChatConnection connection, AnswerSlot answer, string chatId, string? reference, SendCommand command)
     {
-        var send = new QueuedSend(connection, reference, command, time.GetTimestamp());
+        var send = new QueuedSend(connection, answer, reference, command, time.GetTimestamp());
         var key = (connection, chatId);
         lock (_gate)
         {
@@ -102,11 +103,7 @@ internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metri
         }
     }
 
-    private static void Answer(QueuedSend send, byte[] frame)
-    {
-        send.Connection.Enqueue(frame);
-        send.Connection.SendCompleted();
-    }
+    private static void Answer(QueuedSend send, byte[] frame) => send.Connection.Answer(send.Answer, frame);
 
-    private sealed record QueuedSend(ChatConnection Connection, string? Reference, SendCommand Command, long Started);
+    private sealed record QueuedSend(ChatConnection Connection, AnswerSlot Answer, string? Reference, SendCommand Command, long Started);
 }

@@ -81,6 +81,27 @@ public sealed class PipelinedSendTests(FewSendsInFlightServer fixture) : IClassF
     }
 
     [Fact]
+    public async Task Acks_of_sends_to_different_chats_come_back_in_the_order_sent()
+    {
+        var alice = Server.NewUser("alice");
+        var chats = new[] { await alice.CreateGroupIdAsync(), await alice.CreateGroupIdAsync(), await alice.CreateGroupIdAsync() };
+        await using var socket = await alice.ConnectAsync();
+
+        for (var i = 0; i < 60; i++)
+        {
+            await socket.SendAsync(new { type = "send", @ref = $"r{i}", chatId = chats[i % 3], clientMsgId = $"k{i}", content = $"m{i}" });
+        }
+
+        var acks = new List<string>();
+        while (acks.Count < 60)
+        {
+            acks.Add((await socket.ReceiveAsync("ack")).Text("ref"));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"r{i}"), acks);
+    }
+
+    [Fact]
     public async Task A_repeat_sent_right_behind_the_first_gets_the_first_ack_and_stores_nothing_new()
     {
         var alice = Server.NewUser("alice");
