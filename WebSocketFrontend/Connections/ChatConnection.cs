@@ -132,11 +132,16 @@ public sealed class ChatConnection : IDisposable
         {
             slot.Frame = frame;
             var unanswered = _unanswered!;
+            var written = unanswered.Count;
             while (unanswered.TryPeek(out var oldest) && oldest.Frame is { } ready)
             {
                 unanswered.Dequeue();
                 Enqueue(ready);
-                (freed, _sendSlotFreed) = (freed ?? _sendSlotFreed, null);
+            }
+
+            if (unanswered.Count < written)
+            {
+                (freed, _sendSlotFreed) = (_sendSlotFreed, null);
             }
 
             if (unanswered.Count == 0)
