@@ -22,6 +22,7 @@ public sealed partial class ChatRoomGrain(
     private readonly Dictionary<string, MemberReachability> _reachability = [];
     private readonly Dictionary<string, IGrainTimer> _typing = [];
     private readonly List<PendingSend> _queue = [];
+    private readonly MessageIds _ids = new();
 
     // The sends queued or being written, by sender and client message id: a repeat joins the first.
     private readonly Dictionary<(string SenderId, string ClientMsgId), PendingSend> _queued = [];
@@ -37,7 +38,7 @@ public sealed partial class ChatRoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _recent = new IdempotencyWindow(_options.IdempotencyCacheSize, _options.IdempotencyWindow, time);
-        _lastSeq = await messages.GetLastSeqAsync(ChatId, cancellationToken);
+        await LoadLast(cancellationToken);
         foreach (var id in State.Gateways)
         {
             _gateways.Renew(GrainId.Parse(id), GrainFactory.GetGrain<IChatGatewayObserver>(GrainId.Parse(id)), _options.ObserverLease);
@@ -395,7 +396,7 @@ public sealed partial class ChatRoomGrain(
     private async Task WriteBatch(PendingSend[] batch)
     {
         var now = Now();
-        var ids = MessageIds.NewBatch(now, batch.Length);
+        var ids = _ids.NewBatch(now, batch.Length);
         var append = new ChatAppend(ChatId, _lastSeq, [.. batch.Select((p, i) => new NewMessage(
             ids[i],
             p.Command.SenderId,
@@ -418,7 +419,7 @@ public sealed partial class ChatRoomGrain(
                 p.Completion.TrySetException(ChatException.Unavailable("The message was not stored; send it again."));
             }
 
-            await ReloadLastSeq();
+            await ReloadLast();
             return;
         }
 
@@ -447,11 +448,22 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
-    private async Task ReloadLastSeq()
+    /// <summary>Where seqs and message ids go on from: the chat's last stored message.</summary>
+    private async Task LoadLast(CancellationToken cancellationToken = default)
+    {
+        var last = await messages.GetLastAsync(ChatId, cancellationToken);
+        _lastSeq = last?.Seq ?? 0;
+        if (last is not null)
+        {
+            _ids.Follow(last.MessageId);
+        }
+    }
+
+    private async Task ReloadLast()
     {
         try
         {
-            _lastSeq = await messages.GetLastSeqAsync(ChatId);
+            await LoadLast();
         }
         catch (Exception ex)
         {

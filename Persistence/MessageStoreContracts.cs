@@ -65,8 +65,8 @@ public interface IMessageStore
 
     Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default);
 
-    /// <summary>The highest stored seq of the chat, 0 when it has none.</summary>
-    Task<long> GetLastSeqAsync(string chatId, CancellationToken cancellationToken = default);
+    /// <summary>The chat's message with the highest seq, null when it has none: where a room's seqs and ids go on from.</summary>
+    Task<StoredMessage?> GetLastAsync(string chatId, CancellationToken cancellationToken = default);
 
     /// <summary>Throws when the store cannot be reached; used by readiness checks.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);

@@ -105,17 +105,18 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
             cancellationToken);
     }
 
-    public Task<long> GetLastSeqAsync(string chatId, CancellationToken cancellationToken = default)
+    public Task<StoredMessage?> GetLastAsync(string chatId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(chatId);
 
         return WithConnectionAsync(
             async connection =>
             {
-                var command = connection.Command("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_id = $1;", chatId);
+                var command = connection.Command($"SELECT {PostgresRows.MessageColumns} FROM messages WHERE chat_id = $1 ORDER BY seq DESC LIMIT 1;", chatId);
                 await using (command.ConfigureAwait(false))
                 {
-                    return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                    var rows = await command.ReadAllAsync(PostgresRows.ReadMessage, cancellationToken).ConfigureAwait(false);
+                    return rows.Count == 0 ? null : rows[0];
                 }
             },
             cancellationToken);

@@ -97,18 +97,19 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
         }
     }
 
-    public async Task<long> GetLastSeqAsync(string chatId, CancellationToken cancellationToken = default)
+    public async Task<StoredMessage?> GetLastAsync(string chatId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(chatId);
 
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = connection.Command("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_id = $chatId;")
+            var command = connection.Command($"SELECT {SqliteRows.MessageColumns} FROM messages WHERE chat_id = $chatId ORDER BY seq DESC LIMIT 1;")
                 .With("$chatId", chatId);
             await using (command.ConfigureAwait(false))
             {
-                return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                var rows = await SqliteRows.ReadAllAsync(command, SqliteRows.ReadMessage, cancellationToken).ConfigureAwait(false);
+                return rows.Count == 0 ? null : rows[0];
             }
         }
     }

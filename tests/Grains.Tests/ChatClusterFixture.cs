@@ -30,8 +30,15 @@ public class ChatClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _cluster = new InProcessTestClusterBuilder(initialSilosCount: 2).ConfigureLikeChatSilo(_dataDirectory, Settings).Build();
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
+        Configure(builder);
+        _cluster = builder.ConfigureLikeChatSilo(_dataDirectory, Settings).Build();
         await _cluster.DeployAsync();
+    }
+
+    /// <summary>Changes to the cluster before the chat silo's wiring; services registered here win over its defaults.</summary>
+    protected virtual void Configure(InProcessTestClusterBuilder builder)
+    {
     }
 
     public async ValueTask DisposeAsync()

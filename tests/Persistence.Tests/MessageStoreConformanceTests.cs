@@ -184,7 +184,7 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
 
         Assert.True(again.IsDuplicate);
         Assert.Equal(first, again.Message);
-        Assert.Equal(1, await Store.GetLastSeqAsync(chat, Ct));
+        Assert.Equal(1, (await Store.GetLastAsync(chat, Ct))?.Seq ?? 0);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
         for (var i = 0; i < chats.Length; i++)
         {
             Assert.Equal([(chats[i], 1L), (chats[i], 2L)], results[i].Select(o => (o.Message.ChatId, o.Message.Seq)));
-            Assert.Equal(2, await Store.GetLastSeqAsync(chats[i], Ct));
+            Assert.Equal(2, (await Store.GetLastAsync(chats[i], Ct))?.Seq ?? 0);
             Assert.Equal([$"{chats[i]} 1", $"{chats[i]} 2"], (await Store.ReadAsync(chats[i], MessageRange.After(0, 10), Ct)).Messages.Select(m => m.Content));
             Assert.Single(await OutboxRowsOf(chats[i]));
         }
@@ -275,7 +275,7 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<Exception>(() => Append(chat, 1, Message("c3", targets: [new("bob", "phone")])));
 
-        Assert.Equal(2, await Store.GetLastSeqAsync(chat, Ct));
+        Assert.Equal(2, (await Store.GetLastAsync(chat, Ct))?.Seq ?? 0);
         Assert.Null(await Store.FindByClientMsgIdAsync(chat, "alice", "c3", Ct));
         Assert.Empty(await OutboxRowsOf(chat));
     }
@@ -297,18 +297,22 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
     // ---- lookups ---------------------------------------------------------------------------------
 
     [Fact]
-    public async Task The_last_seq_of_a_chat_without_messages_is_zero()
+    public async Task A_chat_without_messages_has_no_last_message()
     {
-        Assert.Equal(0, await Store.GetLastSeqAsync(NewChatId(), Ct));
+        Assert.Null(await Store.GetLastAsync(NewChatId(), Ct));
     }
 
     [Fact]
-    public async Task The_last_seq_is_the_highest_stored_seq()
+    public async Task The_last_message_is_the_one_with_the_highest_stored_seq()
     {
         var chat = await ChatWithMessages(3);
-        await Append(chat, 3, Message("late"));
+        var late = Message("late");
+        await Append(chat, 3, late);
 
-        Assert.Equal(4, await Store.GetLastSeqAsync(chat, Ct));
+        var last = await Store.GetLastAsync(chat, Ct);
+
+        Assert.NotNull(last);
+        Assert.Equal((4L, late.MessageId, "late"), (last.Seq, last.MessageId, last.ClientMsgId));
     }
 
     [Fact]

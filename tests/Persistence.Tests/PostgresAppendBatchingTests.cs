@@ -70,7 +70,7 @@ public sealed class PostgresAppendBatchingTests(PostgresTestDatabase database) :
             Task.Run(() => Attempt(Append(two.Store, chat, 0, "from-two")), Ct));
 
         Assert.Equal(1, results.Count(r => r));
-        Assert.Equal(1, await one.Store.GetLastSeqAsync(chat, Ct));
+        Assert.Equal(1, (await one.Store.GetLastAsync(chat, Ct))?.Seq ?? 0);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class PostgresAppendBatchingTests(PostgresTestDatabase database) :
         await using var store = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(nowhere), 2000);
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Store.CheckHealthAsync(Ct));
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Store.GetLastSeqAsync("room", Ct));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Store.GetLastAsync("room", Ct));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Store.ReadAsync("room", MessageRange.After(0, 10), Ct));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => Append(store.Store, "room", 0, "c1"));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Store.ClaimAsync(10, T0, T0.AddMinutes(1), Ct));

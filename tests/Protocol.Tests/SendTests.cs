@@ -24,6 +24,38 @@ public sealed class SendTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task Message_ids_of_fifty_quick_sends_sort_as_strings_in_seq_order_in_acks_frames_and_history()
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        var chatId = await alice.CreateGroupIdAsync(bob);
+        await using var sending = await alice.ConnectAsync();
+        await using var receiving = await bob.ConnectAsync();
+
+        // Written back to back, so that many of them share one batch and one millisecond.
+        for (var i = 1; i <= 50; i++)
+        {
+            await sending.SendAsync(new { type = "send", @ref = $"r{i}", chatId, clientMsgId = $"k{i}", content = $"m{i}" });
+        }
+
+        var acked = new List<(long Seq, string MessageId)>();
+        var delivered = new List<(long Seq, string MessageId)>();
+        for (var i = 1; i <= 50; i++)
+        {
+            var ack = await sending.ReceiveAsync("ack");
+            acked.Add((ack.Number("seq"), ack.Text("messageId")));
+            var message = await receiving.ReceiveAsync("message", chatId);
+            delivered.Add((message.Number("seq"), message.Text("messageId")));
+        }
+
+        var history = (await alice.GetMessagesAsync(chatId, "?afterSeq=0&limit=50")).GetProperty("messages").EnumerateArray()
+            .Select(m => (m.Number("seq"), m.Text("messageId"))).ToList();
+        var inSeqOrder = acked.OrderBy(a => a.Seq).ToList();
+        Assert.Equal(inSeqOrder, acked.OrderBy(a => a.MessageId, StringComparer.Ordinal));
+        Assert.Equal(inSeqOrder, delivered);
+        Assert.Equal(inSeqOrder, history);
+    }
+
+    [Fact]
     public async Task Successive_sends_get_seq_1_2_3()
     {
         var alice = Server.NewUser("alice");
