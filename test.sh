@@ -6,9 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # What the tests need beyond the .NET SDK, from Debian's packages when missing:
-# Chromium for the browser tests, PostgreSQL's server binaries for the PostgreSQL store and cluster tests.
+# Chromium for the browser tests, PostgreSQL's server binaries for the PostgreSQL store and cluster tests,
+# faketime for the test that restarts a server with its clock set back.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/faketime ] || need+=(faketime)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} for the tests..."

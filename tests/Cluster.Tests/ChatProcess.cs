@@ -37,14 +37,16 @@ internal sealed class ChatProcess : IAsyncDisposable
     /// <summary>
     /// Starts <c>dotnet</c> on a project's built assembly with configuration ("Key=value") from <paramref name="settings"/>
     /// and waits until it is ready. Free ports are only free when asked: when another process took one meanwhile,
-    /// the start is tried again with new ones (<paramref name="settings"/> is asked again too).
+    /// the start is tried again with new ones (<paramref name="settings"/> is asked again too). A <paramref name="launcher"/>
+    /// (a command and its arguments, such as <c>faketime -f -1h</c>) runs <c>dotnet</c> under it.
     /// </summary>
     public static async Task<ChatProcess> StartReadyAsync(
-        string name, string project, string assembly, Func<IEnumerable<string>> settings, HttpClient http, TimeSpan timeout)
+        string name, string project, string assembly, Func<IEnumerable<string>> settings, HttpClient http, TimeSpan timeout,
+        Launcher? launcher = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var process = Start(name, project, assembly, settings());
+            var process = Start(name, project, assembly, settings(), launcher ?? Launcher.Direct);
             if (await process.WaitReadyAsync(http, timeout))
             {
                 return process;
@@ -57,15 +59,26 @@ internal sealed class ChatProcess : IAsyncDisposable
         }
     }
 
-    private static ChatProcess Start(string name, string project, string assembly, IEnumerable<string> settings)
+    private static ChatProcess Start(string name, string project, string assembly, IEnumerable<string> settings, Launcher launcher)
     {
         var port = LoopbackPorts.Free();
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. launcher.Command, "dotnet"];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in launcher.Environment)
+        {
+            start.Environment[key] = value;
+        }
+
         start.ArgumentList.Add(BuiltAssembly(project, assembly));
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
         foreach (var setting in settings)
@@ -157,4 +170,10 @@ internal sealed class ChatProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
     }
+}
+
+/// <summary>What a test process runs under: nothing, or a command such as <c>faketime</c> with its environment.</summary>
+internal sealed record Launcher(IReadOnlyList<string> Command, IReadOnlyDictionary<string, string> Environment)
+{
+    public static readonly Launcher Direct = new([], new Dictionary<string, string>());
 }
