@@ -20,7 +20,7 @@ public sealed partial class ChatRoomGrain(
     private readonly ChatOptions _options = options.Value;
     private readonly GatewayLeases _gateways = new(time);
     private readonly Dictionary<string, MemberReachability> _reachability = [];
-    private readonly Dictionary<string, IGrainTimer> _typing = [];
+    private TypingStates _typing = null!;
     private readonly List<PendingSend> _queue = [];
     private readonly MessageIds _ids = new();
 
@@ -38,6 +38,7 @@ public sealed partial class ChatRoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _recent = new IdempotencyWindow(_options.IdempotencyCacheSize, _options.IdempotencyWindow, time);
+        _typing = new TypingStates(time, _options.TypingTimeout, Protocol.TypingChangeInterval, Once, PublishTyping);
         await LoadLast(cancellationToken);
         foreach (var id in State.Gateways)
         {
@@ -63,18 +64,18 @@ public sealed partial class ChatRoomGrain(
 
         if (title is { } t && t.Length > _options.MaxTitleLength)
         {
-            throw ChatException.BadRequest($"The title is longer than {_options.MaxTitleLength} characters.");
+            throw NotCreated(ChatException.BadRequest($"The title is longer than {_options.MaxTitleLength} characters."));
         }
 
         var members = memberIds.Where(id => id != ownerId).Distinct(StringComparer.Ordinal).ToList();
         if (members.Any(id => !Identifiers.IsValidUserId(id)) || !Identifiers.IsValidUserId(ownerId))
         {
-            throw ChatException.BadRequest("Member ids must be valid user ids.");
+            throw NotCreated(ChatException.BadRequest("Member ids must be valid user ids."));
         }
 
         if (members.Count + 1 > _options.MaxGroupMembers)
         {
-            throw ChatException.BadRequest($"A group has at most {_options.MaxGroupMembers} members.");
+            throw NotCreated(ChatException.BadRequest($"A group has at most {_options.MaxGroupMembers} members."));
         }
 
         var now = Now();
@@ -96,12 +97,12 @@ public sealed partial class ChatRoomGrain(
     {
         if (userId == peerId)
         {
-            throw ChatException.BadRequest("A direct chat needs two different users.");
+            throw NotCreated(ChatException.BadRequest("A direct chat needs two different users."));
         }
 
         if (Identifiers.DirectChatId(userId, peerId) != ChatId)
         {
-            throw ChatException.BadRequest("This is not the direct chat of these users.");
+            throw NotCreated(ChatException.BadRequest("This is not the direct chat of these users."));
         }
 
         if (State.Exists)
@@ -297,21 +298,7 @@ public sealed partial class ChatRoomGrain(
     public Task SetTyping(string userId, bool typing)
     {
         RequireMember(userId);
-        var wasTyping = _typing.Remove(userId, out var timer);
-        timer?.Dispose();
-        if (typing)
-        {
-            _typing[userId] = this.RegisterGrainTimer(
-                static (state, _) => state.Grain.TypingExpired(state.UserId),
-                (Grain: this, UserId: userId),
-                new GrainTimerCreationOptions(_options.TypingTimeout, Timeout.InfiniteTimeSpan));
-        }
-
-        if (typing != wasTyping)
-        {
-            Publish([new TypingChanged(ChatId, userId, typing, NextVersion())]);
-        }
-
+        _typing.Set(userId, typing);
         return Task.CompletedTask;
     }
 
@@ -335,7 +322,14 @@ public sealed partial class ChatRoomGrain(
 
     public async Task<TimeSpan> Subscribe(IChatGatewayObserver gateway)
     {
-        if (_gateways.Renew(gateway, _options.ObserverLease) && State.Exists)
+        if (!State.Exists)
+        {
+            // Nothing can happen here until the chat is created, and creating it tells every member's gateway anew.
+            ForgetUnknownChat();
+            return _options.ObserverLease;
+        }
+
+        if (_gateways.Renew(gateway, _options.ObserverLease))
         {
             State.Gateways = GatewayIds();
             await room.WriteStateAsync();
@@ -346,7 +340,13 @@ public sealed partial class ChatRoomGrain(
 
     public async Task Unsubscribe(IChatGatewayObserver gateway)
     {
-        if (_gateways.Remove(gateway) && State.Exists)
+        if (!State.Exists)
+        {
+            ForgetUnknownChat();
+            return;
+        }
+
+        if (_gateways.Remove(gateway))
         {
             State.Gateways = GatewayIds();
             await room.WriteStateAsync();
@@ -355,7 +355,11 @@ public sealed partial class ChatRoomGrain(
 
     public Task MemberReachabilityChanged(MemberReachability reachability)
     {
-        if (Member(reachability.UserId) is not null
+        if (!State.Exists)
+        {
+            ForgetUnknownChat();
+        }
+        else if (Member(reachability.UserId) is not null
             && (!_reachability.TryGetValue(reachability.UserId, out var known) || known.Version < reachability.Version))
         {
             _reachability[reachability.UserId] = reachability;
@@ -364,16 +368,10 @@ public sealed partial class ChatRoomGrain(
         return Task.CompletedTask;
     }
 
-    private Task TypingExpired(string userId)
-    {
-        if (_typing.Remove(userId, out var timer))
-        {
-            timer.Dispose();
-            Publish([new TypingChanged(ChatId, userId, false, NextVersion())]);
-        }
+    private void PublishTyping(string userId, bool typing) => Publish([new TypingChanged(ChatId, userId, typing, NextVersion())]);
 
-        return Task.CompletedTask;
-    }
+    private IGrainTimer Once(Func<Task> callback, TimeSpan dueTime) => this.RegisterGrainTimer(
+        static (callback, _) => callback(), callback, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan));
 
     /// <summary>Stores the queue batch by batch until it is empty. Runs on the grain's scheduler, one at a time.</summary>
     private async Task WriteQueue()
@@ -532,10 +530,29 @@ public sealed partial class ChatRoomGrain(
     {
         if (!State.Exists)
         {
+            ForgetUnknownChat();
             throw ChatException.NotFound($"No chat '{ChatId}'.");
         }
 
         return Member(userId) ?? throw ChatException.Forbidden($"'{userId}' is not a member of this chat.");
+    }
+
+    /// <summary>
+    /// Any well-formed id activates a room, so one that names no chat leaves as soon as it has answered, instead of
+    /// staying for the collection age: otherwise any user could make the cluster hold a room per id they invent.
+    /// Creating a chat does not pass here, so the room that is about to be created stays.
+    /// </summary>
+    private void ForgetUnknownChat() => DeactivateOnIdle();
+
+    /// <summary>A create that fails its checks leaves no room behind: the id it came with names no chat.</summary>
+    private ChatException NotCreated(ChatException rejection)
+    {
+        if (!State.Exists)
+        {
+            ForgetUnknownChat();
+        }
+
+        return rejection;
     }
 
     private MemberState? Member(string userId) => State.Members.Find(m => m.UserId == userId);

@@ -86,6 +86,7 @@ public sealed class UserGrain(
     public Task UnwatchPresence(IChatGatewayObserver gateway)
     {
         _watchers.Remove(gateway);
+        LeaveIfNobodyNeedsThis();
         return Task.CompletedTask;
     }
 
@@ -149,6 +150,20 @@ public sealed class UserGrain(
         {
             _expiry?.Dispose();
             _expiry = null;
+            LeaveIfNobodyNeedsThis();
+        }
+    }
+
+    /// <summary>
+    /// Anyone may watch any user id, so a user with nothing stored (never connected, in no chat, no devices) leaves
+    /// as soon as no session and no watch needs it, instead of staying for the collection age. Others stay: they
+    /// are likely to be asked again soon.
+    /// </summary>
+    private void LeaveIfNobodyNeedsThis()
+    {
+        if (!user.RecordExists && !Online && _watchers.Live().Count == 0)
+        {
+            DeactivateOnIdle();
         }
     }
 

@@ -33,6 +33,13 @@ public sealed class GatewayOptions
     [Range(1, 600)]
     public int CloseTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Distinct users one connection may watch with <c>watch_presence</c> over its life; each one is a user grain the
+    /// cluster keeps active for it. Direct-chat peers, watched by the gateway itself, do not count.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxWatchedUsersPerConnection { get; set; } = 1000;
+
     /// <summary>Largest REST request body.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;

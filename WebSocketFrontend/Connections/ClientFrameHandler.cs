@@ -166,7 +166,13 @@ internal sealed class ClientFrameHandler(
             userIds.Add(userId!);
         }
 
-        await Task.WhenAll(userIds.Distinct(StringComparer.Ordinal).Select(u => hub.WatchAsync(connection, u, sendCurrent: true)));
+        var distinct = userIds.Distinct(StringComparer.Ordinal).ToList();
+        if (!hub.TryReserveWatches(connection, distinct))
+        {
+            throw new ProtocolException(ProtocolError.TooLarge("This connection watches as many users as it may."), frame.Ref);
+        }
+
+        await Task.WhenAll(distinct.Select(u => hub.WatchAsync(connection, u, sendCurrent: true)));
     }
 
     /// <summary>Answers with an error after the sends before the failed frame are answered, keeping replies in frame order.</summary>

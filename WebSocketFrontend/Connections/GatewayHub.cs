@@ -78,6 +78,13 @@ public sealed partial class GatewayHub(
         }
     }
 
+    /// <summary>
+    /// Counts <paramref name="userIds"/> against the connection's watch limit: false, and nothing counted, when the
+    /// users it watched on request before and these would be more than the limit.
+    /// </summary>
+    public bool TryReserveWatches(ChatConnection connection, IReadOnlyCollection<string> userIds) =>
+        LinksOf(connection)?.TryRequest(userIds, _options.MaxWatchedUsersPerConnection) ?? false;
+
     /// <summary>Watches a user's presence for the connection; with <paramref name="sendCurrent"/>, queues their current presence.</summary>
     public async Task WatchAsync(ChatConnection connection, string userId, bool sendCurrent)
     {
@@ -395,6 +402,7 @@ public sealed partial class GatewayHub(
     {
         private readonly HashSet<string> _chats = [];
         private readonly HashSet<string> _watched = [];
+        private readonly HashSet<string> _requested = new(StringComparer.Ordinal);
 
         public void Join(string chatId)
         {
@@ -425,6 +433,20 @@ public sealed partial class GatewayHub(
             lock (_watched)
             {
                 _watched.Add(userId);
+            }
+        }
+
+        public bool TryRequest(IReadOnlyCollection<string> userIds, int max)
+        {
+            lock (_requested)
+            {
+                if (_requested.Count + userIds.Count(u => !_requested.Contains(u)) > max)
+                {
+                    return false;
+                }
+
+                _requested.UnionWith(userIds);
+                return true;
             }
         }
 

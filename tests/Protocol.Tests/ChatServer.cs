@@ -28,6 +28,9 @@ public sealed class ChatServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The server's services, its silo's among them.</summary>
+    public IServiceProvider Services => _server.Services;
+
     public Tokens Tokens { get; } = new(SigningKey);
 
     public Uri WebSocketUri => new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri;

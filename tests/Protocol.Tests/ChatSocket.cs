@@ -131,6 +131,28 @@ public sealed class ChatSocket : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits for the first frame that matches and returns, in the order they came, the unconsumed frames before it;
+    /// all of them, and the match, are consumed.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> ReceiveBeforeAsync(Func<JsonElement, bool> predicate, TimeSpan? timeout = null)
+    {
+        var index = _inbox.FindIndex(f => predicate(f));
+        if (index < 0)
+        {
+            await ReceiveUntilAsync(predicate, timeout);
+            index = _inbox.Count;
+        }
+        else
+        {
+            _inbox.RemoveAt(index);
+        }
+
+        var before = _inbox.Take(index).ToList();
+        _inbox.RemoveRange(0, index);
+        return before;
+    }
+
+    /// <summary>
     /// Waits for the <c>synced</c> with this ref; returns it and the <c>message</c> frames that came before it,
     /// in the order they came. Other frames stay in the inbox.
     /// </summary>

@@ -25,6 +25,9 @@ public sealed class InProcessChatServer : IAsyncDisposable
     /// <summary>The address the server's HTTP endpoint is bound to.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The server's services, its silo's among them (for looking inside the cluster, e.g. at its activations).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Builds and starts a server over <paramref name="dataDirectory"/> that signs tokens with
     /// <paramref name="signingKey"/>; <paramref name="settings"/> are extra configuration keys ("Key=value") and
