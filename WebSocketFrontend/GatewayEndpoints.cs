@@ -23,6 +23,7 @@ public static partial class GatewayEndpoints
 
     public static WebApplication MapChatGateway(this WebApplication app)
     {
+        app.Use(AnswerUnhandledErrors);
         app.UseWebSockets();
         app.UseChatWebClient();         // / : the browser client (wwwroot, embedded)
         app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiPath), api => api.UseStatusCodePages(AnswerBareStatus));
@@ -43,6 +44,23 @@ public static partial class GatewayEndpoints
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// What escapes every handler (a middleware's fault, a handshake that fails before it upgrades) is answered like an
+    /// API error, logged with the trace id the answer carries, instead of Kestrel's bare 500.
+    /// </summary>
+    private static async Task AnswerUnhandledErrors(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayEndpoints));
+            await Problems.WriteAsync(context, ProtocolErrors.From(ex, logger));
+        }
     }
 
     /// <summary>Routing's own answers under the API (no such route, wrong method) become problem details too.</summary>

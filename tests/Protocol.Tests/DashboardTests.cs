@@ -79,3 +79,24 @@ public sealed class DashboardTests(ChatServerFixture fixture) : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary><c>Auth:AdminRole</c> names the role; the default's name then opens nothing.</summary>
+public sealed class ConfiguredAdminRoleTests
+{
+    [Fact]
+    public async Task The_dashboard_opens_to_the_configured_admin_role_and_not_to_admin()
+    {
+        await using var server = await ChatServer.StartAsync(null, "Auth:AdminRole=chat-operators");
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(server, server.Tokens.WithRoles("ops", "chat-operators")));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(server, server.Tokens.WithRoles("ops", "admin")));
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(ChatServer server, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseAddress, "/dashboard/ClusterStats"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await server.SendAsync(request);
+        return response.StatusCode;
+    }
+}
