@@ -54,6 +54,29 @@ public sealed class ServingTests(BrowserFixture fixture) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task The_client_signs_in_and_connects_its_socket_without_breaking_its_content_security_policy()
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await page.Context.AddInitScriptAsync("""
+            window.cspViolations = [];
+            document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+            """);
+        await page.ReloadAsync();
+        var chat = new ChatPage(page, ChatPage.NewUserId("alice"));
+
+        await page.GetByTestId("login-name").FillAsync(chat.UserId);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await chat.ExpectConnectedAsync();
+
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.cspViolations"));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_there_is_not_found()
     {
         if (fixture.SkipReason is { } reason)
