@@ -33,10 +33,7 @@ public sealed class InternalErrorTests : IAsyncLifetime
         using var response = await alice.GetAsync($"chats/{Faulty}{Guid.NewGuid():N}");
 
         var problem = await Expect.ProblemAsync(response, HttpStatusCode.InternalServerError, "internal");
-        var traceId = problem.Text("traceId");
-        Assert.Matches("^[0-9a-f]{32}$", traceId);
-        var line = Assert.Single(_log.Errors, e => e.Message.Contains(traceId, StringComparison.Ordinal));
-        Assert.IsType<FaultException>(line.Exception);
+        AssertOneErrorLineFor(problem.Text("traceId"));
         Assert.DoesNotContain(FaultException.Text, problem.Text("detail"), StringComparison.Ordinal);
     }
 
@@ -50,7 +47,24 @@ public sealed class InternalErrorTests : IAsyncLifetime
 
         var error = await socket.ReceiveAsync("error");
         Expect.Error(error, "internal", "r1");
-        var traceId = error.Text("traceId");
+        AssertOneErrorLineFor(error.Text("traceId"));
+    }
+
+    [Fact]
+    public async Task A_send_that_fails_internally_carries_the_trace_id_of_its_error_log_line()
+    {
+        var alice = Server.NewUser("alice");
+        await using var socket = await alice.ConnectAsync();
+
+        await socket.SendAsync(new { type = "send", @ref = "s1", chatId = $"{Faulty}{Guid.NewGuid():N}", clientMsgId = "k1", content = "hi" });
+
+        var error = await socket.ReceiveAsync("error");
+        Expect.Error(error, "internal", "s1");
+        AssertOneErrorLineFor(error.Text("traceId"));
+    }
+
+    private void AssertOneErrorLineFor(string traceId)
+    {
         Assert.Matches("^[0-9a-f]{32}$", traceId);
         var line = Assert.Single(_log.Errors, e => e.Message.Contains(traceId, StringComparison.Ordinal));
         Assert.IsType<FaultException>(line.Exception);
