@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Gateway.Connections;
@@ -11,27 +15,59 @@ using OrleansChat.Gateway.Rest;
 namespace OrleansChat.Gateway;
 
 /// <summary>The gateway's routes: <c>/ws</c>, <c>/api/v1</c>.</summary>
-public static class GatewayEndpoints
+public static partial class GatewayEndpoints
 {
     public const string WebSocketPath = "/ws";
 
+    public const string ApiPath = "/api/v1";
+
     public static WebApplication MapChatGateway(this WebApplication app)
     {
+        app.Use(AnswerUnhandledErrors);
         app.UseWebSockets();
         app.UseChatWebClient();         // / : the browser client (wwwroot, embedded)
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiPath), api => api.UseStatusCodePages(AnswerBareStatus));
+        app.UseChatAuthentication();    // one token per request, bearer tokens, the operator policy
 
         app.Map(WebSocketPath, WebSocketEndpoint.Handle).RequireAuthorization();
 
-        var api = app.MapGroup("/api/v1").AddEndpointFilter(AnswerErrorsAsProblems);
+        var api = app.MapGroup(ApiPath).AddEndpointFilter(AnswerErrorsAsProblems);
         api.MapGroup("").RequireAuthorization().MapChatApi();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens is true)
         {
+            if (!app.Environment.IsDevelopment())
+            {
+                LogDevTokensOutsideDevelopment(app.Logger, app.Environment.EnvironmentName);
+            }
+
             api.MapPost("/auth/dev-token", DevTokenApi.Issue).AllowAnonymous();
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// What escapes every handler (a middleware's fault, a handshake that fails before it upgrades) is answered like an
+    /// API error, logged with the trace id the answer carries, instead of Kestrel's bare 500.
+    /// </summary>
+    private static async Task AnswerUnhandledErrors(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayEndpoints));
+            await Problems.WriteAsync(context, ProtocolErrors.From(ex, logger));
+        }
+    }
+
+    /// <summary>Routing's own answers under the API (no such route, wrong method) become problem details too.</summary>
+    private static Task AnswerBareStatus(StatusCodeContext context)
+    {
+        var status = context.HttpContext.Response.StatusCode;
+        return Problems.WriteAsync(context.HttpContext, new ProtocolError(Problems.CodeFor(status), status, ReasonPhrases.GetReasonPhrase(status)));
     }
 
     /// <summary>Every failure of an API call becomes problem details with PROTOCOL.md's code.</summary>
@@ -47,9 +83,13 @@ public static class GatewayEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            return new ProblemResult(ProtocolErrors.From(ex));
+            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayEndpoints));
+            return new ProblemResult(ProtocolErrors.From(ex, logger));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:DevTokens is on in the {Environment} environment: anyone who reaches POST /api/v1/auth/dev-token gets a token for any user id")]
+    private static partial void LogDevTokensOutsideDevelopment(ILogger logger, string environment);
 
     private sealed class ProblemResult(ProtocolError error) : IResult
     {

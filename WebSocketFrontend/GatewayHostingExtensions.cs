@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Gateway.Connections;
@@ -19,9 +20,9 @@ public static class GatewayHostingExtensions
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.AddChatAuthentication();
 
-        // Development tokens default to on for the embedded setup and off where PostgreSQL makes it a cluster.
-        var hasPostgres = !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("Postgres"));
-        services.PostConfigure<AuthOptions>(auth => auth.DevTokens ??= !hasPostgres);
+        // Development tokens sign any user id for anyone: on by default only where `dotnet run` puts a developer.
+        var development = builder.Environment.IsDevelopment();
+        services.PostConfigure<AuthOptions>(auth => auth.DevTokens ??= development);
 
         // The hosting log line of each request carries its query string, where a browser's WebSocket puts its token.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -34,7 +35,10 @@ public static class GatewayHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GatewayHub>());
         services.AddSingleton<WebSocketEndpoint>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions["code"] = Protocol.Problems.CodeFor(c.ProblemDetails.Status ?? StatusCodes.Status500InternalServerError));
+        {
+            c.ProblemDetails.Extensions["code"] = Protocol.Problems.CodeFor(c.ProblemDetails.Status ?? StatusCodes.Status500InternalServerError);
+            c.ProblemDetails.Extensions["traceId"] = Protocol.TraceIds.Current();
+        });
         return builder;
     }
 }

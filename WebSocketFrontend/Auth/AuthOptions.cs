@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OrleansChat.Gateway.Auth;
 
 /// <summary>Token settings, bound from the <c>Auth</c> configuration section.</summary>
@@ -13,8 +15,15 @@ public sealed class AuthOptions
 
     public string? Audience { get; set; }
 
-    /// <summary>Serve <c>POST /api/v1/auth/dev-token</c>. Unset: on without PostgreSQL, off with it.</summary>
+    /// <summary>
+    /// Serve <c>POST /api/v1/auth/dev-token</c>, which signs a token for any user id. Unset: on in the Development
+    /// environment only, since anyone who reaches the port could otherwise speak as every user.
+    /// </summary>
     public bool? DevTokens { get; set; }
+
+    /// <summary>The value of the token's <c>role</c> claim that opens operator endpoints (the Orleans dashboard).</summary>
+    [Required]
+    public string AdminRole { get; set; } = "admin";
 
     public int DevTokenLifetimeMinutes { get; set; } = 12 * 60;
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,15 +14,51 @@ public static class ChatAuthentication
 {
     public const string UserIdClaim = "sub";
 
+    public const string RoleClaim = "role";
+
+    /// <summary>The policy of operator endpoints: a token whose <c>role</c> claim holds <c>Auth:AdminRole</c>.</summary>
+    public const string OperatorPolicy = "operator";
+
+    private const string QueryTokenParameter = "access_token";
+
+    /// <summary>
+    /// Where a token may come as <c>access_token</c> in the query: browsers cannot set headers on a WebSocket (nor,
+    /// when the API gains them, on event streams: add <c>/api/v1/events</c> here then). Everywhere else it is the header.
+    /// </summary>
+    private static readonly PathString[] QueryTokenPaths = [GatewayEndpoints.WebSocketPath];
+
     public static WebApplicationBuilder AddChatAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TokenKeys>();
         builder.Services.AddAuthorization();
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
+            authorization.AddPolicy(OperatorPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(RoleClaim, auth.Value.AdminRole)));
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, TokenKeys>((jwt, auth, keys) => Configure(jwt, auth.Value, keys));
         return builder;
+    }
+
+    /// <summary>Authentication and authorization, after refusing a request that carries two tokens.</summary>
+    public static WebApplication UseChatAuthentication(this WebApplication app)
+    {
+        // RFC 6750 2: a client sends its token one way only. Taking either of two would let a query token win over a
+        // header that a proxy or the client meant to count, so the request is refused wherever it goes.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Headers.Authorization.Count > 0 && context.Request.Query.ContainsKey(QueryTokenParameter))
+            {
+                await Problems.WriteAsync(context, ProtocolError.BadRequest(
+                    $"Send the token once: in the Authorization header or as {QueryTokenParameter}, not both."));
+                return;
+            }
+
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
     }
 
     /// <summary>The user id of an authenticated request.</summary>
@@ -40,6 +77,7 @@ public static class ChatAuthentication
             jwt.Authority = auth.Authority;
             jwt.Audience = auth.Audience;
             jwt.TokenValidationParameters.NameClaimType = UserIdClaim;
+            jwt.TokenValidationParameters.RoleClaimType = RoleClaim;
         }
         else
         {
@@ -54,18 +92,18 @@ public static class ChatAuthentication
                 RequireExpirationTime = true,
                 ClockSkew = TimeSpan.Zero,
                 NameClaimType = UserIdClaim,
+                RoleClaimType = RoleClaim,
             };
         }
 
         jwt.Events = new JwtBearerEvents
         {
-            // Browsers cannot set headers on a WebSocket: the handshake may carry the token in the query instead.
-            // Request logging of the query is turned off in AddChatGateway so the token is never written out.
+            // Request logging of the query is turned off in AddChatGateway so a query token is never written out.
             OnMessageReceived = context =>
             {
                 if (string.IsNullOrEmpty(context.Token)
-                    && context.Request.Path.StartsWithSegments(GatewayEndpoints.WebSocketPath)
-                    && context.Request.Query.TryGetValue("access_token", out var token))
+                    && QueryTokenPaths.Any(path => context.Request.Path.StartsWithSegments(path))
+                    && context.Request.Query.TryGetValue(QueryTokenParameter, out var token))
                 {
                     context.Token = token;
                 }
@@ -81,12 +119,17 @@ public static class ChatAuthentication
 
                 return Task.CompletedTask;
             },
+
+            // RFC 6750 3: a 401 names the scheme, and says invalid_token when a token came and was refused.
             OnChallenge = async context =>
             {
                 context.HandleResponse();
+                var failed = context.AuthenticateFailure is not null;
+                context.Response.Headers.WWWAuthenticate = failed ? "Bearer error=\"invalid_token\"" : "Bearer";
                 await Problems.WriteAsync(context.HttpContext, ProtocolError.Unauthorized(
-                    context.AuthenticateFailure is null ? "A bearer token is required." : "The token is malformed, wrongly signed or expired."));
+                    failed ? "The token is malformed, wrongly signed or expired." : "A bearer token is required."));
             },
+            OnForbidden = context => Problems.WriteAsync(context.HttpContext, ProtocolError.Forbidden("The token does not carry the role this needs.")),
         };
     }
 }

@@ -38,13 +38,18 @@ public sealed partial class TokenKeys
 
     public SymmetricSecurityKey SigningKey { get; }
 
-    /// <summary>A token for <paramref name="userId"/> signed with this key.</summary>
-    public string CreateToken(string userId, string? displayName, DateTimeOffset issuedAt, DateTimeOffset expiresAt)
+    /// <summary>A token for <paramref name="userId"/>, holding <paramref name="roles"/> in its <c>role</c> claim, signed with this key.</summary>
+    public string CreateToken(string userId, string? displayName, IReadOnlyCollection<string> roles, DateTimeOffset issuedAt, DateTimeOffset expiresAt)
     {
-        var claims = new Dictionary<string, object> { ["sub"] = userId };
+        var claims = new Dictionary<string, object> { [ChatAuthentication.UserIdClaim] = userId };
         if (!string.IsNullOrEmpty(displayName))
         {
             claims["name"] = displayName;
+        }
+
+        if (roles.Count > 0)
+        {
+            claims[ChatAuthentication.RoleClaim] = roles.Distinct(StringComparer.Ordinal).ToArray();
         }
 
         // No "nbf": with zero clock skew a token must not be refused by a server whose clock is a little behind.

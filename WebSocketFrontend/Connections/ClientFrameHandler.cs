@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Connections;
@@ -14,7 +15,8 @@ internal sealed class ClientFrameHandler(
     GatewayHub hub,
     IGrainFactory grains,
     RoomSendBatcher sends,
-    SendRateLimiter rateLimiter)
+    SendRateLimiter rateLimiter,
+    ILogger logger)
 {
     private string UserId => connection.UserId;
 
@@ -63,7 +65,7 @@ internal sealed class ClientFrameHandler(
         }
         catch (Exception ex)
         {
-            await SendErrorAsync(ProtocolErrors.From(ex), reference);
+            await SendErrorAsync(ProtocolErrors.From(ex, logger), reference);
         }
     }
 
@@ -119,8 +121,7 @@ internal sealed class ClientFrameHandler(
             }
             catch (Exception ex)
             {
-                var error = ProtocolErrors.From(ex);
-                connection.Enqueue(Frames.Error(error.Code, error.Message, frame.Ref, error.RetryAfterMs, chatId));
+                connection.Enqueue(Frames.Error(ProtocolErrors.From(ex, logger), frame.Ref, chatId));
             }
             finally
             {
@@ -179,7 +180,7 @@ internal sealed class ClientFrameHandler(
     private async Task SendErrorAsync(ProtocolError error, string? reference)
     {
         await connection.SendsAnsweredAsync();
-        connection.Enqueue(Frames.Error(error.Code, error.Message, reference, error.RetryAfterMs));
+        connection.Enqueue(Frames.Error(error, reference));
     }
 
     private IChatRoomGrain Room(string chatId) => grains.GetGrain<IChatRoomGrain>(chatId);

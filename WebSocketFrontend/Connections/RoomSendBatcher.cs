@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Connections;
@@ -10,7 +11,7 @@ namespace OrleansChat.Gateway.Connections;
 /// senders in the chat never wait for this one. Each send is answered with an <c>ack</c> or an <c>error</c> in its
 /// connection's <see cref="AnswerSlot"/>.
 /// </summary>
-internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metrics, TimeProvider time)
+internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metrics, TimeProvider time, ILogger<RoomSendBatcher> logger)
 {
     /// <summary>Sends in one call at the most; the rest wait for the next call.</summary>
     public const int MaxBatchSize = 256;
@@ -78,10 +79,11 @@ internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metri
         }
         catch (Exception ex)
         {
-            var error = ProtocolErrors.From(ex);
+            // One failure of the whole batch: one log line, and every send of it answers with its trace id.
+            var error = ProtocolErrors.From(ex, logger);
             foreach (var send in batch)
             {
-                Answer(send, Frames.Error(error.Code, error.Message, send.Reference, error.RetryAfterMs));
+                Answer(send, Frames.Error(error, send.Reference));
             }
 
             return;
@@ -97,8 +99,7 @@ internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metri
             }
             else
             {
-                var error = ProtocolErrors.From(outcomes[i].Error());
-                Answer(send, Frames.Error(error.Code, error.Message, send.Reference, error.RetryAfterMs));
+                Answer(send, Frames.Error(ProtocolErrors.From(outcomes[i].Error(), logger), send.Reference));
             }
         }
     }

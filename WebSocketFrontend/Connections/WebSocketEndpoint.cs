@@ -58,7 +58,7 @@ internal sealed partial class WebSocketEndpoint(
                 connection.StartWriter();
                 using var expiry = ExpireWithToken(connection, context.TokenExpiresAt());
                 using var shutdown = lifetime.ApplicationStopping.Register(() => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
-                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, sends, rateLimiter));
+                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, sends, rateLimiter, logger));
             }
         }
         finally
@@ -81,9 +81,13 @@ internal sealed partial class WebSocketEndpoint(
         }
         catch (Exception ex)
         {
-            LogOpenFailed(ex, connection.UserId);
-            var error = ProtocolErrors.From(ex);
-            connection.Enqueue(Frames.Error(error.Code, "The session could not be opened: " + error.Message, null));
+            var error = ProtocolErrors.From(ex, logger);
+            if (error.TraceId is null)
+            {
+                LogOpenFailed(ex, connection.UserId);
+            }
+
+            connection.Enqueue(Frames.Error(error with { Message = "The session could not be opened: " + error.Message }, null));
             connection.Close(WebSocketCloseStatus.InternalServerError, "session could not be opened");
             connection.StartWriter();
             return false;

@@ -90,13 +90,17 @@ public static class Frames
         WriteChat(w, change.Chat, readSeq: null);
     });
 
-    public static byte[] Error(string code, string message, string? reference, int? retryAfterMs = null, string? chatId = null) => Write(w =>
+    public static byte[] Error(string code, string message, string? reference, int? retryAfterMs = null, string? chatId = null) =>
+        Error(new ProtocolError(code, 0, message, retryAfterMs), reference, chatId);
+
+    /// <summary>The <c>error</c> frame of a mapped failure; an <c>internal</c> one carries the trace id of its log line.</summary>
+    public static byte[] Error(ProtocolError error, string? reference, string? chatId = null) => Write(w =>
     {
         w.WriteString("type", "error");
-        w.WriteString("code", code);
-        w.WriteString("message", message);
+        w.WriteString("code", error.Code);
+        w.WriteString("message", error.Message);
         WriteRef(w, reference);
-        if (retryAfterMs is { } retry)
+        if (error.RetryAfterMs is { } retry)
         {
             w.WriteNumber("retryAfterMs", retry);
         }
@@ -104,6 +108,11 @@ public static class Frames
         if (chatId is not null)
         {
             w.WriteString("chatId", chatId);
+        }
+
+        if (error.TraceId is not null)
+        {
+            w.WriteString("traceId", error.TraceId);
         }
     });
 

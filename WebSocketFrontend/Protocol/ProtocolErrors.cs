@@ -1,16 +1,25 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
 namespace OrleansChat.Gateway.Protocol;
 
-/// <summary>A failure as PROTOCOL.md 3.4 names it: the code, the HTTP status for REST, and what to tell the client.</summary>
-public sealed record ProtocolError(string Code, int Status, string Message, int? RetryAfterMs = null)
+/// <summary>
+/// A failure as PROTOCOL.md 3.4 names it: the code, the HTTP status for REST, and what to tell the client;
+/// <paramref name="TraceId"/> when a log line was written for it.
+/// </summary>
+public sealed record ProtocolError(string Code, int Status, string Message, int? RetryAfterMs = null, string? TraceId = null)
 {
+    public const string InternalCode = "internal";
+
     public static ProtocolError BadRequest(string message) => new("bad_request", StatusCodes.Status400BadRequest, message);
 
     public static ProtocolError TooLarge(string message) => new("too_large", StatusCodes.Status413PayloadTooLarge, message);
 
     public static ProtocolError Unauthorized(string message) => new("unauthorized", StatusCodes.Status401Unauthorized, message);
+
+    public static ProtocolError Forbidden(string message) => new("forbidden", StatusCodes.Status403Forbidden, message);
 
     public static ProtocolError NotFound(string message) => new("not_found", StatusCodes.Status404NotFound, message);
 
@@ -22,12 +31,32 @@ public sealed record ProtocolError(string Code, int Status, string Message, int?
 }
 
 /// <summary>The one place that maps failures to PROTOCOL.md codes, for WebSocket frames and REST problem details alike.</summary>
-public static class ProtocolErrors
+public static partial class ProtocolErrors
 {
-    public static ProtocolError From(Exception exception) => exception switch
+    /// <summary>
+    /// The answer to <paramref name="exception"/>. An <c>internal</c> one is a fault of ours that the client cannot
+    /// explain to us, so it is logged at Error with a trace id that the answer carries too.
+    /// </summary>
+    public static ProtocolError From(Exception exception, ILogger logger)
+    {
+        var error = Classify(exception);
+        if (error.Code != ProtocolError.InternalCode)
+        {
+            return error;
+        }
+
+        var traceId = TraceIds.Current();
+        LogInternal(logger, exception, traceId, error.Message);
+        return error with { TraceId = traceId };
+    }
+
+    private static ProtocolError Classify(Exception exception) => exception switch
     {
         ChatException chat => FromChat(chat),
         ProtocolException frame => frame.Error,
+
+        // Kestrel's verdict on the request itself (a body cut short, a bad chunk): the client's doing.
+        BadHttpRequestException bad => new ProtocolError(Problems.CodeFor(bad.StatusCode), bad.StatusCode, bad.Message),
 
         // The request may or may not have reached the grain: the outcome is unknown, and a retry with the same
         // client message id is safe. It is not "unavailable", which promises that nothing was stored.
@@ -53,6 +82,17 @@ public static class ProtocolErrors
         ChatErrorCode.Unavailable => new("unavailable", StatusCodes.Status503ServiceUnavailable, e.Message),
         _ => new("internal", StatusCodes.Status500InternalServerError, e.Message),
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Answered internal (trace id {TraceId}): {Answer}")]
+    private static partial void LogInternal(ILogger logger, Exception exception, string traceId, string answer);
+}
+
+/// <summary>The trace id an answer and its log line share: the W3C trace of the request, or a fresh one.</summary>
+public static class TraceIds
+{
+    public static string Current() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity
+        ? activity.TraceId.ToHexString()
+        : ActivityTraceId.CreateRandom().ToHexString();
 }
 
 /// <summary>A client frame or request broke a protocol rule checked at the edge; nothing was done.</summary>

@@ -13,6 +13,12 @@ internal sealed class JsonBody : IDisposable
 
     public static async Task<JsonBody> ReadAsync(HttpRequest request, int maxBytes)
     {
+        // PROTOCOL.md 4: a body that does not say it is JSON is refused rather than guessed at.
+        if (!request.HasJsonContentType())
+        {
+            throw new ProtocolException(new ProtocolError("bad_request", StatusCodes.Status415UnsupportedMediaType, "The body must be sent as application/json."));
+        }
+
         if (request.ContentLength > maxBytes)
         {
             throw TooLarge(maxBytes);

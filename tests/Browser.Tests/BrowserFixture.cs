@@ -42,7 +42,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         _dataDirectory = ScratchDirectory.Create("orleanschat-browser-tests");
-        _server = await InProcessChatServer.StartAsync(_dataDirectory, SigningKey);
+        // The sign-in form asks for development tokens, which a server outside Development serves only when configured.
+        _server = await InProcessChatServer.StartAsync(_dataDirectory, SigningKey, ["Auth:DevTokens=true"]);
         BaseAddress = _server.BaseAddress;
 
         Assertions.SetDefaultExpectTimeout(15_000);

@@ -28,6 +28,54 @@ public sealed class ServingTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.NotEqual(0, response.Content.Headers.ContentLength ?? (await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length);
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/index.html")]
+    [InlineData("/js/app.js")]
+    [InlineData("/css/app.css")]
+    public async Task The_client_is_served_with_browser_security_headers(string path)
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        var host = fixture.BaseAddress.Authority;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(
+            $"default-src 'self'; script-src 'self'; connect-src 'self' ws://{host} wss://{host}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+            Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+    }
+
+    [Fact]
+    public async Task The_client_signs_in_and_connects_its_socket_without_breaking_its_content_security_policy()
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await page.Context.AddInitScriptAsync("""
+            window.cspViolations = [];
+            document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+            """);
+        await page.ReloadAsync();
+        var chat = new ChatPage(page, ChatPage.NewUserId("alice"));
+
+        await page.GetByTestId("login-name").FillAsync(chat.UserId);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await chat.ExpectConnectedAsync();
+
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.cspViolations"));
+    }
+
     [Fact]
     public async Task A_file_that_is_not_there_is_not_found()
     {

@@ -97,7 +97,8 @@ public sealed class ChatServerFixture : IAsyncLifetime
 {
     public ChatServer Server { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Server = await ChatServer.StartAsync();
+    // The server runs in Production, where development tokens are served only when configured.
+    public async ValueTask InitializeAsync() => Server = await ChatServer.StartAsync(null, "Auth:DevTokens=true");
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }

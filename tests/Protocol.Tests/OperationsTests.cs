@@ -63,7 +63,7 @@ public sealed class OperationsTests(ChatServerFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Server.BaseAddress, "/dashboard/"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Server.NewUser("ops").Token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Server.Tokens.WithRoles("ops", "admin"));
         using var authorized = await Server.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, authorized.StatusCode);
     }

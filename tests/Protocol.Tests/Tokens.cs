@@ -15,6 +15,11 @@ public sealed class Tokens(string signingKey)
         Create(signingKey, new Dictionary<string, object> { ["sub"] = userId },
             DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.Add(lifetime));
 
+    /// <summary>A token whose <c>role</c> claim holds <paramref name="roles"/>, as an issuer with roles mints it.</summary>
+    public string WithRoles(string userId, params string[] roles) =>
+        Create(signingKey, new Dictionary<string, object> { ["sub"] = userId, ["role"] = roles },
+            DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddHours(1));
+
     public string Expired(string userId) =>
         Create(signingKey, new Dictionary<string, object> { ["sub"] = userId },
             DateTime.UtcNow.AddMinutes(-10), DateTime.UtcNow.AddMinutes(-5));
