@@ -57,6 +57,16 @@ public sealed class HeartbeatTests
         }
 
         Assert.StartsWith("HTTP/1.1 101", response.ToString(), StringComparison.Ordinal);
+
+        // The welcome is written once the session is open, so the user is online from here on; pings are never answered.
+        var frames = new StringBuilder();
+        while (!frames.ToString().Contains("\"welcome\"", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer, TestContext.Current.CancellationToken);
+            Assert.True(read > 0, "the server closed the connection before its welcome");
+            frames.Append((char)buffer[0]);
+        }
+
         return client;
     }
 }
