@@ -259,8 +259,10 @@ public sealed class ChatConnection : IDisposable
     public Task WriterCompletion => _writer;
 
     /// <summary>
-    /// Reads the next whole message into a pooled buffer that grows up to <paramref name="maxBytes"/>; a longer one is
-    /// read to its end and discarded, and reported as too large. The caller returns the buffer with <see cref="ReceivedFrame.Dispose"/>.
+    /// Reads the next whole message into a pooled buffer that grows up to <paramref name="maxBytes"/>. As soon as more
+    /// than that has arrived it stops and reports the message as too large, leaving the rest unread: a frame may declare
+    /// up to 2^63 bytes, and reading it to its end would be reading forever. The caller returns the buffer with
+    /// <see cref="ReceivedFrame.Dispose"/>.
     /// </summary>
     public async Task<ReceivedFrame> ReceiveAsync(int maxBytes)
     {
@@ -278,38 +280,36 @@ public sealed class ChatConnection : IDisposable
 
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         var count = 0;
-        var tooLarge = false;
         try
         {
             while (true)
             {
-                if (count == buffer.Length)
+                // One byte past the limit is enough to know the message is too large.
+                var room = Math.Min(buffer.Length, maxBytes + 1);
+                if (count == room)
                 {
-                    if (buffer.Length > maxBytes)
-                    {
-                        tooLarge = true;
-                        count = 0;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                    room = Math.Min(buffer.Length, maxBytes + 1);
                 }
 
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _abort.Token);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count, room - count), _abort.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return new ReceivedFrame(WebSocketMessageType.Close, buffer, 0, TooLarge: false);
                 }
 
                 count += result.Count;
+                if (count > maxBytes)
+                {
+                    return new ReceivedFrame(result.MessageType, buffer, 0, TooLarge: true);
+                }
+
                 if (result.EndOfMessage)
                 {
-                    tooLarge |= count > maxBytes;
-                    return new ReceivedFrame(result.MessageType, buffer, tooLarge ? 0 : count, tooLarge);
+                    return new ReceivedFrame(result.MessageType, buffer, count, TooLarge: false);
                 }
             }
         }

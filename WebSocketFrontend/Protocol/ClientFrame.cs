@@ -44,17 +44,37 @@ public sealed class ClientFrame : IDisposable
         string? reference = null;
         if (document.RootElement.TryGetProperty("ref", out var r) && r.ValueKind != JsonValueKind.Null)
         {
-            if (r.ValueKind != JsonValueKind.String || r.GetString()!.Length > OrleansChat.Protocol.MaxRefLength)
+            reference = JsonText.StringOrNull(r);
+            if (reference is null || !OrleansChat.Protocol.IsWithinLength(reference, OrleansChat.Protocol.MaxRefLength))
             {
                 document.Dispose();
                 throw Bad($"ref must be a string of at most {OrleansChat.Protocol.MaxRefLength} characters.", null);
             }
+        }
 
-            reference = r.GetString();
+        // Checked once here, so that no field read later can meet a string that is not text.
+        if (!JsonText.IsUnicodeText(utf8.Span))
+        {
+            document.Dispose();
+            throw Bad(JsonText.InvalidTextMessage, reference);
         }
 
         var type = document.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         return new ClientFrame(document, type, reference);
+    }
+
+    /// <summary>The ref of a frame that is answered without being handled; null when it has no valid one.</summary>
+    public static string? RefOf(ReadOnlyMemory<byte> utf8)
+    {
+        try
+        {
+            using var frame = Parse(utf8);
+            return frame.Ref;
+        }
+        catch (ProtocolException bad)
+        {
+            return bad.Ref;
+        }
     }
 
     public string RequiredString(string name)
