@@ -142,7 +142,6 @@ internal sealed partial class WebSocketEndpoint(
         }
 
         await connection.WriterCompletion;
-        connection.Abort();
     }
 
     /// <summary>When the token expires, the client is told and the socket closes with 1008.</summary>

@@ -54,21 +54,36 @@ internal static class JsonText
         return true;
     }
 
-    /// <summary>The text of a JSON string element; null for another kind or for a string that is not Unicode text.</summary>
-    public static string? StringOrNull(JsonElement value)
+    /// <summary>
+    /// The value of the root object's string property <paramref name="name"/> (written without escapes), when it is
+    /// Unicode text; null otherwise. Never throws: it serves answers about JSON that is not text, where looking a property
+    /// up through <see cref="JsonElement"/> throws as soon as it meets an escaped name that is not text.
+    /// </summary>
+    public static string? RootString(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
     {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
         try
         {
-            return value.GetString();
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1
+                    || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual(name))
+                {
+                    continue;
+                }
+
+                return reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
         }
         catch (InvalidOperationException)
         {
             return null;
         }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
     }
 }
