@@ -131,7 +131,9 @@ internal sealed partial class WebSocketEndpoint(
 
     /// <summary>
     /// PROTOCOL.md 3.4: the error, then 1009, and the rest of the message is never read. The client cannot answer the
-    /// close before its message ends, which may be never, so the connection is cut once the close frame is out.
+    /// close before its message ends, which may be never, so nothing more is read: once the close frame is written
+    /// (or the close timeout passes) the request ends and the host closes the connection. Aborting instead would drop
+    /// the error and the close frame still on their way out.
     /// </summary>
     private static async Task CloseTooLargeAsync(ChatConnection connection)
     {
