@@ -41,6 +41,29 @@ public sealed class FrameSizeTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_message_that_never_ends_in_empty_fragments_is_closed_with_1009()
+    {
+        var alice = Server.NewUser("alice");
+        await using var raw = await RawWebSocket.ConnectAsync(Server, alice.Token);
+        Assert.Equal("welcome", (await raw.ReceiveJsonAsync()).Type());
+
+        await raw.SendHeaderAsync(RawWebSocket.Text, 1, fin: false);
+        await raw.SendPayloadAsync("{"u8.ToArray());
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                await raw.SendHeaderAsync(RawWebSocket.Continuation, 0, fin: false);
+            }
+        }, TestContext.Current.CancellationToken);
+
+        Expect.Error(await raw.ReceiveJsonAsync(), "too_large");
+        var close = await raw.ReceiveFrameAsync() ?? throw new Xunit.Sdk.XunitException("the connection ended without a close frame");
+        Assert.Equal(1009, RawWebSocket.CloseCode(close.Payload));
+        await Assert.ThrowsAnyAsync<IOException>(() => sending);
+    }
+
+    [Fact]
     public async Task A_frame_of_exactly_64_KiB_is_answered_normally()
     {
         await using var socket = await Server.NewUser("alice").ConnectAsync();

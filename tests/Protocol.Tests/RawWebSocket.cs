@@ -13,6 +13,7 @@ namespace OrleansChat.ProtocolTests;
 /// </summary>
 public sealed class RawWebSocket : IAsyncDisposable
 {
+    public const byte Continuation = 0x0;
     public const byte Text = 0x1;
     public const byte Close = 0x8;
 
@@ -56,10 +57,10 @@ public sealed class RawWebSocket : IAsyncDisposable
         return socket;
     }
 
-    /// <summary>A client frame's header: FIN, the opcode, the mask bit and <paramref name="length"/> as declared.</summary>
-    public async Task SendHeaderAsync(byte opcode, ulong length)
+    /// <summary>A client frame's header: FIN (unless <paramref name="fin"/> is false), the opcode, the mask bit and <paramref name="length"/> as declared.</summary>
+    public async Task SendHeaderAsync(byte opcode, ulong length, bool fin = true)
     {
-        var header = new List<byte> { (byte)(0x80 | opcode) };
+        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
         if (length < 126)
         {
             header.Add((byte)(0x80 | (int)length));
