@@ -62,7 +62,7 @@ public sealed partial class ChatRoomGrain(
             throw ChatException.Conflict($"Chat '{ChatId}' already exists.");
         }
 
-        if (title is { } t && t.Length > _options.MaxTitleLength)
+        if (title is { } t && !Protocol.IsWithinLength(t, _options.MaxTitleLength))
         {
             throw NotCreated(ChatException.BadRequest($"The title is longer than {_options.MaxTitleLength} characters."));
         }
@@ -250,7 +250,7 @@ public sealed partial class ChatRoomGrain(
             throw ChatException.BadRequest("content must not be empty.");
         }
 
-        if (command.Content.Length > Protocol.MaxContentLength)
+        if (!Protocol.IsWithinLength(command.Content, Protocol.MaxContentLength))
         {
             throw new ChatException(ChatErrorCode.TooLarge, $"content is longer than {Protocol.MaxContentLength} characters.");
         }

@@ -30,6 +30,7 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<SendRateLimiter>();
+        services.AddSingleton<FrameRateLimiter>();
         services.AddSingleton<RoomSendBatcher>();
         services.AddSingleton<GatewayHub>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayHub>());

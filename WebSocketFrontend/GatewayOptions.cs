@@ -47,7 +47,7 @@ public sealed class GatewayOptions
     public TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(HeartbeatSeconds);
 }
 
-/// <summary>The per-user send limit, bound from the <c>RateLimit</c> configuration section.</summary>
+/// <summary>The per-user send limit and the per-connection frame limit, bound from the <c>RateLimit</c> configuration section.</summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimit";
@@ -57,4 +57,12 @@ public sealed class RateLimitOptions
 
     [Range(1, 1_000_000)]
     public int Burst { get; set; } = 50;
+
+    /// <summary>Frames of any type one connection may send per second, on average (PROTOCOL.md 3.4).</summary>
+    [Range(1, 1_000_000)]
+    public int FramesPerSecond { get; set; } = 50;
+
+    /// <summary>Frames one connection may send at once, after a quiet while.</summary>
+    [Range(1, 1_000_000)]
+    public int FrameBurst { get; set; } = 100;
 }

@@ -1,45 +1,44 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace OrleansChat.Gateway;
 
-/// <summary>The per-user send limit: a token bucket per user, refilled smoothly at <c>SendsPerSecond</c>.</summary>
-public sealed class SendRateLimiter : IDisposable
+/// <summary>The per-user send limit: a <see cref="TokenBucket"/> per user, refilled smoothly at <c>SendsPerSecond</c>.</summary>
+public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
-    public SendRateLimiter(IOptions<RateLimitOptions> options)
-    {
-        var o = options.Value;
-
-        // One token every 1/rate seconds (at the timer's 100 ms granularity, several at once), up to the burst.
-        var period = TimeSpan.FromSeconds(Math.Max(0.1, 1.0 / o.SendsPerSecond));
-        var tokensPerPeriod = Math.Max(1, (int)Math.Round(o.SendsPerSecond * period.TotalSeconds));
-        _limiter = PartitionedRateLimiter.Create<string, string>(userId => RateLimitPartition.GetTokenBucketLimiter(
-            userId,
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = o.Burst,
-                TokensPerPeriod = tokensPerPeriod,
-                ReplenishmentPeriod = period,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
+    private readonly RateLimitOptions _options = options.Value;
+    private readonly TimeProvider _time = time;
+    private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private long _lastSweep = time.GetTimestamp();
 
     /// <summary>Takes one send from the user's bucket; when it is empty, says how long until there is one.</summary>
     public bool TryAcquire(string userId, out TimeSpan retryAfter)
     {
-        using var lease = _limiter.AttemptAcquire(userId);
-        if (lease.IsAcquired)
-        {
-            retryAfter = TimeSpan.Zero;
-            return true;
-        }
-
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-        return false;
+        SweepWhenDue();
+        var bucket = _buckets.GetOrAdd(userId, static (_, self) => new TokenBucket(self._options.SendsPerSecond, self._options.Burst, self._time), this);
+        return bucket.TryTake(out retryAfter);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>
+    /// A full bucket is the same as none, so dropping full ones keeps memory to the users who sent lately. A send that
+    /// races with the sweep of its bucket may get one send more than the burst, once.
+    /// </summary>
+    private void SweepWhenDue()
+    {
+        var last = Interlocked.Read(ref _lastSweep);
+        if (_time.GetElapsedTime(last) < SweepInterval || Interlocked.CompareExchange(ref _lastSweep, _time.GetTimestamp(), last) != last)
+        {
+            return;
+        }
+
+        foreach (var entry in _buckets)
+        {
+            if (entry.Value.IsFull)
+            {
+                _buckets.TryRemove(entry);
+            }
+        }
+    }
 }

@@ -71,7 +71,8 @@ start_server() { # target
       (cd "$data" && exec "$ROOT/Silo/$BIN/OrleansChat.Silo" --urls "$URL" \
         --Auth:SigningKey="$KEY" --Storage:DataDirectory="$data/data" \
         --Orleans:SiloPort=21111 --Orleans:GatewayPort=40000 \
-        --RateLimit:SendsPerSecond=100000 --RateLimit:Burst=100000 --Gateway:SendQueueLimit=65536 \
+        --RateLimit:SendsPerSecond=100000 --RateLimit:Burst=100000 --RateLimit:FramesPerSecond=100000 \
+        --RateLimit:FrameBurst=100000 --Gateway:SendQueueLimit=65536 \
         --Logging:LogLevel:Default=Warning >"$OUT/server-$1.log" 2>&1) &
       ;;
     signalr) exec "$ROOT/loadtest/peers/SignalRPeer/$BIN/SignalRPeer" --urls "$URL" >"$OUT/server-$1.log" 2>&1 & ;;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
@@ -9,7 +8,7 @@ namespace OrleansChat.Gateway.Connections;
 /// bookkeeping that keeps <c>message</c> frames in strictly increasing seq (live deliveries wait while a
 /// <c>sync</c> of their chat is answered). A client that lets its queue fill is closed with 4008.
 /// </summary>
-public sealed class ChatConnection : IDisposable
+public sealed partial class ChatConnection : IDisposable
 {
     /// <summary>PROTOCOL.md 3.4: a client that does not read what is sent to it.</summary>
     public const WebSocketCloseStatus SlowConsumer = (WebSocketCloseStatus)4008;
@@ -258,68 +257,6 @@ public sealed class ChatConnection : IDisposable
     /// <summary>Completes when the writer has finished and the close frame, if any, is sent.</summary>
     public Task WriterCompletion => _writer;
 
-    /// <summary>
-    /// Reads the next whole message into a pooled buffer that grows up to <paramref name="maxBytes"/>; a longer one is
-    /// read to its end and discarded, and reported as too large. The caller returns the buffer with <see cref="ReceivedFrame.Dispose"/>.
-    /// </summary>
-    public async Task<ReceivedFrame> ReceiveAsync(int maxBytes)
-    {
-        // An idle connection waits with no buffer: a zero-byte read completes once a frame has begun to arrive.
-        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
-        if (first.MessageType == WebSocketMessageType.Close)
-        {
-            return new ReceivedFrame(WebSocketMessageType.Close, [], 0, TooLarge: false);
-        }
-
-        if (first.EndOfMessage)
-        {
-            return new ReceivedFrame(first.MessageType, [], 0, TooLarge: false);
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        var count = 0;
-        var tooLarge = false;
-        try
-        {
-            while (true)
-            {
-                if (count == buffer.Length)
-                {
-                    if (buffer.Length > maxBytes)
-                    {
-                        tooLarge = true;
-                        count = 0;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                }
-
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), _abort.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return new ReceivedFrame(WebSocketMessageType.Close, buffer, 0, TooLarge: false);
-                }
-
-                count += result.Count;
-                if (result.EndOfMessage)
-                {
-                    tooLarge |= count > maxBytes;
-                    return new ReceivedFrame(result.MessageType, buffer, tooLarge ? 0 : count, tooLarge);
-                }
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
     /// <summary>Cuts the socket off at once, without a close handshake.</summary>
     public void Abort()
     {
@@ -355,18 +292,4 @@ public sealed class ChatConnection : IDisposable
 public sealed class AnswerSlot
 {
     internal byte[]? Frame { get; set; }
-}
-
-/// <summary>A received WebSocket message in a pooled buffer.</summary>
-public readonly record struct ReceivedFrame(WebSocketMessageType Type, byte[] Buffer, int Count, bool TooLarge) : IDisposable
-{
-    public ReadOnlyMemory<byte> Payload => Buffer.AsMemory(0, Count);
-
-    public void Dispose()
-    {
-        if (Buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(Buffer);
-        }
-    }
 }

@@ -16,12 +16,26 @@ internal sealed class ClientFrameHandler(
     IGrainFactory grains,
     RoomSendBatcher sends,
     SendRateLimiter rateLimiter,
+    TokenBucket frameLimit,
     ILogger logger)
 {
     private string UserId => connection.UserId;
 
-    public async Task HandleAsync(ReadOnlyMemory<byte> payload)
+    public async Task HandleAsync(ReadOnlyMemory<byte> payload, bool isText)
     {
+        // Every frame counts, binary and malformed ones included (PROTOCOL.md 3.4).
+        if (!frameLimit.TryTake(out var retryAfter))
+        {
+            await SendErrorAsync(ProtocolError.RateLimited(retryAfter, "Too many frames; retry after the delay."), isText ? ClientFrame.RefOf(payload) : null);
+            return;
+        }
+
+        if (!isText)
+        {
+            await SendErrorAsync(ProtocolError.BadRequest("Frames are UTF-8 JSON text."), null);
+            return;
+        }
+
         string? reference = null;
         try
         {

@@ -18,6 +18,7 @@ internal sealed partial class WebSocketEndpoint(
     IGrainFactory grains,
     RoomSendBatcher sends,
     SendRateLimiter rateLimiter,
+    FrameRateLimiter frameLimiter,
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     IHostApplicationLifetime lifetime,
@@ -58,7 +59,7 @@ internal sealed partial class WebSocketEndpoint(
                 connection.StartWriter();
                 using var expiry = ExpireWithToken(connection, context.TokenExpiresAt());
                 using var shutdown = lifetime.ApplicationStopping.Register(() => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
-                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, sends, rateLimiter, logger));
+                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, sends, rateLimiter, frameLimiter.ForConnection(), logger));
             }
         }
         finally
@@ -115,27 +116,38 @@ internal sealed partial class WebSocketEndpoint(
                     return;
                 }
 
+                if (frame.TooLarge)
+                {
+                    await CloseTooLargeAsync(connection);
+                    return;
+                }
+
                 if (connection.IsClosing)
                 {
                     // Draining until the client answers our close.
                     continue;
                 }
 
-                if (frame.TooLarge)
-                {
-                    connection.Enqueue(Frames.Error("too_large", $"A frame is at most {OrleansChat.Protocol.MaxFrameBytes} bytes.", null));
-                    connection.Close(WebSocketCloseStatus.MessageTooBig, "frame too large");
-                }
-                else if (frame.Type == WebSocketMessageType.Binary)
-                {
-                    connection.Enqueue(Frames.Error("bad_request", "Frames are UTF-8 JSON text.", null));
-                }
-                else
-                {
-                    await handler.HandleAsync(frame.Payload);
-                }
+                await handler.HandleAsync(frame.Payload, isText: frame.Type == WebSocketMessageType.Text);
             }
         }
+    }
+
+    /// <summary>
+    /// PROTOCOL.md 3.4: the error, then 1009, and the rest of the message is never read. The client cannot answer the
+    /// close before its message ends, which may be never, so nothing more is read: once the close frame is written
+    /// (or the close timeout passes) the request ends and the host closes the connection. Aborting instead would drop
+    /// the error and the close frame still on their way out.
+    /// </summary>
+    private static async Task CloseTooLargeAsync(ChatConnection connection)
+    {
+        if (!connection.IsClosing)
+        {
+            connection.Enqueue(Frames.Error("too_large", $"A frame is at most {OrleansChat.Protocol.MaxFrameBytes} bytes.", null));
+            connection.Close(WebSocketCloseStatus.MessageTooBig, "frame too large");
+        }
+
+        await connection.WriterCompletion;
     }
 
     /// <summary>When the token expires, the client is told and the socket closes with 1008.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace OrleansChat.Gateway.Protocol;
@@ -41,20 +42,41 @@ public sealed class ClientFrame : IDisposable
             throw Bad("A frame is a JSON object.", null);
         }
 
+        // Checked once, before any property is looked up, so that no field read later can meet a string that is not text.
+        if (!JsonText.IsUnicodeText(utf8.Span))
+        {
+            document.Dispose();
+            var validRef = JsonText.RootString(utf8.Span, "ref"u8);
+            throw Bad(JsonText.InvalidTextMessage, IsValidRef(validRef) ? validRef : null);
+        }
+
         string? reference = null;
         if (document.RootElement.TryGetProperty("ref", out var r) && r.ValueKind != JsonValueKind.Null)
         {
-            if (r.ValueKind != JsonValueKind.String || r.GetString()!.Length > OrleansChat.Protocol.MaxRefLength)
+            reference = r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            if (!IsValidRef(reference))
             {
                 document.Dispose();
                 throw Bad($"ref must be a string of at most {OrleansChat.Protocol.MaxRefLength} characters.", null);
             }
-
-            reference = r.GetString();
         }
 
         var type = document.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         return new ClientFrame(document, type, reference);
+    }
+
+    /// <summary>The ref of a frame that is answered without being handled; null when it has no valid one.</summary>
+    public static string? RefOf(ReadOnlyMemory<byte> utf8)
+    {
+        try
+        {
+            using var frame = Parse(utf8);
+            return frame.Ref;
+        }
+        catch (ProtocolException bad)
+        {
+            return bad.Ref;
+        }
     }
 
     public string RequiredString(string name)
@@ -135,6 +157,9 @@ public sealed class ClientFrame : IDisposable
             ? l
             : throw Bad($"'{name}' must be a non-negative integer.", reference);
     }
+
+    private static bool IsValidRef([NotNullWhen(true)] string? reference) =>
+        reference is not null && OrleansChat.Protocol.IsWithinLength(reference, OrleansChat.Protocol.MaxRefLength);
 
     private static ProtocolException Bad(string message, string? reference) =>
         new(ProtocolError.BadRequest(message), reference);

@@ -23,10 +23,10 @@ public sealed record ProtocolError(string Code, int Status, string Message, int?
 
     public static ProtocolError NotFound(string message) => new("not_found", StatusCodes.Status404NotFound, message);
 
-    public static ProtocolError RateLimited(TimeSpan retryAfter) => new(
+    public static ProtocolError RateLimited(TimeSpan retryAfter, string message = "Too many messages; retry after the delay.") => new(
         "rate_limited",
         StatusCodes.Status429TooManyRequests,
-        "Too many messages; retry after the delay.",
+        message,
         (int)Math.Ceiling(retryAfter.TotalMilliseconds));
 }
 

@@ -18,7 +18,7 @@ public static class Validation
             throw new ProtocolException(ProtocolError.BadRequest("content must not be empty."));
         }
 
-        if (content.Length > OrleansChat.Protocol.MaxContentLength)
+        if (!OrleansChat.Protocol.IsWithinLength(content, OrleansChat.Protocol.MaxContentLength))
         {
             throw new ProtocolException(ProtocolError.TooLarge($"content is longer than {OrleansChat.Protocol.MaxContentLength} characters."));
         }

@@ -127,7 +127,7 @@ internal static class ChatApi
             _ => throw JsonBody.Bad("platform must be 'fcm', 'apns' or 'webpush'."),
         };
         var token = body.RequiredString("token");
-        if (token.Length is 0 or > Validation.MaxDeviceTokenLength)
+        if (token.Length == 0 || !OrleansChat.Protocol.IsWithinLength(token, Validation.MaxDeviceTokenLength))
         {
             throw JsonBody.Bad($"token must be 1 to {Validation.MaxDeviceTokenLength} characters.");
         }

@@ -39,11 +39,18 @@ internal sealed class JsonBody : IDisposable
 
         try
         {
-            var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            var document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
                 throw Bad("The body must be a JSON object.");
+            }
+
+            if (!JsonText.IsUnicodeText(json.Span))
+            {
+                document.Dispose();
+                throw Bad(JsonText.InvalidTextMessage);
             }
 
             return new JsonBody(document);

@@ -31,6 +31,8 @@ public sealed class SiloFailureTests
             "Orleans:AdvertisedIPAddress=127.0.0.1",
             "RateLimit:SendsPerSecond=10000",
             "RateLimit:Burst=10000",
+            "RateLimit:FramesPerSecond=100000",
+            "RateLimit:FrameBurst=100000",
             "Logging:LogLevel:Default=Warning",
         ];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

@@ -16,7 +16,7 @@ public sealed class ChatServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _server = await InProcessChatServer.StartAsync(
-            _dataDirectory, SigningKey, ["RateLimit:SendsPerSecond=10000", "RateLimit:Burst=10000"]);
+            _dataDirectory, SigningKey, ["RateLimit:SendsPerSecond=10000", "RateLimit:Burst=10000", "RateLimit:FramesPerSecond=100000", "RateLimit:FrameBurst=100000"]);
         BaseAddress = _server.BaseAddress;
     }
 

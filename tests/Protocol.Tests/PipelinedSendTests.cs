@@ -9,7 +9,8 @@ public sealed class FewSendsInFlightServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync() =>
         Server = await ChatServer.StartAsync(null,
-            $"Gateway:MaxSendsInFlight={MaxSendsInFlight}", "RateLimit:SendsPerSecond=100000", "RateLimit:Burst=100000");
+            $"Gateway:MaxSendsInFlight={MaxSendsInFlight}", "RateLimit:SendsPerSecond=100000", "RateLimit:Burst=100000",
+            "RateLimit:FramesPerSecond=100000", "RateLimit:FrameBurst=100000");
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }

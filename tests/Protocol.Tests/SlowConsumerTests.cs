@@ -9,7 +9,8 @@ public sealed class TinyQueueServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync() =>
         Server = await ChatServer.StartAsync(null,
-            "Gateway:SendQueueLimit=64", "RateLimit:SendsPerSecond=100000", "RateLimit:Burst=100000");
+            "Gateway:SendQueueLimit=64", "RateLimit:SendsPerSecond=100000", "RateLimit:Burst=100000",
+            "RateLimit:FramesPerSecond=100000", "RateLimit:FrameBurst=100000");
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }

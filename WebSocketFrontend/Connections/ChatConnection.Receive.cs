@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace OrleansChat.Gateway.Connections;
+
+/// <summary>The reading side of a connection: whole messages, within the frame limit.</summary>
+public sealed partial class ChatConnection
+{
+    private const int MaxEmptyFragments = 1024;
+
+    /// <summary>
+    /// Reads the next whole message into a pooled buffer that grows up to <paramref name="maxBytes"/>. As soon as more
+    /// than that has arrived it stops and reports the message as too large, leaving the rest unread: a frame may declare
+    /// up to 2^63 bytes, and reading it to its end would be reading forever. The caller returns the buffer with
+    /// <see cref="ReceivedFrame.Dispose"/>.
+    /// </summary>
+    public async Task<ReceivedFrame> ReceiveAsync(int maxBytes)
+    {
+        // An idle connection waits with no buffer: a zero-byte read completes once a frame has begun to arrive.
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return new ReceivedFrame(WebSocketMessageType.Close, [], 0, TooLarge: false);
+        }
+
+        if (first.EndOfMessage)
+        {
+            return new ReceivedFrame(first.MessageType, [], 0, TooLarge: false);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var count = 0;
+        var empty = 0;
+        try
+        {
+            while (true)
+            {
+                // One byte past the limit is enough to know the message is too large.
+                var room = Math.Min(buffer.Length, maxBytes + 1);
+                if (count == room)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                    room = Math.Min(buffer.Length, maxBytes + 1);
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count, room - count), _abort.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return new ReceivedFrame(WebSocketMessageType.Close, buffer, 0, TooLarge: false);
+                }
+
+                // Empty fragments add no byte, so a message made of them would never reach the limit: past a bound, it has.
+                count += result.Count;
+                if (count > maxBytes || (result.Count == 0 && !result.EndOfMessage && ++empty > MaxEmptyFragments))
+                {
+                    return new ReceivedFrame(result.MessageType, buffer, 0, TooLarge: true);
+                }
+
+                if (result.EndOfMessage)
+                {
+                    return new ReceivedFrame(result.MessageType, buffer, count, TooLarge: false);
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+}
+
+/// <summary>A received WebSocket message in a pooled buffer.</summary>
+public readonly record struct ReceivedFrame(WebSocketMessageType Type, byte[] Buffer, int Count, bool TooLarge) : IDisposable
+{
+    public ReadOnlyMemory<byte> Payload => Buffer.AsMemory(0, Count);
+
+    public void Dispose()
+    {
+        if (Buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(Buffer);
+        }
+    }
+}
