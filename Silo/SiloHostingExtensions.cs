@@ -67,6 +67,7 @@ public static class SiloHostingExtensions
                 }
             }
 
+            orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WatchdogStartTimestamp>();
             orleans.UseSystemTextJsonGrainStorageSerializer();
             orleans.AddDashboard(_ => { });
         });

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Gateway.Connections;
 
@@ -22,9 +21,6 @@ public static class GatewayHostingExtensions
         // Development tokens default to on for the embedded setup and off where PostgreSQL makes it a cluster.
         var hasPostgres = !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("Postgres"));
         services.PostConfigure<AuthOptions>(auth => auth.DevTokens ??= !hasPostgres);
-
-        // The hosting log line of each request carries its query string, where a browser's WebSocket puts its token.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();
