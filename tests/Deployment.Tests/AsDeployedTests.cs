@@ -41,7 +41,7 @@ public sealed class AsDeployedTests(AsDeployedCluster cluster) : IClassFixture<A
         {
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             await using var command = new NpgsqlCommand(
-                "SELECT address, port, status, proxyport FROM orleansmembershiptable WHERE deploymentid = @cluster", connection);
+                "SELECT address, port, status, proxy_port FROM orleans_membership WHERE deployment_id = @cluster", connection);
             command.Parameters.AddWithValue("cluster", silo.Environment["Orleans__ClusterId"]);
             await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
             while (await reader.ReadAsync(TestContext.Current.CancellationToken))
