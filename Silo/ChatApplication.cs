@@ -15,6 +15,7 @@ public static class ChatApplication
         // Configuration files are read once at start, not watched: the watcher covers the content root recursively,
         // where the default SQLite data directory lives, and paid for every write to the database files.
         var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+        builder.AddChatLogLevelDefaults();  // Logging:LogLevel:*, the same in every process
         var gatewayEnabled = builder.Configuration.GetValue($"{GatewayOptions.SectionName}:{nameof(GatewayOptions.Enabled)}", true);
 
         builder.AddChatSilo();              // Orleans: clustering, storage, dashboard, from configuration

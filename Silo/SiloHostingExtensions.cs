@@ -67,6 +67,8 @@ public static class SiloHostingExtensions
                 }
             }
 
+            // Else Orleans' watchdog warns at start of a stall as long as the machine's uptime (see the class).
+            orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WatchdogStartTimestamp>();
             orleans.UseSystemTextJsonGrainStorageSerializer();
             orleans.AddDashboard(_ => { });
         });

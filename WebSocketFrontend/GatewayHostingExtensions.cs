@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Gateway.Connections;
 
@@ -23,9 +22,6 @@ public static class GatewayHostingExtensions
         // Development tokens sign any user id for anyone: on by default only where `dotnet run` puts a developer.
         var development = builder.Environment.IsDevelopment();
         services.PostConfigure<AuthOptions>(auth => auth.DevTokens ??= development);
-
-        // The hosting log line of each request carries its query string, where a browser's WebSocket puts its token.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayMetrics>();

@@ -98,7 +98,7 @@ public static class ChatAuthentication
 
         jwt.Events = new JwtBearerEvents
         {
-            // Request logging of the query is turned off in AddChatGateway so a query token is never written out.
+            // Request lines (which carry the query) stay below Information by LogLevelDefaults, so a query token is never written out.
             OnMessageReceived = context =>
             {
                 if (string.IsNullOrEmpty(context.Token)
