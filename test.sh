@@ -4,6 +4,7 @@
 # Under CI (CI=true) a skipped test counts as a failure: every test must really run there.
 set -euo pipefail
 cd "$(dirname "$0")"
+started=$(date +%s)
 
 # What the tests need beyond the .NET SDK, from Debian's packages when missing:
 # Chromium for the browser tests, PostgreSQL's server binaries for the PostgreSQL store and cluster tests,
@@ -52,5 +53,6 @@ if [ "$passed" -eq 0 ]; then
   status=1
 fi
 
+echo "test.sh took $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Npgsql;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.DeploymentTests;
 

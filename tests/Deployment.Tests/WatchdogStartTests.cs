@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,7 +16,7 @@ public sealed class WatchdogStartTests
     public async Task A_starting_silo_logs_no_participant_check_stall_even_when_the_watchdog_thread_looks_first()
     {
         var clock = new PlatformThreadFirstClock();
-        var log = new WarningRecorder();
+        var log = new LogRecorder(LogLevel.Warning);
         var directory = ScratchDirectory.Create("orleanschat-deployment-watchdog");
         try
         {
@@ -85,32 +84,5 @@ public sealed class WatchdogStartTests
 
         private static bool CalledFromWatchdogStart() =>
             new StackTrace().GetFrames().Any(f => f.GetMethod() is { Name: "Start", DeclaringType.FullName: "Orleans.Runtime.Watchdog" });
-    }
-
-    private sealed class WarningRecorder : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Recorder(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(WarningRecorder owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    owner.Messages.Enqueue(formatter(state, exception));
-                }
-            }
-        }
     }
 }

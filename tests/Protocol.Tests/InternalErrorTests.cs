@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,7 @@ public sealed class InternalErrorTests : IAsyncLifetime
     /// <summary>Grain calls that name a chat starting with this fail as a bug would, with an exception nobody maps.</summary>
     private const string Faulty = "faulty-";
 
-    private readonly LogRecorder _log = new();
+    private readonly LogRecorder _log = new(LogLevel.Error);
 
     private ChatServer Server { get; set; } = null!;
 
@@ -66,7 +65,7 @@ public sealed class InternalErrorTests : IAsyncLifetime
     private void AssertOneErrorLineFor(string traceId)
     {
         Assert.Matches("^[0-9a-f]{32}$", traceId);
-        var line = Assert.Single(_log.Errors, e => e.Message.Contains(traceId, StringComparison.Ordinal));
+        var line = Assert.Single(_log.Lines, e => e.Message.Contains(traceId, StringComparison.Ordinal));
         Assert.IsType<FaultException>(line.Exception);
     }
 
@@ -84,34 +83,5 @@ public sealed class InternalErrorTests : IAsyncLifetime
     private sealed class FaultException() : InvalidOperationException(Text)
     {
         public const string Text = "a fault injected by the test";
-    }
-
-    private sealed class LogRecorder : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<(string Message, Exception? Exception)> _errors = new();
-
-        public IEnumerable<(string Message, Exception? Exception)> Errors => _errors;
-
-        public ILogger CreateLogger(string categoryName) => new Recorder(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(LogRecorder owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (logLevel >= LogLevel.Error)
-                {
-                    owner._errors.Enqueue((formatter(state, exception), exception));
-                }
-            }
-        }
     }
 }

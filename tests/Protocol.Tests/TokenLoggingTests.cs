@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansChat.ProtocolTests;
@@ -9,7 +8,7 @@ public sealed class TokenLoggingTests
     [Fact]
     public async Task A_token_in_the_query_string_is_never_written_to_the_log()
     {
-        var log = new RecordingLoggerProvider();
+        var log = new LogRecorder();
         await using (var server = await ChatServer.StartWithAsync(
             builder => builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(log),
             null,
@@ -25,28 +24,6 @@ public sealed class TokenLoggingTests
             Assert.Contains(log.Messages, m => m.Contains("/ws", StringComparison.Ordinal));
             Assert.DoesNotContain(log.Messages, m => m.Contains(alice.Token, StringComparison.Ordinal));
             Assert.DoesNotContain(log.Messages, m => m.Contains("access_token=ey", StringComparison.Ordinal));
-        }
-    }
-
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Recorder(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(RecordingLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Messages.Enqueue(formatter(state, exception) + " " + exception);
         }
     }
 }

@@ -1,43 +1,65 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using Xunit;
 
-namespace OrleansChat.DeploymentTests;
+namespace OrleansChat.TestInfrastructure;
 
-/// <summary>A user speaking PROTOCOL.md to a gateway: REST and one WebSocket, with a token any issuer sharing the key could mint.</summary>
-internal sealed class ChatClient : IAsyncDisposable
+/// <summary>
+/// A user speaking PROTOCOL.md to one node (a silo serving the gateway, or a standalone gateway) from outside its
+/// process: REST and one WebSocket, with a development token or one minted with the node's signing key.
+/// </summary>
+public sealed class ChatClient : IAsyncDisposable
 {
-    private static readonly JsonWebTokenHandler Handler = new();
-
     private readonly ClientWebSocket _socket = new();
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private readonly HttpClient _http;
     private Task _receiving = Task.CompletedTask;
 
-    private ChatClient(string userId, Uri gateway, string token)
+    private ChatClient(string userId, string token, Uri node)
     {
         UserId = userId;
-        _http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        _socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        Token = token;
+        Node = node;
+        _http = new HttpClient { BaseAddress = node, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", token);
     }
 
     public string UserId { get; }
 
+    public string Token { get; }
+
+    public Uri Node { get; }
+
+    /// <summary>The first frame of the connection.</summary>
     public JsonElement Welcome { get; private set; }
 
-    public static async Task<ChatClient> ConnectAsync(string userId, Uri gateway, string signingKey)
+    /// <summary>Connects with a token from the node's <c>POST /api/v1/auth/dev-token</c>, sent in the query as a browser does.</summary>
+    public static async Task<ChatClient> ConnectAsync(string userId, Uri node)
     {
-        var client = new ChatClient(userId, gateway, Token(userId, signingKey));
+        using var http = new HttpClient { BaseAddress = node };
+        using var response = await http.PostAsJsonAsync("/api/v1/auth/dev-token", new { userId });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        return await OpenAsync(new ChatClient(userId, token, node), new UriBuilder(node) { Scheme = "ws", Path = "/ws", Query = "access_token=" + token }.Uri);
+    }
+
+    /// <summary>Connects with a token minted with <paramref name="signingKey"/>, as any issuer sharing the key would, in the header.</summary>
+    public static async Task<ChatClient> ConnectAsync(string userId, Uri node, string signingKey)
+    {
+        var client = new ChatClient(userId, new Tokens(signingKey).For(userId), node);
+        client._socket.Options.SetRequestHeader("Authorization", "Bearer " + client.Token);
+        return await OpenAsync(client, new UriBuilder(node) { Scheme = "ws", Path = "/ws" }.Uri);
+    }
+
+    private static async Task<ChatClient> OpenAsync(ChatClient client, Uri socketUri)
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await client._socket.ConnectAsync(new UriBuilder(gateway) { Scheme = "ws", Path = "/ws" }.Uri, timeout.Token);
+        await client._socket.ConnectAsync(socketUri, timeout.Token);
         client._receiving = client.ReceiveAsync();
-        client.Welcome = await client.NextAsync(_ => true, TimeSpan.FromSeconds(30));
+        client.Welcome = await client.NextAsync(f => f.GetProperty("type").GetString() == "welcome", TimeSpan.FromSeconds(30));
         return client;
     }
 
@@ -45,6 +67,13 @@ internal sealed class ChatClient : IAsyncDisposable
     {
         using var response = await _http.PostAsJsonAsync(path, body);
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> GetAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
@@ -80,16 +109,6 @@ internal sealed class ChatClient : IAsyncDisposable
         _socket.Dispose();
         _http.Dispose();
     }
-
-    private static string Token(string userId, string signingKey) =>
-        Handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Claims = new Dictionary<string, object> { ["sub"] = userId },
-            IssuedAt = DateTime.UtcNow.AddMinutes(-1),
-            NotBefore = DateTime.UtcNow.AddMinutes(-1),
-            Expires = DateTime.UtcNow.AddHours(1),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
-        });
 
     private async Task ReceiveAsync()
     {

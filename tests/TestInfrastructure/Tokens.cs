@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace OrleansChat.ProtocolTests;
+namespace OrleansChat.TestInfrastructure;
 
 /// <summary>Mints HS256 tokens the way any other issuer sharing the server's signing key would.</summary>
 public sealed class Tokens(string signingKey)
