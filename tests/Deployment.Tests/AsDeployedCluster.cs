@@ -5,7 +5,7 @@ namespace OrleansChat.DeploymentTests;
 
 /// <summary>
 /// A silo, a gateway and a push worker, each started from its published output with the environment its Dockerfile
-/// and its manifest in k8s/base give it, on a throwaway PostgreSQL: started together, then waited for as Kubernetes
+/// stage and its manifest in k8s/base give it, on a throwaway PostgreSQL: started together, then waited for as Kubernetes
 /// would (startup and readiness probes within the manifest's budgets; the push worker has none and must start).
 /// </summary>
 public sealed class AsDeployedCluster : IAsyncLifetime

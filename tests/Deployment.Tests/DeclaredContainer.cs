@@ -4,7 +4,10 @@ using static OrleansChat.DeploymentTests.Manifests;
 
 namespace OrleansChat.DeploymentTests;
 
-/// <summary>One of the three things we ship: a project, the Dockerfile that builds its image, its Kubernetes workload.</summary>
+/// <summary>
+/// One of the three things we ship: a project, its Kubernetes workload, and its image: the stage of the root
+/// Dockerfile named as the workload is (<c>docker build --target gateway -t orleanschat/gateway</c>).
+/// </summary>
 internal sealed record Shipped(string Project, string Workload)
 {
     public static readonly Shipped Silo = new("Silo", "silo");
@@ -13,7 +16,11 @@ internal sealed record Shipped(string Project, string Workload)
 
     public static IReadOnlyList<Shipped> All { get; } = [Silo, Gateway, PushWorker];
 
-    public string DockerfilePath => Repository.PathOf($"{Project}/Dockerfile");
+    public static string DockerfilePath => Repository.PathOf("Dockerfile");
+
+    public string ImageTarget => Workload;
+
+    public Dockerfile LoadImage() => Dockerfile.Load(DockerfilePath, ImageTarget);
 }
 
 /// <summary>A Kubernetes HTTP probe; <see cref="Port"/> is a port name or number, as the manifest writes it.</summary>
@@ -52,7 +59,7 @@ internal sealed class DeclaredContainer
 
     public static DeclaredContainer Load(Shipped app, Manifests manifests)
     {
-        var image = Dockerfile.Load(app.DockerfilePath);
+        var image = app.LoadImage();
         var workload = manifests.Single("Deployment", app.Workload);
         var container = Container(workload);
 

@@ -78,7 +78,7 @@ public sealed class LaunchEnvironmentTests
     [MemberData(nameof(Workloads))]
     public void Each_image_runs_its_published_assembly_from_its_working_directory(string workload)
     {
-        var image = Dockerfile.Load(Shipped.All.Single(a => a.Workload == workload).DockerfilePath);
+        var image = Shipped.All.Single(a => a.Workload == workload).LoadImage();
         Assert.Equal("/app", image.WorkDirectory);
         Assert.Equal("dotnet", image.Entrypoint[0]);
         Assert.EndsWith(".dll", image.Entrypoint[1], StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
 using OrleansChat.Gateway;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Grains;
@@ -10,7 +9,7 @@ using static OrleansChat.DeploymentTests.Manifests;
 namespace OrleansChat.DeploymentTests;
 
 /// <summary>The Kubernetes manifests parse, and agree with the code on ports, configuration keys and probe paths.</summary>
-public sealed partial class ManifestTests
+public sealed class ManifestTests
 {
     private static readonly Manifests Base = Manifests.LoadBase();
 
@@ -138,27 +137,6 @@ public sealed partial class ManifestTests
         Assert.Single(identities);
     }
 
-    [Theory]
-    [InlineData("Silo", "OrleansChat.Silo")]
-    [InlineData("WebSocketFrontend", "OrleansChat.WebSocketFrontend")]
-    [InlineData("PushWorker", "OrleansChat.PushWorker")]
-    public void Dockerfiles_start_the_assembly_the_project_builds(string project, string assembly)
-    {
-        var dockerfile = File.ReadAllText(Repository.PathOf($"{project}/Dockerfile"));
-        Assert.Contains($"<AssemblyName>{assembly}</AssemblyName>", File.ReadAllText(Repository.PathOf($"{project}/{project}.csproj")), StringComparison.Ordinal);
-        Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", dockerfile, StringComparison.Ordinal);
-        Assert.Contains($"RUN dotnet publish {project}/{project}.csproj", dockerfile, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("Silo")]
-    [InlineData("WebSocketFrontend")]
-    public void Web_images_listen_where_the_probes_ask(string project) =>
-        Assert.Matches(HttpPortVariable(), File.ReadAllText(Repository.PathOf($"{project}/Dockerfile")));
-
     private static string ProbePath(YamlMappingNode container, string probe) =>
         Text(Mapping(Mapping(container, probe), "httpGet")["path"]);
-
-    [GeneratedRegex(@"ENV ASPNETCORE_HTTP_PORTS=8080")]
-    private static partial Regex HttpPortVariable();
 }

@@ -4,8 +4,8 @@ using OrleansChat.TestInfrastructure;
 namespace OrleansChat.DeploymentTests;
 
 /// <summary>
-/// The three apps as <c>dotnet publish</c> makes them (what each Dockerfile copies into its image), published once
-/// per test run into a temporary folder that goes when the run ends.
+/// The three apps as <c>dotnet publish</c> makes them (what each image copies from the Dockerfile's build stage),
+/// published once per test run into a temporary folder that goes when the run ends.
 /// </summary>
 internal sealed class PublishedApps
 {
@@ -33,7 +33,7 @@ internal sealed class PublishedApps
         var clock = Stopwatch.StartNew();
 
         // Building this test project built the three apps in its configuration: publishing that build (as the
-        // Dockerfiles' publish would after building) rewrites no assembly that other test projects may be running.
+        // Dockerfile's publish would after building) rewrites no assembly that other test projects may be running.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         foreach (var app in Shipped.All)
         {
