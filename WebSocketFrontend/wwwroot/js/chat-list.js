@@ -1,6 +1,6 @@
 // The sidebar: every chat, newest activity first, with its last message, unread count and the peer's presence.
 
-import { $, el, paintAvatar } from './dom.js';
+import { $, el, paintAvatar, placeInOrder } from './dom.js';
 import { state, chats, pending, presence, me, isDirect, peerOf, titleOf } from './state.js';
 
 const UNREAD_COUNTED_UP_TO = 100; // past it the badge says 99+, so counting further is wasted
@@ -21,25 +21,9 @@ export function clearChatList() {
 }
 
 export function renderChatList() {
-  const list = $('chat-list');
   const ordered = [...chats.values()].sort((a, b) => activityOf(b) - activityOf(a));
   $('chat-list-empty').hidden = ordered.length > 0;
-
-  for (const [chatId, item] of items) {
-    if (!chats.has(chatId)) {
-      item.remove();
-      items.delete(chatId);
-    }
-  }
-  ordered.forEach((chat, index) => {
-    let item = items.get(chat.chatId);
-    if (!item) {
-      item = buildChatItem(chat.chatId);
-      items.set(chat.chatId, item);
-    }
-    fillChatItem(item, chat);
-    if (list.children[index] !== item) list.insertBefore(item, list.children[index] ?? null);
-  });
+  placeInOrder($('chat-list'), items, ordered, chat => chat.chatId, chat => buildChatItem(chat.chatId), fillChatItem);
 }
 
 function buildChatItem(chatId) {

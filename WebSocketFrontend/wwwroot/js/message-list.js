@@ -1,7 +1,7 @@
 // Paints the open chat's messages: one <li> per timeline row, kept across paints so a burst of frames moves no
 // node it does not have to, and the reader's scroll position with them.
 
-import { $, el } from './dom.js';
+import { $, el, placeInOrder } from './dom.js';
 import { state, me } from './state.js';
 import { timelineOf } from './timeline.js';
 
@@ -18,32 +18,8 @@ export function renderMessages(chat) {
   if (!chat) return;
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
-  const list = $('message-list');
   const rows = timelineOf(chat);
-
-  const keep = new Set(rows.map(r => r.key));
-  for (const [key, node] of nodes) {
-    if (!keep.has(key)) {
-      node.remove();
-      nodes.delete(key);
-    }
-  }
-
-  rows.forEach((row, index) => {
-    let node = nodes.get(row.key);
-    if (!node) {
-      node = buildMessage(row.message);
-      nodes.set(row.key, node);
-    }
-    node.classList.toggle('continued', row.continued);
-    node.querySelector('.sender').hidden = !row.showSender;
-    const seq = row.message.seq;
-    if (seq !== undefined && seq !== null) node.dataset.seq = String(seq);
-    node.dataset.status = row.status;
-    paintTime(node.querySelector('.time'), row.message.sentAt);
-    paintLabel(node.querySelector('.state'), row.label);
-    if (list.children[index] !== node) list.insertBefore(node, list.children[index] ?? null);
-  });
+  placeInOrder($('message-list'), nodes, rows, row => row.key, row => buildMessage(row.message), paintRow);
 
   $('history-status').textContent = chat.loadingOlder ? 'Loading earlier messages…'
     : !chat.hasOlder && rows.length ? 'This is the beginning of the chat.'
@@ -55,6 +31,16 @@ export function renderMessages(chat) {
 export function scrollToBottom() {
   const box = $('messages');
   box.scrollTop = box.scrollHeight;
+}
+
+function paintRow(node, row) {
+  node.classList.toggle('continued', row.continued);
+  node.querySelector('.sender').hidden = !row.showSender;
+  const seq = row.message.seq;
+  if (seq !== undefined && seq !== null) node.dataset.seq = String(seq);
+  node.dataset.status = row.status;
+  paintTime(node.querySelector('.time'), row.message.sentAt);
+  paintLabel(node.querySelector('.state'), row.label);
 }
 
 function buildMessage(m) {
