@@ -51,14 +51,13 @@ export class ChatClient extends EventTarget {
       probeToken: () => this.api('GET', '/me/chats').catch(() => {}),
       onState: state => this.#emit('status', { state }),
     });
-    const wire = {
-      isReady: () => this.#ready,
-      isWelcomed: () => this.#link.isWelcomed,
-      write: frame => this.#link.write(frame),
-      ref: () => `r${++this.#nextRef}`,
-    };
-    this.#order = new ChatOrder({ ...wire, emit: (type, detail) => this.#emit(type, detail) });
-    this.#outbox = new Outbox({ ...wire, emit: detail => this.#emit('send-state', detail) });
+    const write = frame => this.#link.write(frame);
+    // Pings, sends and syncs draw on one counter, so that a ref the server echoes names exactly one frame.
+    const ref = () => `r${++this.#nextRef}`;
+    this.#order = new ChatOrder({
+      isWelcomed: () => this.#link.isWelcomed, write, ref, emit: (type, detail) => this.#emit(type, detail),
+    });
+    this.#outbox = new Outbox({ isReady: () => this.#ready, write, ref, emit: detail => this.#emit('send-state', detail) });
   }
 
   /** `connected`, `reconnecting` or `offline`. */
