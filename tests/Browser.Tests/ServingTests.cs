@@ -1,10 +1,14 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.FileProviders;
 
 namespace OrleansChat.BrowserTests;
 
 /// <summary>The gateway serves the client itself: <c>/</c> and its assets, from the files embedded in its assembly.</summary>
-public sealed class ServingTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public sealed partial class ServingTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
+    private const int MaxModuleLines = 200;
+
     [Theory]
     [InlineData("/", "text/html")]
     [InlineData("/index.html", "text/html")]
@@ -77,6 +81,47 @@ public sealed class ServingTests(BrowserFixture fixture) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Every_module_of_the_client_is_imported_from_the_page_served_as_JavaScript_and_at_most_200_lines()
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        using var http = new HttpClient { BaseAddress = fixture.BaseAddress };
+        var page = await http.GetStringAsync(new Uri("/", UriKind.Relative), TestContext.Current.CancellationToken);
+        var entry = Assert.Single(EntryModule().Matches(page)).Groups["name"].Value;
+
+        // Follows the imports from the page's entry module, as the browser does.
+        var reached = new SortedSet<string>(StringComparer.Ordinal);
+        var toFetch = new Queue<string>([entry]);
+        while (toFetch.TryDequeue(out var name))
+        {
+            if (!reached.Add(name))
+            {
+                continue;
+            }
+
+            using var response = await http.GetAsync(new Uri($"/js/{name}", UriKind.Relative), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            var source = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            var lines = source.TrimEnd('\n').Split('\n').Length;
+            Assert.True(lines <= MaxModuleLines, $"js/{name} has {lines} lines; a module of the client has at most {MaxModuleLines}");
+            foreach (Match import in ImportedModule().Matches(source))
+            {
+                toFetch.Enqueue(import.Groups["name"].Value);
+            }
+        }
+
+        // What the gateway embeds under js/ is exactly what the page loads: no module left behind by a split.
+        var embedded = new ManifestEmbeddedFileProvider(typeof(OrleansChat.Gateway.WebClient).Assembly, "wwwroot").GetDirectoryContents("js")
+            .Select(file => file.Name)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(embedded, reached);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_there_is_not_found()
     {
         if (fixture.SkipReason is { } reason)
@@ -89,4 +134,10 @@ public sealed class ServingTests(BrowserFixture fixture) : IClassFixture<Browser
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [GeneratedRegex("""<script type="module" src="js/(?<name>[a-z0-9-]+\.js)"></script>""")]
+    private static partial Regex EntryModule();
+
+    [GeneratedRegex("""^(?:import|export)\b[^;]*?\bfrom '\./(?<name>[a-z0-9-]+\.js)';""", RegexOptions.Multiline)]
+    private static partial Regex ImportedModule();
 }

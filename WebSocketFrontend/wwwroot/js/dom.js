@@ -1,0 +1,42 @@
+// Small helpers for building the page. User data goes in with textContent only: a message is never interpreted as HTML.
+
+export const $ = id => document.getElementById(id);
+
+export const el = (tag, className, text) => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+/** A name's first letter on a colour of its own, so the same person looks the same in every list. */
+export function paintAvatar(node, name, letter = node) {
+  letter.textContent = (name || '?').slice(0, 1).toUpperCase();
+  let hash = 0;
+  for (const ch of name || '') hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  node.style.setProperty('--avatar-hue', String(hash % 360));
+}
+
+/**
+ * Makes `list`'s children the nodes of `entries`, in order: `nodes` (key -> node) keeps them across paints, so a
+ * paint builds only what is new, drops what is gone, and moves nothing that stays in place.
+ */
+export function placeInOrder(list, nodes, entries, keyOf, build, fill) {
+  const keep = new Set(entries.map(keyOf));
+  for (const [key, node] of nodes) {
+    if (!keep.has(key)) {
+      node.remove();
+      nodes.delete(key);
+    }
+  }
+  entries.forEach((entry, index) => {
+    const key = keyOf(entry);
+    let node = nodes.get(key);
+    if (!node) {
+      node = build(entry);
+      nodes.set(key, node);
+    }
+    fill(node, entry);
+    if (list.children[index] !== node) list.insertBefore(node, list.children[index] ?? null);
+  });
+}

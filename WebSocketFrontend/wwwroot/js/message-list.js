@@ -1,0 +1,82 @@
+// Paints the open chat's messages: one <li> per timeline row, kept across paints so a burst of frames moves no
+// node it does not have to, and the reader's scroll position with them.
+
+import { $, el, placeInOrder } from './dom.js';
+import { state, me } from './state.js';
+import { timelineOf } from './timeline.js';
+
+const NEAR_BOTTOM_PX = 80; // a reader this close to the end follows new messages
+
+const nodes = new Map(); // row key -> <li>
+
+export function clearMessages() {
+  $('message-list').replaceChildren();
+  nodes.clear();
+}
+
+export function renderMessages(chat) {
+  if (!chat) return;
+  const box = $('messages');
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
+  const rows = timelineOf(chat);
+  placeInOrder($('message-list'), nodes, rows, row => row.key, row => buildMessage(row.message), paintRow);
+
+  $('history-status').textContent = chat.loadingOlder ? 'Loading earlier messages…'
+    : !chat.hasOlder && rows.length ? 'This is the beginning of the chat.'
+      : rows.length === 0 ? 'No messages yet. Say hello!' : '';
+
+  if (atBottom) scrollToBottom();
+}
+
+export function scrollToBottom() {
+  const box = $('messages');
+  box.scrollTop = box.scrollHeight;
+}
+
+function paintRow(node, row) {
+  node.classList.toggle('continued', row.continued);
+  node.querySelector('.sender').hidden = !row.showSender;
+  const seq = row.message.seq;
+  if (seq !== undefined && seq !== null) node.dataset.seq = String(seq);
+  node.dataset.status = row.status;
+  paintTime(node.querySelector('.time'), row.message.sentAt);
+  paintLabel(node.querySelector('.state'), row.label);
+}
+
+function buildMessage(m) {
+  const own = m.senderId === me();
+  const node = el('li', `message ${own ? 'own' : 'theirs'}`);
+  node.dataset.testid = 'message';
+  node.dataset.sender = m.senderId;
+  const bubble = el('div', 'bubble');
+  bubble.append(el('span', 'sender', m.senderId), el('p', 'text', m.content));
+  const meta = el('div', 'meta');
+  meta.append(el('time', 'time'), el('span', 'state'));
+  node.append(bubble, meta);
+  return node;
+}
+
+function paintTime(time, sentAt) {
+  time.textContent = sentAt ? new Date(sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+  if (sentAt) {
+    time.dateTime = sentAt;
+    time.title = new Date(sentAt).toLocaleString();
+  }
+}
+
+function paintLabel(line, label) {
+  line.replaceChildren();
+  line.removeAttribute('data-testid');
+  if (!label) return;
+  if (label.kind === 'failed') {
+    line.append(el('span', 'failed-text', label.text), ' ');
+    const retry = el('button', 'link-button', 'Retry');
+    retry.type = 'button';
+    retry.dataset.testid = 'retry';
+    retry.addEventListener('click', () => state.client.retry(label.clientMsgId));
+    line.append(retry);
+    return;
+  }
+  if (label.kind === 'seen') line.dataset.testid = 'seen';
+  line.textContent = label.text;
+}

@@ -1,0 +1,122 @@
+// Sends with client message ids (crypto.randomUUID), acks matched by `ref`. Sends and read marks made while
+// disconnected wait and go out after the resync; a send whose answer the socket took with it is sent again with the
+// same client message id (the server answers a repeat with the first ack and delivers nothing new).
+
+const RETRYABLE = new Set(['rate_limited', 'unavailable', 'internal']);
+
+/** `wire`: isReady(), write(frame) (false when no socket took it), ref() (a fresh ref), emit(sendState). */
+export class Outbox {
+  #sends = new Map(); // clientMsgId -> { chatId, clientMsgId, content, status, ref, error }
+  #refs = new Map();  // ref -> clientMsgId of a send waiting for its answer
+  #reads = new Map(); // chatId -> seq, waiting for a connection
+  #wire;
+
+  constructor(wire) {
+    this.#wire = wire;
+  }
+
+  add(chatId, content, clientMsgId) {
+    const entry = { chatId, clientMsgId, content, status: 'pending', ref: null, error: null };
+    this.#sends.set(clientMsgId, entry);
+    this.#emit(entry);
+    if (this.#wire.isReady()) this.#transmit(entry);
+    return clientMsgId;
+  }
+
+  retry(clientMsgId) {
+    const entry = this.#sends.get(clientMsgId);
+    if (!entry || entry.status !== 'failed') return;
+    entry.status = 'pending';
+    entry.error = null;
+    this.#emit(entry);
+    if (this.#wire.isReady()) this.#transmit(entry);
+  }
+
+  discard(clientMsgId) {
+    this.#sends.delete(clientMsgId);
+  }
+
+  /** Marks a chat read up to `seq`; while disconnected only the highest mark per chat waits. */
+  read(chatId, seq) {
+    if (this.#wire.isReady()) {
+      this.#wire.write({ type: 'read', chatId, seq });
+    } else {
+      this.#reads.set(chatId, Math.max(seq, this.#reads.get(chatId) ?? 0));
+    }
+  }
+
+  /** The frames that waited for a connection go now, oldest first. */
+  flush() {
+    for (const [chatId, seq] of this.#reads) this.#wire.write({ type: 'read', chatId, seq });
+    this.#reads.clear();
+    for (const entry of this.#sends.values()) {
+      if (entry.status === 'pending' && entry.ref === null) this.#transmit(entry);
+    }
+  }
+
+  /** The socket is gone with the answers in flight: those sends go again after the resync. */
+  dropped() {
+    for (const clientMsgId of this.#refs.values()) {
+      const entry = this.#sends.get(clientMsgId);
+      if (entry) entry.ref = null;
+    }
+    this.#refs.clear();
+  }
+
+  /** A message frame of this user's came: if it is one of these sends, the send is done. */
+  delivered(frame) {
+    const entry = this.#sends.get(frame.clientMsgId);
+    if (entry?.chatId === frame.chatId) this.#sends.delete(frame.clientMsgId);
+  }
+
+  acked(frame, heldSeq) {
+    this.#refs.delete(frame.ref);
+    const entry = this.#sends.get(frame.clientMsgId);
+    if (!entry) return;
+    entry.status = 'sent';
+    entry.ref = null;
+    this.#emit({ ...entry, seq: frame.seq, messageId: frame.messageId, sentAt: frame.sentAt });
+    // The message frame itself (to this connection too) is what delivers it; if it already came, we are done.
+    if (heldSeq >= frame.seq) this.#sends.delete(frame.clientMsgId);
+  }
+
+  /** An `error` frame; true when it answers one of these sends. */
+  refused(frame) {
+    const clientMsgId = frame.ref ? this.#refs.get(frame.ref) : undefined;
+    if (clientMsgId === undefined) return false;
+    this.#refs.delete(frame.ref);
+    const entry = this.#sends.get(clientMsgId);
+    if (!entry) return true;
+    entry.ref = null;
+    if (frame.code === 'rate_limited') {
+      // Wait as told, then go again by itself.
+      setTimeout(() => { if (entry.status === 'pending' && entry.ref === null && this.#wire.isReady()) this.#transmit(entry); }, frame.retryAfterMs ?? 1000);
+      return true;
+    }
+    entry.status = 'failed';
+    entry.error = { code: frame.code, message: frame.message, retryable: RETRYABLE.has(frame.code) };
+    this.#emit(entry);
+    return true;
+  }
+
+  #transmit(entry) {
+    entry.ref = this.#wire.ref();
+    this.#refs.set(entry.ref, entry.clientMsgId);
+    if (!this.#wire.write({ type: 'send', ref: entry.ref, chatId: entry.chatId, clientMsgId: entry.clientMsgId, content: entry.content })) {
+      this.#refs.delete(entry.ref);
+      entry.ref = null;
+    }
+  }
+
+  #emit(entry) {
+    this.#wire.emit({
+      chatId: entry.chatId,
+      clientMsgId: entry.clientMsgId,
+      content: entry.content,
+      status: entry.status,
+      error: entry.error,
+      seq: entry.seq,
+      sentAt: entry.sentAt,
+    });
+  }
+}

@@ -1,0 +1,54 @@
+// What the page knows: who is signed in, their client, their chats with the messages seen so far, the sends not
+// stored yet, and presence. Views read it; server-events.js and the user's own actions change it.
+
+export const state = {
+  session: null,    // { token, userId, mode: 'dev' | 'token' }
+  client: null,     // the ChatClient of this session
+  openChatId: null,
+};
+
+export const chats = new Map();    // chatId -> Chat (see chatOf)
+export const pending = new Map();  // clientMsgId -> { chatId, clientMsgId, content, status, error, seq, createdAt }
+export const presence = new Map(); // userId -> 'online' | 'offline'
+export const early = new Map();    // chatId -> messages that came before their chat was known
+
+/** The Chat of a chat id, made on first sight; what the server says about it is merged in. */
+export function chatOf(info) {
+  let chat = chats.get(info.chatId);
+  if (!chat) {
+    chat = {
+      chatId: info.chatId,
+      info,
+      readSeq: 0,
+      lastSeq: 0,
+      messages: new Map(),    // seq -> message
+      hasOlder: true,
+      loadingOlder: false,
+      typing: new Map(),      // userId -> timer
+      receipts: new Map(),    // userId -> readSeq
+    };
+    chats.set(info.chatId, chat);
+  }
+  chat.info = { ...chat.info, ...info };
+  chat.lastSeq = Math.max(chat.lastSeq, info.lastSeq ?? 0);
+  if (info.readSeq !== undefined) chat.readSeq = Math.max(chat.readSeq, info.readSeq);
+  return chat;
+}
+
+/** Forgets everything of the signed-out user, so the next one starts clean in the same tab. */
+export function forgetAll() {
+  chats.clear();
+  early.clear();
+  pending.clear();
+  presence.clear();
+  state.openChatId = null;
+}
+
+export const isUserId = text => /^[A-Za-z0-9_.\-@]{1,64}$/.test(text);
+
+export const me = () => state.session?.userId;
+export const isDirect = chat => chat.info.type === 'direct';
+export const peerOf = chat => (chat.info.members ?? []).find(m => m !== me()) ?? me();
+export const titleOf = chat => isDirect(chat)
+  ? peerOf(chat)
+  : chat.info.title || (chat.info.members ?? []).filter(m => m !== me()).join(', ') || 'Group';

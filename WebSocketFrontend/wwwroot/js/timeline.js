@@ -1,0 +1,64 @@
+// The rows of an open chat and what each row says about its message: stored messages in seq order, then this
+// device's sends the chat does not hold yet. Deciding status here leaves the view nothing to do but paint.
+
+import { pending, me, isDirect } from './state.js';
+
+const CONTINUED_WITHIN_MS = 5 * 60 * 1000; // one sender's messages this close together share one name
+
+/**
+ * Each row: { key, message, own, status, continued, showSender, label }. `key` names the row's node across paints
+ * ('s' + seq, or 'c' + clientMsgId); `label` is what the row's state line says, or null.
+ */
+export function timelineOf(chat) {
+  const self = me();
+  const stored = [...chat.messages.values()].sort((a, b) => a.seq - b.seq);
+  const storedIds = new Set(stored.map(m => m.clientMsgId));
+  const waiting = [...pending.values()]
+    .filter(p => p.chatId === chat.chatId && !storedIds.has(p.clientMsgId));
+
+  // A receipt covers every message up to its seq: my newest stored message is seen by whoever read that far.
+  const others = [...chat.receipts].filter(([userId]) => userId !== self);
+  const othersRead = Math.max(...others.map(([, seq]) => seq));
+  const lastOwn = stored.findLast(m => m.senderId === self);
+  const seenBy = lastOwn ? others.filter(([, seq]) => seq >= lastOwn.seq).map(([userId]) => userId) : [];
+
+  const rows = [
+    ...stored.map(message => {
+      const own = message.senderId === self;
+      const status = own && othersRead >= message.seq ? 'seen' : own ? 'sent' : 'received';
+      return { key: `s${message.seq}`, message, own, status, label: own ? storedLabel(message === lastOwn, seenBy, chat) : null };
+    }),
+    ...waiting.map(send => ({
+      key: `c${send.clientMsgId}`,
+      message: { senderId: self, content: send.content, sentAt: send.createdAt, seq: send.seq },
+      own: true,
+      status: send.status, // pending, failed, or sent (acked, its frame still to come)
+      label: sendLabel(send),
+    })),
+  ];
+
+  let previous = null;
+  for (const row of rows) {
+    const m = row.message;
+    row.continued = Boolean(previous && previous.senderId === m.senderId
+      && Date.parse(m.sentAt) - Date.parse(previous.sentAt) < CONTINUED_WITHIN_MS);
+    row.showSender = !(row.own || isDirect(chat) || row.continued);
+    previous = m;
+  }
+  return rows;
+}
+
+function storedLabel(isLastOwn, seenBy, chat) {
+  if (!isLastOwn) return null;
+  if (seenBy.length) return { kind: 'seen', text: isDirect(chat) ? 'Seen' : `Seen by ${seenBy.join(', ')}` };
+  return { kind: 'sent', text: 'Sent' };
+}
+
+function sendLabel(send) {
+  if (send.status === 'pending') return { kind: 'sending', text: 'Sending…' };
+  if (send.status === 'failed') {
+    const reason = send.error?.message ? `: ${send.error.message}` : '';
+    return { kind: 'failed', text: `Not sent${reason}`, clientMsgId: send.clientMsgId };
+  }
+  return { kind: 'sent', text: 'Sent' };
+}
