@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using OrleansChat.Persistence;
 using OrleansChat.TestInfrastructure;
@@ -59,10 +60,19 @@ public class ChatClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A cluster whose typing indicators end by themselves after one second.</summary>
+/// <summary>
+/// A cluster whose typing indicators end by themselves after one second of its fake clock, which both silos' grains
+/// and grain timers run on; tests move it on.
+/// </summary>
 public sealed class ShortTypingTimeoutClusterFixture : ChatClusterFixture
 {
     public static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Starts at the real time, so that what the grains stamp looks like any other run's.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void Configure(InProcessTestClusterBuilder builder) =>
+        builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton<TimeProvider>(Clock));
 
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
