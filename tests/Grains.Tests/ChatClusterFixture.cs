@@ -61,10 +61,10 @@ public class ChatClusterFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// A cluster whose typing indicators end by themselves after one second of its fake clock, which both silos' grains
-/// and grain timers run on; tests move it on.
+/// A cluster on a fake clock, which both silos' grains and grain timers (Orleans runs them on the TimeProvider it is
+/// given) run on; tests move it on. Its typing indicators end by themselves after one second.
 /// </summary>
-public sealed class ShortTypingTimeoutClusterFixture : ChatClusterFixture
+public sealed class FakeClockClusterFixture : ChatClusterFixture
 {
     public static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(1);
 
@@ -87,7 +87,7 @@ public sealed class SharedChatCluster : ICollectionFixture<ChatClusterFixture>
 }
 
 [CollectionDefinition(Name)]
-public sealed class SharedShortTypingTimeoutCluster : ICollectionFixture<ShortTypingTimeoutClusterFixture>
+public sealed class SharedFakeClockCluster : ICollectionFixture<FakeClockClusterFixture>
 {
-    public const string Name = "Chat cluster with a short typing timeout";
+    public const string Name = "Chat cluster on a fake clock";
 }

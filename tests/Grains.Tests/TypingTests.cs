@@ -63,8 +63,8 @@ public sealed class TypingTests(ChatClusterFixture fixture) : ChatTestBase(fixtu
     }
 }
 
-[Collection(SharedShortTypingTimeoutCluster.Name)]
-public sealed class TypingTimeoutTests(ShortTypingTimeoutClusterFixture fixture) : ChatTestBase(fixture)
+[Collection(SharedFakeClockCluster.Name)]
+public sealed class TypingTimeoutTests(FakeClockClusterFixture fixture) : ChatTestBase(fixture)
 {
     private FakeTimeProvider Clock => fixture.Clock;
 
@@ -81,7 +81,7 @@ public sealed class TypingTimeoutTests(ShortTypingTimeoutClusterFixture fixture)
 
         // A grain timer due on the fake clock is queued on its activation as the clock passes it, so a message sent
         // after the advance is handled, and published, after any stop that was due.
-        Clock.Advance(ShortTypingTimeoutClusterFixture.TypingTimeout - TimeSpan.FromTicks(1));
+        Clock.Advance(FakeClockClusterFixture.TypingTimeout - TimeSpan.FromTicks(1));
         await Send(room, userId, "just before the timeout");
         await gateway.WaitForChatEventsAsync<MessagePosted>(chatId, 1);
         Assert.Equal([(userId, true)], gateway.ChatEvents<TypingChanged>(chatId).Select(c => (c.UserId, c.Typing)));
