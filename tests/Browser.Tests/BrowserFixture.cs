@@ -1,17 +1,14 @@
 using Microsoft.Playwright;
-using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.BrowserTests;
 
 /// <summary>
-/// A real chat server (silo and gateway, as <c>dotnet run --project Silo</c> starts it) on loopback, and Debian's
-/// Chromium driven by Playwright. Shared by the tests of a class; tests keep apart by fresh user names.
+/// A real chat server (<see cref="ServerFixture"/>) and Debian's Chromium driven by Playwright. Shared by the tests
+/// of a class; tests keep apart by fresh user names.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
-
-    private const string SigningKey = "browser-tests-signing-key-0123456789-abcdefghijkl";
 
     private static readonly string[] ChromiumArgs =
     [
@@ -19,9 +16,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
     ];
 
-    private InProcessChatServer? _server;
+    private ServerFixture? _server;
     private IPlaywright? _playwright;
-    private string? _dataDirectory;
 
     /// <summary>Why the browser tests cannot run here, or null when they can.</summary>
     public string? SkipReason { get; private set; }
@@ -41,9 +37,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
-        _dataDirectory = ScratchDirectory.Create("orleanschat-browser-tests");
-        // The sign-in form asks for development tokens, which a server outside Development serves only when configured.
-        _server = await InProcessChatServer.StartAsync(_dataDirectory, SigningKey, ["Auth:DevTokens=true"]);
+        _server = new ServerFixture();
+        await _server.InitializeAsync();
         BaseAddress = _server.BaseAddress;
 
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -102,11 +97,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (_server is not null)
         {
             await _server.DisposeAsync();
-        }
-
-        if (_dataDirectory is not null)
-        {
-            ScratchDirectory.Delete(_dataDirectory);
         }
     }
 }

@@ -223,4 +223,23 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
         await fixture.ScreenshotAsync(alice.Page, "phone-new-group");
         await alice.Page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task The_client_signs_in_and_connects_its_socket_without_breaking_its_content_security_policy()
+    {
+        SkipWithoutChromium();
+        var page = await fixture.NewPageAsync();
+        await page.Context.AddInitScriptAsync("""
+            window.cspViolations = [];
+            document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+            """);
+        await page.ReloadAsync();
+        var chat = new ChatPage(page, ChatPage.NewUserId("alice"));
+
+        await page.GetByTestId("login-name").FillAsync(chat.UserId);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await chat.ExpectConnectedAsync();
+
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.cspViolations"));
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using OrleansChat.Persistence;
 using OrleansChat.TestInfrastructure;
@@ -59,10 +60,19 @@ public class ChatClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A cluster whose typing indicators end by themselves after one second.</summary>
-public sealed class ShortTypingTimeoutClusterFixture : ChatClusterFixture
+/// <summary>
+/// A cluster on a fake clock, which both silos' grains and grain timers (Orleans runs them on the TimeProvider it is
+/// given) run on; tests move it on. Its typing indicators end by themselves after one second.
+/// </summary>
+public sealed class FakeClockClusterFixture : ChatClusterFixture
 {
     public static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Starts at the real time, so that what the grains stamp looks like any other run's.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void Configure(InProcessTestClusterBuilder builder) =>
+        builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton<TimeProvider>(Clock));
 
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
@@ -77,7 +87,7 @@ public sealed class SharedChatCluster : ICollectionFixture<ChatClusterFixture>
 }
 
 [CollectionDefinition(Name)]
-public sealed class SharedShortTypingTimeoutCluster : ICollectionFixture<ShortTypingTimeoutClusterFixture>
+public sealed class SharedFakeClockCluster : ICollectionFixture<FakeClockClusterFixture>
 {
-    public const string Name = "Chat cluster with a short typing timeout";
+    public const string Name = "Chat cluster on a fake clock";
 }

@@ -30,24 +30,6 @@ public sealed class PresenceTests(ChatClusterFixture fixture) : ChatTestBase(fix
     }
 
     [Fact]
-    public async Task Closing_the_last_session_makes_the_user_offline_with_last_seen_set()
-    {
-        var userId = NewUserId();
-        using var gateway = NewGateway();
-        var first = await OpenSession(userId, gateway);
-        var second = await OpenSession(userId, gateway);
-        var beforeClosing = TimeProvider.System.GetUtcNow();
-
-        await first.Close();
-        await second.Close();
-
-        var presence = await User(userId).GetPresence();
-        Assert.Equal(PresenceStatus.Offline, presence.Status);
-        Assert.NotNull(presence.LastSeen);
-        Assert.InRange(presence.LastSeen.Value, beforeClosing, TimeProvider.System.GetUtcNow());
-    }
-
-    [Fact]
     public async Task A_user_who_never_connected_is_offline_without_last_seen()
     {
         var presence = await User(NewUserId()).GetPresence();
@@ -87,5 +69,47 @@ public sealed class PresenceTests(ChatClusterFixture fixture) : ChatTestBase(fix
 
         Assert.Equal((userId, PresenceStatus.Online), (presence.UserId, presence.Status));
         await session.Close();
+    }
+}
+
+[Collection(SharedFakeClockCluster.Name)]
+public sealed class PresenceClockTests(FakeClockClusterFixture fixture) : ChatTestBase(fixture)
+{
+    [Fact]
+    public async Task Closing_the_last_session_makes_the_user_offline_with_last_seen_set()
+    {
+        var userId = NewUserId();
+        using var gateway = NewGateway();
+        var first = await OpenSession(userId, gateway);
+        var second = await OpenSession(userId, gateway);
+
+        await first.Close();
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var closedAt = fixture.Clock.GetUtcNow();
+        await second.Close();
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var presence = await User(userId).GetPresence();
+        Assert.Equal(PresenceStatus.Offline, presence.Status);
+        Assert.Equal<DateTimeOffset?>(closedAt, presence.LastSeen);
+    }
+
+    [Fact]
+    public async Task A_session_without_heartbeats_ends_after_two_intervals_and_its_user_goes_offline()
+    {
+        var userId = NewUserId();
+        using var watcher = NewGateway();
+        using var gateway = NewGateway();
+        // A watch that outlasts the wait, so that the watcher still hears of the end.
+        await User(userId).WatchPresence(watcher.Reference, HeartbeatInterval * 4);
+        await OpenSession(userId, gateway);
+        await watcher.WaitForPresenceChangesAsync(userId, 1);
+
+        fixture.Clock.Advance(HeartbeatInterval * 2);
+        var expiredAt = fixture.Clock.GetUtcNow();
+
+        var changes = await watcher.WaitForPresenceChangesAsync(userId, 2);
+        Assert.Equal([PresenceStatus.Online, PresenceStatus.Offline], changes.OrderBy(p => p.Version).Select(p => p.Status));
+        Assert.Equal<DateTimeOffset?>(expiredAt, changes.Single(p => p.Status == PresenceStatus.Offline).LastSeen);
     }
 }

@@ -51,7 +51,19 @@ public sealed class ScenarioTests(ChatServerFixture server)
         Assert.Equal(0, result.Errors);
         Assert.Equal(100, result.Connections);
         Assert.True(result.Throughput > 0);
-        Assert.NotNull(result.ServerMemoryBefore);
-        Assert.NotNull(result.ServerMemoryAfter);
+        // The server is this process: its resident memory, read here, is what the generator must have read.
+        var resident = Environment.WorkingSet;
+        AssertPlausibleResidentMemory(result.ServerMemoryBefore, resident);
+        AssertPlausibleResidentMemory(result.ServerMemoryAfter, resident);
+    }
+
+    /// <summary>
+    /// Within a factor of two of this process's own reading: memory moves during a run, but a wrong unit (KiB for
+    /// bytes), another process's figure or a made-up number is off by far more.
+    /// </summary>
+    private static void AssertPlausibleResidentMemory(long? read, long resident)
+    {
+        Assert.NotNull(read);
+        Assert.InRange(read.Value, resident / 2, resident * 2);
     }
 }

@@ -22,6 +22,9 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
     /// <summary>Creates the store under test; called before each test and disposed after it.</summary>
     protected abstract ValueTask<StoreUnderTest> CreateStoreAsync();
 
+    /// <summary>Creates a store of the same kind over a database it cannot reach; the test disposes it.</summary>
+    protected abstract ValueTask<StoreUnderTest> CreateUnreachableStoreAsync();
+
     public async ValueTask InitializeAsync() => _subject = await CreateStoreAsync();
 
     public async ValueTask DisposeAsync()
@@ -342,6 +345,16 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
     public async Task The_health_check_passes_when_the_store_is_reachable()
     {
         await Store.CheckHealthAsync(Ct);
+    }
+
+    [Fact]
+    public async Task The_health_check_fails_with_StoreUnavailableException_when_the_database_cannot_be_reached()
+    {
+        await using var unreachable = await CreateUnreachableStoreAsync();
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => unreachable.Messages.CheckHealthAsync(Ct));
+
+        Assert.NotNull(error.InnerException);
     }
 
     // ---- push outbox: writing --------------------------------------------------------------------

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using OrleansChat.Persistence.Postgres;
 
@@ -77,8 +75,7 @@ public sealed class PostgresAppendBatchingTests(PostgresTestDatabase database) :
     public async Task An_unreachable_database_fails_reads_appends_and_health_checks_with_StoreUnavailableException()
     {
         database.Require();
-        var nowhere = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = ClosedPort(), Username = "postgres", Timeout = 2 }.ConnectionString;
-        await using var store = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(nowhere), 2000);
+        await using var store = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(PostgresTestDatabase.UnreachableConnectionString()), 2000);
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Store.CheckHealthAsync(Ct));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Store.GetLastAsync("room", Ct));
@@ -120,11 +117,4 @@ public sealed class PostgresAppendBatchingTests(PostgresTestDatabase database) :
 
     private static Task<IReadOnlyList<AppendOutcome>> Append(PostgresMessageStore store, string chatId, long lastSeq, params string[] clientMsgIds) =>
         store.AppendAsync(new ChatAppend(chatId, lastSeq, [.. clientMsgIds.Select(id => new NewMessage(Guid.CreateVersion7(), "alice", id, $"message {id}", T0, []))]), Ct);
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OrleansChat.Persistence.Postgres;
 using OrleansChat.TestInfrastructure;
 
@@ -40,6 +43,15 @@ public sealed class PostgresTestDatabase : IAsyncLifetime
         new(Options.Create(new PostgresStorageOptions { ConnectionString = connectionString }), timeProvider ?? TimeProvider.System);
 
     public PostgresDatabase Open() => Open(Require());
+
+    /// <summary>A connection string for a loopback port that was free a moment ago, so nothing listens on it.</summary>
+    public static string UnreachableConnectionString()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Timeout = 2 }.ConnectionString;
+    }
 
     /// <summary>A store over its own <see cref="PostgresDatabase"/>, which it disposes with itself.</summary>
     public StoreOverDatabase OpenStore(int maxMessagesPerTransaction = 2000) => new(Open(), maxMessagesPerTransaction);

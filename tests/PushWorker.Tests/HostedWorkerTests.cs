@@ -6,6 +6,8 @@ namespace OrleansChat.PushWorker.Tests;
 [Collection(SharedPushCluster.Name)]
 public sealed class HostedWorkerTests(PushCluster cluster) : IDisposable
 {
+    private static readonly TimeSpan AcceptLimit = TimeSpan.FromSeconds(30);
+
     private readonly ChatScenario _chat = new(cluster);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow.AddDays(3));
 
@@ -25,10 +27,16 @@ public sealed class HostedWorkerTests(PushCluster cluster) : IDisposable
 
         await ChatScenario.Send(room, sender, "while running");
         var accepted = cluster.Providers.FcmAccepted(phone.Token);
+        // The worker runs its rounds on its own task, so the test cannot tell when one is over: it keeps advancing
+        // the worker's clock (each poll interval is one more claim round) until FCM accepts, within a bound.
+        var waiting = TimeProvider.System.GetTimestamp();
+        var rounds = 0;
         while (!accepted.IsCompleted)
         {
-            // Each poll interval of the worker's clock is one more claim round.
+            var waited = TimeProvider.System.GetElapsedTime(waiting);
+            Assert.True(waited < AcceptLimit, $"FCM accepted no push for the phone within {AcceptLimit} ({rounds} poll intervals advanced)");
             _time.Advance(TimeSpan.FromSeconds(1));
+            rounds++;
             await Task.WhenAny(accepted, Task.Delay(TimeSpan.FromMilliseconds(50), TestContext.Current.CancellationToken));
         }
 
