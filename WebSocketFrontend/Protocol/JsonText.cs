@@ -18,6 +18,12 @@ internal static class JsonText
     /// <summary>True when every string and property name of the (already parsed) JSON is well-formed Unicode.</summary>
     public static bool IsUnicodeText(ReadOnlySpan<byte> json)
     {
+        // Most frames are plain ASCII without \u escapes, and such text cannot hold either fault: skip the second pass.
+        if (!json.ContainsAnyExceptInRange((byte)0, (byte)0x7F) && json.IndexOf("\\u"u8) < 0)
+        {
+            return true;
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
         try
         {
