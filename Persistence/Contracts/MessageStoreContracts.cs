@@ -63,8 +63,6 @@ public interface IMessageStore
 
     Task<MessagePage> ReadAsync(string chatId, MessageRange range, CancellationToken cancellationToken = default);
 
-    Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default);
-
     /// <summary>The chat's message with the highest seq, null when it has none: where a room's seqs and ids go on from.</summary>
     Task<StoredMessage?> GetLastAsync(string chatId, CancellationToken cancellationToken = default);
 

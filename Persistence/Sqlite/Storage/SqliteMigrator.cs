@@ -1,9 +1,10 @@
 using Microsoft.Data.Sqlite;
+using OrleansChat.Persistence.Migrations;
 
 namespace OrleansChat.Persistence.Sqlite;
 
 /// <summary>
-/// Applies <see cref="SqliteMigration"/>s in version order, each in its own write transaction that first
+/// Applies <see cref="Migration"/>s in version order, each in its own write transaction that first
 /// re-checks <c>schema_migrations</c>, so a migration runs once per file even when processes race.
 /// </summary>
 internal static class SqliteMigrator
@@ -18,7 +19,7 @@ internal static class SqliteMigrator
 
     public static async Task MigrateAsync(
         SqliteConnection connection,
-        IReadOnlyList<SqliteMigration> migrations,
+        IReadOnlyList<Migration> migrations,
         int targetVersion,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
@@ -65,7 +66,7 @@ internal static class SqliteMigrator
         return versions;
     }
 
-    private static async Task ApplyAsync(SqliteConnection connection, SqliteMigration migration, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task ApplyAsync(SqliteConnection connection, Migration migration, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         // BEGIN IMMEDIATE: the write lock is taken before the check, so two processes cannot both apply it.
         var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

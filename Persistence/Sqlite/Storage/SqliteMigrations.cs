@@ -1,3 +1,5 @@
+using OrleansChat.Persistence.Migrations;
+
 namespace OrleansChat.Persistence.Sqlite;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace OrleansChat.Persistence.Sqlite;
 /// </summary>
 internal static class SqliteMigrations
 {
-    public static IReadOnlyList<SqliteMigration> All { get; } =
+    public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "messages and push outbox", """
             CREATE TABLE messages (

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansChat.Persistence.Writing;
 
 namespace OrleansChat.Persistence.Postgres;
 

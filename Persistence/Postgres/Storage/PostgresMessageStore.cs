@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OrleansChat.Persistence.Reading;
+using OrleansChat.Persistence.Writing;
 
 namespace OrleansChat.Persistence.Postgres;
 
@@ -10,17 +12,17 @@ namespace OrleansChat.Persistence.Postgres;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Appends from all rooms of the silo go through one writer loop that merges the calls waiting for it into one
+/// Appends from all rooms of the silo go through one <see cref="AppendWriter"/> that merges the calls waiting for it into one
 /// transaction (at most <see cref="PostgresStorageOptions.MaxMessagesPerTransaction"/> messages), so a busy silo pays
 /// one commit for many rooms. A call's task completes only after that transaction commits.
 /// </para>
 /// <para>
-/// Each call is written inside its own savepoint: a call whose seq is already taken (its room's last seq was stale,
-/// or another silo appended) is rolled back alone and faults with <see cref="StoreUnavailableException"/> whose inner
-/// exception is the <see cref="PostgresException"/> (unique violation); the other calls still commit. When the
-/// transaction itself fails (connection, deadlock, commit), every call in it faults with
-/// <see cref="StoreUnavailableException"/> and nothing of it is stored. Reads that cannot reach the database fault
-/// with <see cref="StoreUnavailableException"/> too.
+/// A call whose seq is already taken (its room's last seq was stale, or another silo appended) fails alone with
+/// <see cref="StoreUnavailableException"/> whose inner exception is the <see cref="PostgresException"/> (unique
+/// violation); the other calls still commit (the writer retries the transaction with a savepoint per call only when
+/// such a conflict happens). When the transaction itself fails (connection, deadlock, commit), every call in it
+/// faults with <see cref="StoreUnavailableException"/> and nothing of it is stored. Reads that cannot reach the
+/// database fault with <see cref="StoreUnavailableException"/> too.
 /// </para>
 /// <para>
 /// Push-outbox rows are due at once: <c>created_at</c> and <c>next_attempt_at</c> are the message's
@@ -30,76 +32,51 @@ namespace OrleansChat.Persistence.Postgres;
 public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, IAsyncDisposable, IDisposable
 {
     private readonly PostgresDatabase _database;
-    private readonly ILogger<PostgresMessageStore> _logger;
-    private readonly AppendBatcher _batcher;
+    private readonly AppendWriter _writer;
 
-    public PostgresMessageStore(PostgresDatabase database, IOptions<PostgresStorageOptions> options, ILogger<PostgresMessageStore> logger)
+    public PostgresMessageStore(
+        PostgresDatabase database, IOptions<PostgresStorageOptions> options, StorageMetrics metrics, ILogger<PostgresMessageStore> logger)
+        : this(database, options, metrics, logger, new PostgresAppendDialect(database))
+    {
+    }
+
+    /// <summary>A store whose writer runs <paramref name="dialect"/>: for tests that wrap the PostgreSQL dialect.</summary>
+    internal PostgresMessageStore(
+        PostgresDatabase database,
+        IOptions<PostgresStorageOptions> options,
+        StorageMetrics metrics,
+        ILogger<PostgresMessageStore> logger,
+        IAppendDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Value.MaxMessagesPerTransaction, 1, nameof(options));
         _database = database;
-        _logger = logger;
-        _batcher = new AppendBatcher(nameof(PostgresMessageStore), options.Value.MaxMessagesPerTransaction, WriteTransactionAsync, logger);
+        _writer = new AppendWriter(nameof(PostgresMessageStore), options.Value.MaxMessagesPerTransaction, dialect, metrics, logger);
     }
 
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken = default) =>
-        _batcher.AppendAsync(append, cancellationToken);
+        _writer.AppendAsync(append, cancellationToken);
 
     public Task<MessagePage> ReadAsync(string chatId, MessageRange range, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(chatId);
         ArgumentOutOfRangeException.ThrowIfLessThan(range.Limit, 1, nameof(range));
 
-        var order = range.FromNewest ? "DESC" : "ASC";
         return WithConnectionAsync(
             async connection =>
             {
                 var command = connection.Command(
-                    $"SELECT {PostgresRows.MessageColumns} FROM messages WHERE chat_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq {order} LIMIT $4;",
+                    $"SELECT {PostgresRows.MessageColumns} FROM messages WHERE chat_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq {MessagePages.Order(range)} LIMIT $4;",
                     chatId,
                     range.AfterSeq,
                     range.BeforeSeq,
-                    (long)range.Limit + 1);
+                    MessagePages.RowsToRead(range));
                 await using (command.ConfigureAwait(false))
                 {
-                    var rows = await command.ReadAllAsync(PostgresRows.ReadMessage, cancellationToken).ConfigureAwait(false);
-                    var hasMore = rows.Count > range.Limit;
-                    if (hasMore)
-                    {
-                        rows.RemoveAt(rows.Count - 1);
-                    }
-
-                    if (range.FromNewest)
-                    {
-                        rows.Reverse();
-                    }
-
-                    return new MessagePage(rows, hasMore);
-                }
-            },
-            cancellationToken);
-    }
-
-    public Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(chatId);
-        ArgumentNullException.ThrowIfNull(senderId);
-        ArgumentNullException.ThrowIfNull(clientMsgId);
-
-        return WithConnectionAsync(
-            async connection =>
-            {
-                var command = connection.Command(
-                    $"SELECT {PostgresRows.MessageColumns} FROM messages WHERE chat_id = $1 AND sender_id = $2 AND client_msg_id = $3;",
-                    chatId,
-                    senderId,
-                    clientMsgId);
-                await using (command.ConfigureAwait(false))
-                {
-                    var rows = await command.ReadAllAsync(PostgresRows.ReadMessage, cancellationToken).ConfigureAwait(false);
-                    return rows.Count == 0 ? null : rows[0];
+                    return MessagePages.From(await command.ReadAllAsync(PostgresRows.ReadMessage, cancellationToken).ConfigureAwait(false), range);
                 }
             },
             cancellationToken);
@@ -140,10 +117,10 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
     }
 
     /// <summary>Stops taking appends, commits the ones already queued, then returns.</summary>
-    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     /// <summary>Stops taking appends without waiting: the ones already queued still commit in the background.</summary>
-    public void Dispose() => _batcher.Dispose();
+    public void Dispose() => _writer.Dispose();
 
     /// <summary>Runs <paramref name="work"/> on a pooled connection; failures to reach the database become <see cref="StoreUnavailableException"/>.</summary>
     private async Task<T> WithConnectionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)

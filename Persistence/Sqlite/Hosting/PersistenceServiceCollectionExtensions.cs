@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansChat.Persistence.Migrations;
 using OrleansChat.Persistence.Sqlite;
+using OrleansChat.Persistence.Writing;
 
 namespace OrleansChat.Persistence;
 
@@ -17,6 +20,7 @@ public static class PersistenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         services.AddSqliteDatabase();
+        services.AddStorageMetrics();
         services.TryAddSingleton<SqliteMessageStore>();
         services.TryAddSingleton<IMessageStore>(provider => provider.GetRequiredService<SqliteMessageStore>());
         services.TryAddSingleton<IPushOutbox>(provider => provider.GetRequiredService<SqliteMessageStore>());
@@ -33,13 +37,11 @@ public static class PersistenceServiceCollectionExtensions
 
         services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.SectionName)
-            .Validate(options => !string.IsNullOrWhiteSpace(options.DataDirectory), "Storage:DataDirectory must not be empty.")
-            .Validate(options => options.MaxMessagesPerTransaction >= 1, "Storage:MaxMessagesPerTransaction must be at least 1.")
-            .Validate(options => options.BusyTimeout > TimeSpan.Zero, "Storage:BusyTimeout must be positive.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteDatabase>();
-        services.AddHostedService<SqliteMigrationService>();
+        services.AddHostedService<MigrationHostedService<SqliteDatabase>>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansChat.Persistence.Migrations;
 
 namespace OrleansChat.Persistence.Postgres;
 
@@ -13,7 +14,7 @@ internal static class PostgresMigrations
     /// <summary>How many hash partitions <c>messages</c> has; fixed by migration 1.</summary>
     public const int MessagePartitions = 16;
 
-    public static IReadOnlyList<PostgresMigration> All { get; } =
+    public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "messages and push outbox", MessagesAndPushOutbox()),
         new(2, "orleans queries and cluster membership", OrleansSchema.QueriesAndMembership),

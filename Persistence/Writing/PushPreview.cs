@@ -1,4 +1,4 @@
-namespace OrleansChat.Persistence;
+namespace OrleansChat.Persistence.Writing;
 
 /// <summary>The part of a message's content a push notification shows.</summary>
 internal static class PushPreview

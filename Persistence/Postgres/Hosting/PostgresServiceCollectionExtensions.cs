@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansChat.Persistence.Migrations;
 using OrleansChat.Persistence.Postgres;
+using OrleansChat.Persistence.Writing;
 
 namespace OrleansChat.Persistence;
 
@@ -26,12 +29,12 @@ public static class PostgresServiceCollectionExtensions
             .BindConfiguration(StorageOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = configuration.GetConnectionString(PostgresStorageOptions.ConnectionStringName) ?? options.ConnectionString)
-            .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString), "ConnectionStrings:Postgres must be set.")
-            .Validate(options => options.MaxMessagesPerTransaction >= 1, "Storage:MaxMessagesPerTransaction must be at least 1.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStorageOptions>, PostgresStorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PostgresDatabase>();
-        services.AddHostedService<PostgresMigrationService>();
+        services.AddHostedService<MigrationHostedService<PostgresDatabase>>();
+        services.AddStorageMetrics();
         services.TryAddSingleton<PostgresMessageStore>();
         services.TryAddSingleton<IMessageStore>(provider => provider.GetRequiredService<PostgresMessageStore>());
         services.TryAddSingleton<IPushOutbox>(provider => provider.GetRequiredService<PostgresMessageStore>());

@@ -1,9 +1,10 @@
 using Npgsql;
+using OrleansChat.Persistence.Migrations;
 
 namespace OrleansChat.Persistence.Postgres;
 
 /// <summary>
-/// Applies <see cref="PostgresMigration"/>s in version order under a session advisory lock, so processes that start
+/// Applies <see cref="Migration"/>s in version order under a session advisory lock, so processes that start
 /// at once take turns: the first applies what is missing, the others then find nothing left to do.
 /// Each migration and its <c>schema_migrations</c> row commit in one transaction.
 /// </summary>
@@ -22,7 +23,7 @@ internal static class PostgresMigrator
 
     public static async Task MigrateAsync(
         NpgsqlConnection connection,
-        IReadOnlyList<PostgresMigration> migrations,
+        IReadOnlyList<Migration> migrations,
         int targetVersion,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
@@ -61,7 +62,7 @@ internal static class PostgresMigrator
         }
     }
 
-    private static async Task ApplyAsync(NpgsqlConnection connection, PostgresMigration migration, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task ApplyAsync(NpgsqlConnection connection, Migration migration, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))

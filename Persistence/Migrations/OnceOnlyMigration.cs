@@ -1,4 +1,4 @@
-namespace OrleansChat.Persistence;
+namespace OrleansChat.Persistence.Migrations;
 
 /// <summary>
 /// Runs a database's migrations once per instance: the first caller migrates, concurrent callers wait for it, and

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using OrleansChat.Persistence.Migrations;
 
 namespace OrleansChat.Persistence.Sqlite;
 
@@ -14,7 +15,7 @@ namespace OrleansChat.Persistence.Sqlite;
 /// Several instances, or several processes, on one file stay correct, because each migration re-checks
 /// its version inside its own write transaction.
 /// </remarks>
-public sealed class SqliteDatabase : IDisposable
+public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
 {
     public const string FileName = "chat.db";
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OrleansChat.Persistence.Writing;
 using SQLitePCL;
 
 namespace OrleansChat.Persistence.Sqlite;

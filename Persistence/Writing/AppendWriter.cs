@@ -2,59 +2,54 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
-namespace OrleansChat.Persistence;
+namespace OrleansChat.Persistence.Writing;
 
 /// <summary>
-/// A message store's silo-wide append queue and the one writer loop that drains it: the calls waiting when the
-/// loop comes round are merged, oldest first and up to a message cap, into one transaction, so a busy silo pays one
-/// commit for many rooms. Each caller's task completes only after that transaction commits.
+/// A message store's silo-wide append queue and the one writer loop that drains it: the calls waiting when the loop
+/// comes round are merged, oldest first and up to a message cap, into one transaction, so a busy silo pays one commit
+/// for many rooms. Each caller's task completes only after that transaction commits.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The store supplies what differs: a delegate that opens its connection, writes the merged calls in one transaction
-/// (usually each in its own savepoint, see <see cref="AppendSavepoints"/>), commits, and returns one
-/// <see cref="AppendCallResult"/> per call, in order. A result's failure faults that call alone. When the delegate
-/// throws, every call of the transaction faults with <see cref="StoreUnavailableException"/> and the loop goes on.
+/// The transaction is written without savepoints first; only when a call meets a seq conflict (its room's last seq
+/// was stale, or another writer appended) is it rolled back and written again with a savepoint per call, so the
+/// conflicting call fails alone with <see cref="StoreUnavailableException"/> and the others commit. A conflict is
+/// rare, and two statements per call were a large share of the writer's time. The database's part is an
+/// <see cref="IAppendDialect"/>.
 /// </para>
 /// <para>
-/// A call cancelled before the loop takes it is skipped and its task cancelled; once taken, it is written. A single
-/// call larger than the cap goes alone. After <see cref="Dispose"/> new calls fault with
-/// <see cref="ObjectDisposedException"/>; the queued ones still commit.
+/// When the transaction fails otherwise, every call of it faults with <see cref="StoreUnavailableException"/> and the
+/// loop goes on. A call cancelled before the loop takes it is skipped and its task cancelled; once taken, it is
+/// written. A single call larger than the cap goes alone. After <see cref="Dispose"/> new calls fault with
+/// <see cref="ObjectDisposedException"/>; the queued ones still commit, then the dialect is disposed.
 /// </para>
 /// </remarks>
-internal sealed partial class AppendBatcher : IAsyncDisposable, IDisposable
+internal sealed partial class AppendWriter : IAsyncDisposable, IDisposable
 {
     private readonly string _storeName;
     private readonly int _maxMessagesPerTransaction;
-    private readonly Func<IReadOnlyList<ChatAppend>, Task<AppendCallResult[]>> _writeTransactionAsync;
+    private readonly IAppendDialect _dialect;
+    private readonly StorageMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
-    private readonly Task _writer;
+    private readonly Task _loop;
 
     /// <param name="storeName">The store's name, for <see cref="ObjectDisposedException"/>.</param>
     /// <param name="maxMessagesPerTransaction">The most messages one transaction holds; at least 1.</param>
-    /// <param name="writeTransactionAsync">Writes and commits the merged calls; one result per call, in order.</param>
+    /// <param name="dialect">The database's part; the writer disposes it when its loop ends.</param>
+    /// <param name="metrics">Where committed transactions are counted.</param>
     /// <param name="logger">The store's logger.</param>
-    public AppendBatcher(
-        string storeName,
-        int maxMessagesPerTransaction,
-        Func<IReadOnlyList<ChatAppend>, Task<AppendCallResult[]>> writeTransactionAsync,
-        ILogger logger)
+    public AppendWriter(string storeName, int maxMessagesPerTransaction, IAppendDialect dialect, StorageMetrics metrics, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessagesPerTransaction, 1);
         _storeName = storeName;
         _maxMessagesPerTransaction = maxMessagesPerTransaction;
-        _writeTransactionAsync = writeTransactionAsync;
+        _dialect = dialect;
+        _metrics = metrics;
         _logger = logger;
-        _writer = Task.Run(RunWriterAsync);
+        _loop = Task.Run(RunLoopAsync);
     }
-
-    /// <summary>
-    /// Test hook: awaited by the writer loop before each transaction, with the number of calls in it.
-    /// A hook that throws fails that transaction's calls like any other transaction failure.
-    /// </summary>
-    public Func<int, Task>? BeforeTransactionAsync { get; set; }
 
     /// <summary>Validates <paramref name="append"/> and queues it; the task completes once its transaction commits.</summary>
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken)
@@ -91,26 +86,33 @@ internal sealed partial class AppendBatcher : IAsyncDisposable, IDisposable
         return pending.Completion.Task;
     }
 
-    /// <summary>Stops taking appends, commits the ones already queued, then returns.</summary>
+    /// <summary>Stops taking appends, commits the ones already queued, disposes the dialect, then returns.</summary>
     public async ValueTask DisposeAsync()
     {
         _appends.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
     }
 
     /// <summary>Stops taking appends without waiting: the ones already queued still commit in the background.</summary>
     public void Dispose() => _appends.Writer.TryComplete();
 
-    private async Task RunWriterAsync()
+    private async Task RunLoopAsync()
     {
-        var reader = _appends.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            var calls = TakeCalls(reader);
-            if (calls.Count > 0)
+            var reader = _appends.Reader;
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                await WriteCallsAsync(calls).ConfigureAwait(false);
+                var calls = TakeCalls(reader);
+                if (calls.Count > 0)
+                {
+                    await WriteAndAnswerAsync(calls).ConfigureAwait(false);
+                }
             }
+        }
+        finally
+        {
+            await _dialect.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -135,19 +137,15 @@ internal sealed partial class AppendBatcher : IAsyncDisposable, IDisposable
         return calls;
     }
 
-    private async Task WriteCallsAsync(List<PendingAppend> calls)
+    /// <summary>Writes the merged calls in one transaction and answers every one of them, whatever happens.</summary>
+    private async Task WriteAndAnswerAsync(List<PendingAppend> calls)
     {
         AppendCallResult[] results;
         try
         {
-            if (BeforeTransactionAsync is { } hook)
-            {
-                await hook(calls.Count).ConfigureAwait(false);
-            }
-
             var started = Stopwatch.GetTimestamp();
-            results = await _writeTransactionAsync(calls.ConvertAll(call => call.Append)).ConfigureAwait(false);
-            StorageMetrics.TransactionCommitted(started, calls.Sum(call => call.Append.Messages.Count));
+            results = await WriteTransactionAsync(calls.ConvertAll(call => call.Append)).ConfigureAwait(false);
+            _metrics.TransactionCommitted(started, calls.Sum(call => call.Append.Messages.Count));
         }
 #pragma warning disable CA1031 // The loop must survive any failure: it is handed to the callers instead.
         catch (Exception exception)

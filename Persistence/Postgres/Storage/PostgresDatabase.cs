@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OrleansChat.Persistence.Migrations;
 
 namespace OrleansChat.Persistence.Postgres;
 
@@ -12,7 +13,7 @@ namespace OrleansChat.Persistence.Postgres;
 /// Migrations run under a PostgreSQL advisory lock, so any number of processes may start at once: one applies
 /// what is missing, the others wait for it and then find nothing to do.
 /// </remarks>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : IMigratingDatabase, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
