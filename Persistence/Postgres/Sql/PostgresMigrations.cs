@@ -17,9 +17,9 @@ internal static class PostgresMigrations
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "messages and push outbox", MessagesAndPushOutbox()),
-        new(2, "orleans queries and cluster membership", OrleansSchema.QueriesAndMembership),
-        new(3, "orleans grain state", OrleansSchema.GrainState),
-        new(4, "orleans reminders", OrleansSchema.Reminders),
+        new(2, "orleans queries and cluster membership", OrleansSql.QueriesAndMembership),
+        new(3, "orleans grain state", OrleansSql.GrainState),
+        new(4, "orleans reminders", OrleansSql.Reminders),
     ];
 
     public static int LatestVersion => All[^1].Version;
