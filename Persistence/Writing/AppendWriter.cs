@@ -43,6 +43,9 @@ internal sealed partial class AppendWriter : IAsyncDisposable, IDisposable
     public AppendWriter(string storeName, int maxMessagesPerTransaction, IAppendDialect dialect, StorageMetrics metrics, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessagesPerTransaction, 1);
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(logger);
         _storeName = storeName;
         _maxMessagesPerTransaction = maxMessagesPerTransaction;
         _dialect = dialect;

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansChat.Persistence.Reading;
 
 namespace OrleansChat.Persistence.Postgres;
 
@@ -25,18 +26,6 @@ internal static class PostgresCommandExtensions
         }
     }
 
-    public static async Task<List<T>> ReadAllAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var rows = new List<T>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add(read(reader));
-            }
-        }
-
-        return rows;
-    }
+    public static Task<List<T>> ReadAllAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        DbRows.ReadAllAsync(command, read, cancellationToken);
 }

@@ -50,9 +50,6 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(logger);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Value.MaxMessagesPerTransaction, 1, nameof(options));
         _database = database;
         _writer = new AppendWriter(nameof(PostgresMessageStore), options.Value.MaxMessagesPerTransaction, dialect, metrics, logger);
     }

@@ -43,9 +43,6 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(logger);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Value.MaxMessagesPerTransaction, 1, nameof(options));
         _database = database;
         _writer = new AppendWriter(nameof(SqliteMessageStore), options.Value.MaxMessagesPerTransaction, dialect, metrics, logger);
     }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OrleansChat.Persistence.Reading;
 
 namespace OrleansChat.Persistence.Sqlite;
 
@@ -37,18 +38,6 @@ internal static class SqliteRows
     /// <summary>Lowercase "d" format, the way message ids are stored.</summary>
     public static string ToText(Guid id) => id.ToString("d");
 
-    public static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var rows = new List<T>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add(read(reader));
-            }
-        }
-
-        return rows;
-    }
+    public static Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken) =>
+        DbRows.ReadAllAsync(command, read, cancellationToken);
 }
