@@ -30,7 +30,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
 
         // The conflict target is the UNIQUE (chat_id, sender_id, client_msg_id) constraint only, and SQLite checks the
         // upsert's target first: a duplicate inserts nothing (even when its seq is taken too), while a seq already
-        // stored under another client message id still fails with SQLITE_CONSTRAINT (the call's savepoint undoes it).
+        // stored under another client message id still fails with SQLITE_CONSTRAINT (the append writer undoes that call).
         var rc = raw.sqlite3_prepare_v3(
             connection.Handle,
             """
