@@ -279,7 +279,7 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => Append(chat, 1, Message("c3", targets: [new("bob", "phone")])));
 
         Assert.Equal(2, (await Store.GetLastAsync(chat, Ct))?.Seq ?? 0);
-        Assert.Null(await Store.FindByClientMsgIdAsync(chat, "alice", "c3", Ct));
+        Assert.Null(await StoredMessages.FindAsync(Store, chat, "alice", "c3", Ct));
         Assert.Empty(await OutboxRowsOf(chat));
     }
 
@@ -293,7 +293,7 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
             chat, 1, Message("c2", targets: [new("bob", "phone")]), Message("c4", targets: [new("bob", "phone")])));
 
         Assert.Equal([3L], (await Store.ReadAsync(chat, MessageRange.After(0, 10), Ct)).Messages.Select(m => m.Seq));
-        Assert.Null(await Store.FindByClientMsgIdAsync(chat, "alice", "c2", Ct));
+        Assert.Null(await StoredMessages.FindAsync(Store, chat, "alice", "c2", Ct));
         Assert.Equal([3L], (await OutboxRowsOf(chat)).Select(r => r.Seq));
     }
 
@@ -316,29 +316,6 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
 
         Assert.NotNull(last);
         Assert.Equal((4L, late.MessageId, "late"), (last.Seq, last.MessageId, last.ClientMsgId));
-    }
-
-    [Fact]
-    public async Task Finding_by_client_message_id_returns_the_stored_message()
-    {
-        var chat = NewChatId();
-        await Append(chat, 0, Message("c1", senderId: "alice"));
-        var stored = Assert.Single(await Append(chat, 1, Message("c2", senderId: "bob", content: "found me"))).Message;
-
-        var found = await Store.FindByClientMsgIdAsync(chat, "bob", "c2", Ct);
-
-        Assert.Equal(stored, found);
-    }
-
-    [Fact]
-    public async Task Finding_an_unknown_client_message_id_returns_null()
-    {
-        var chat = NewChatId();
-        await Append(chat, 0, Message("c1", senderId: "alice"));
-
-        Assert.Null(await Store.FindByClientMsgIdAsync(chat, "alice", "c2", Ct));
-        Assert.Null(await Store.FindByClientMsgIdAsync(chat, "bob", "c1", Ct));
-        Assert.Null(await Store.FindByClientMsgIdAsync(NewChatId(), "alice", "c1", Ct));
     }
 
     [Fact]

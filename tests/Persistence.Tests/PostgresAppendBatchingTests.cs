@@ -52,7 +52,7 @@ public sealed class PostgresAppendBatchingTests(PostgresTestDatabase database) :
         Assert.Equal(1, Assert.Single(await before).Message.Seq);
         Assert.Equal(1, Assert.Single(await after).Message.Seq);
         Assert.Equal([1, 3], _transactionSizes);
-        Assert.Null(await opened.Store.FindByClientMsgIdAsync(Chat("taken"), "alice", "c2", Ct));
+        Assert.Null(await StoredMessages.FindAsync(opened.Store, Chat("taken"), "alice", "c2", Ct));
     }
 
     [Fact]
@@ -100,8 +100,7 @@ public sealed class PostgresAppendBatchingTests(PostgresTestDatabase database) :
     private PostgresTestDatabase.StoreOverDatabase GatedStore()
     {
         database.Require();
-        var opened = database.OpenStore();
-        opened.Store.BeforeTransactionAsync = async calls =>
+        return database.OpenStore(beforeTransactionAsync: async calls =>
         {
             _transactionSizes.Add(calls);
             if (_transactionSizes.Count == 1)
@@ -109,8 +108,7 @@ public sealed class PostgresAppendBatchingTests(PostgresTestDatabase database) :
                 _firstTransactionStarted.SetResult();
                 await _releaseFirstTransaction.Task;
             }
-        };
-        return opened;
+        });
     }
 
     private string Chat(string name) => $"{name}-{_run}";

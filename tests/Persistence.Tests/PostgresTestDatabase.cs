@@ -54,16 +54,23 @@ public sealed class PostgresTestDatabase : IAsyncLifetime
     }
 
     /// <summary>A store over its own <see cref="PostgresDatabase"/>, which it disposes with itself.</summary>
-    public StoreOverDatabase OpenStore(int maxMessagesPerTransaction = 2000) => new(Open(), maxMessagesPerTransaction);
+    /// <remarks><paramref name="beforeTransactionAsync"/> runs before each merged transaction.</remarks>
+    public StoreOverDatabase OpenStore(int maxMessagesPerTransaction = 2000, Func<int, Task>? beforeTransactionAsync = null) =>
+        new(Open(), maxMessagesPerTransaction, beforeTransactionAsync);
 
-    public sealed class StoreOverDatabase(PostgresDatabase database, int maxMessagesPerTransaction) : IAsyncDisposable
+    public sealed class StoreOverDatabase(PostgresDatabase database, int maxMessagesPerTransaction, Func<int, Task>? beforeTransactionAsync = null)
+        : IAsyncDisposable
     {
         public PostgresDatabase Database { get; } = database;
 
         public PostgresMessageStore Store { get; } = new(
             database,
             Options.Create(new PostgresStorageOptions { ConnectionString = "unused", MaxMessagesPerTransaction = maxMessagesPerTransaction }),
-            NullLogger<PostgresMessageStore>.Instance);
+            TestStorageMetrics.Create(),
+            NullLogger<PostgresMessageStore>.Instance,
+            beforeTransactionAsync is null
+                ? new PostgresAppendDialect(database)
+                : new HookedDialect(new PostgresAppendDialect(database), beforeTransactionAsync));
 
         public async ValueTask DisposeAsync()
         {

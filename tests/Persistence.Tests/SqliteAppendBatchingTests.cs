@@ -85,7 +85,7 @@ public sealed class SqliteAppendBatchingTests : IDisposable
         Assert.Equal(1, Assert.Single(await before).Message.Seq);
         Assert.Equal(1, Assert.Single(await after).Message.Seq);
         Assert.Equal([1, 3], _transactionSizes);
-        Assert.Null(await store.FindByClientMsgIdAsync("taken", "alice", "c2", Ct));
+        Assert.Null(await StoredMessages.FindAsync(store, "taken", "alice", "c2", Ct));
     }
 
     [Fact]
@@ -103,12 +103,11 @@ public sealed class SqliteAppendBatchingTests : IDisposable
     [Fact]
     public async Task A_failed_transaction_fails_every_call_in_it_and_the_writer_goes_on()
     {
-        await using var store = _files.OpenStore();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var failure = new IOException("disk on fire");
         var transactions = 0;
-        store.BeforeTransactionAsync = async _ =>
+        await using var store = _files.OpenStore(beforeTransactionAsync: async _ =>
         {
             switch (++transactions)
             {
@@ -119,7 +118,7 @@ public sealed class SqliteAppendBatchingTests : IDisposable
                 case 2:
                     throw failure;
             }
-        };
+        });
         var first = Append(store, "room-0", 0, "c1");
         await started.Task;
         var doomed = new[] { Append(store, "room-1", 0, "c1"), Append(store, "room-2", 0, "c1") };
@@ -171,8 +170,7 @@ public sealed class SqliteAppendBatchingTests : IDisposable
 
     private SqliteMessageStore GatedStore(int maxMessagesPerTransaction = 2000)
     {
-        var store = _files.OpenStore(maxMessagesPerTransaction);
-        store.BeforeTransactionAsync = async calls =>
+        return _files.OpenStore(maxMessagesPerTransaction, async calls =>
         {
             _transactionSizes.Add(calls);
             if (_transactionSizes.Count == 1)
@@ -180,8 +178,7 @@ public sealed class SqliteAppendBatchingTests : IDisposable
                 _firstTransactionStarted.SetResult();
                 await _releaseFirstTransaction.Task;
             }
-        };
-        return store;
+        });
     }
 
     private static Task<IReadOnlyList<AppendOutcome>> Append(SqliteMessageStore store, string chatId, long lastSeq, params string[] clientMsgIds) =>

@@ -21,7 +21,7 @@ public sealed class SqliteMessageStoreTests(SqliteTestDatabase database)
         File.WriteAllBytes(occupied, []);
         var options = Options.Create(new StorageOptions { DataDirectory = occupied });
         var sqlite = new SqliteDatabase(options, TimeProvider.System);
-        var store = new SqliteMessageStore(sqlite, options, NullLogger<SqliteMessageStore>.Instance);
+        var store = new SqliteMessageStore(sqlite, options, TestStorageMetrics.Create(), NullLogger<SqliteMessageStore>.Instance);
         return ValueTask.FromResult(new StoreUnderTest(store, store, async () =>
         {
             await store.DisposeAsync();

@@ -24,8 +24,17 @@ public sealed class SqliteTestDatabase : IDisposable
     public SqliteDatabase Open(TimeProvider? timeProvider = null) =>
         new(Microsoft.Extensions.Options.Options.Create(Options()), timeProvider ?? TimeProvider.System);
 
-    public SqliteMessageStore OpenStore(int maxMessagesPerTransaction = 2000) =>
-        new(Database, Microsoft.Extensions.Options.Options.Create(Options(maxMessagesPerTransaction)), NullLogger<SqliteMessageStore>.Instance);
+    /// <summary>A store over <see cref="Database"/>; <paramref name="beforeTransactionAsync"/> runs before each merged transaction.</summary>
+    public SqliteMessageStore OpenStore(int maxMessagesPerTransaction = 2000, Func<int, Task>? beforeTransactionAsync = null)
+    {
+        var dialect = new SqliteAppendDialect(Database);
+        return new(
+            Database,
+            Microsoft.Extensions.Options.Options.Create(Options(maxMessagesPerTransaction)),
+            TestStorageMetrics.Create(),
+            NullLogger<SqliteMessageStore>.Instance,
+            beforeTransactionAsync is null ? dialect : new HookedDialect(dialect, beforeTransactionAsync));
+    }
 
     /// <summary>Closes the database (and its pooled connections) and opens the same file again.</summary>
     public void Reopen()

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using OrleansChat.Persistence.Migrations;
+
+namespace OrleansChat.Persistence.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema, oldest first. Never edit a migration that has shipped: add the next one.
+/// Versions 1 is the chat's own tables; 2 to 4 are the tables and <c>OrleansQuery</c> statements that
+/// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>How many hash partitions <c>messages</c> has; fixed by migration 1.</summary>
+    public const int MessagePartitions = 16;
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "messages and push outbox", MessagesAndPushOutbox()),
+        new(2, "orleans queries and cluster membership", OrleansSql.QueriesAndMembership),
+        new(3, "orleans grain state", OrleansSql.GrainState),
+        new(4, "orleans reminders", OrleansSql.Reminders),
+    ];
+
+    public static int LatestVersion => All[^1].Version;
+
+    private static string MessagesAndPushOutbox()
+    {
+        var sql = new StringBuilder("""
+            CREATE TABLE messages (
+                chat_id       text        NOT NULL,
+                seq           bigint      NOT NULL,
+                message_id    uuid        NOT NULL,
+                sender_id     text        NOT NULL,
+                client_msg_id text        NOT NULL,
+                content       text        NOT NULL,
+                sent_at       timestamptz NOT NULL,
+                CONSTRAINT pk_messages PRIMARY KEY (chat_id, seq),
+                CONSTRAINT uq_messages_client_msg_id UNIQUE (chat_id, sender_id, client_msg_id)
+            ) PARTITION BY HASH (chat_id);
+
+            """);
+        for (var remainder = 0; remainder < MessagePartitions; remainder++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"CREATE TABLE messages_p{remainder:D2} PARTITION OF messages FOR VALUES WITH (MODULUS {MessagePartitions}, REMAINDER {remainder});\n");
+        }
+
+        sql.Append("""
+
+            CREATE TABLE push_outbox (
+                id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                recipient_id     text        NOT NULL,
+                device_id        text        NOT NULL,
+                chat_id          text        NOT NULL,
+                seq              bigint      NOT NULL,
+                message_id       uuid        NOT NULL,
+                sender_id        text        NOT NULL,
+                preview          text        NOT NULL,
+                created_at       timestamptz NOT NULL,
+                attempts         integer     NOT NULL DEFAULT 0,
+                next_attempt_at  timestamptz NOT NULL,
+                claimed_until    timestamptz NULL,
+                last_error       text        NULL,
+                dead_lettered_at timestamptz NULL,
+                CONSTRAINT fk_push_outbox_message FOREIGN KEY (chat_id, seq) REFERENCES messages (chat_id, seq)
+            );
+
+            CREATE INDEX ix_push_outbox_due ON push_outbox (next_attempt_at, id) WHERE dead_lettered_at IS NULL;
+            """);
+        return sql.ToString();
+    }
+}
