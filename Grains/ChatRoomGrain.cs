@@ -5,13 +5,15 @@ using OrleansChat.Persistence;
 namespace OrleansChat.Grains;
 
 /// <summary>
-/// The single writer of one chat (DESIGN.md 4): membership, sends, history, typing, receipts and fan-out. Sends
-/// interleave: each is checked here and queued in the <see cref="RoomWriter"/>, whose loop stores the queue in
-/// batches and answers each send after its commit; the room then fans the batch out once per gateway.
+/// One chat, its single writer (DESIGN.md 4). This file holds activation, reads, sends, typing, receipts,
+/// subscriptions and fan-out; the parts live beside it: membership changes in ChatRoomGrain.Membership.cs, the
+/// write path of sends (queue, idempotency window, seqs and ids, batch writes) in <see cref="RoomWriter"/>, what
+/// push needs to know of members in <see cref="MemberReachabilityCache"/>, typing in <see cref="TypingStates"/>.
 /// </summary>
 /// <remarks>
-/// No interleaving method writes state: the <c>[AlwaysInterleave]</c> ones (reads, sends) and the write loop touch
-/// the message store and memory only, so two <c>WriteStateAsync</c> calls never overlap.
+/// No interleaving method writes state: the <c>[AlwaysInterleave]</c> ones (reads and sends) and the write loop touch
+/// memory and the message store only, and the methods that write the state run one at a time, so two
+/// <c>WriteStateAsync</c> calls never overlap.
 /// </remarks>
 public sealed partial class ChatRoomGrain(
     [PersistentState("room", "chat")] IPersistentState<ChatRoomState> room,
@@ -48,126 +50,12 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
-    public async Task<ChatInfo> CreateGroup(string ownerId, string? title, IReadOnlyList<string> memberIds)
-    {
-        if (State.Exists)
-        {
-            throw ChatException.Conflict($"Chat '{ChatId}' already exists.");
-        }
-
-        if (title is { } t && !Protocol.IsWithinLength(t, _options.MaxTitleLength))
-        {
-            throw NotCreated(ChatException.BadRequest($"The title is longer than {_options.MaxTitleLength} characters."));
-        }
-
-        var members = memberIds.Where(id => id != ownerId).Distinct(StringComparer.Ordinal).ToList();
-        if (members.Any(id => !Identifiers.IsValidUserId(id)) || !Identifiers.IsValidUserId(ownerId))
-        {
-            throw NotCreated(ChatException.BadRequest("Member ids must be valid user ids."));
-        }
-
-        if (members.Count + 1 > _options.MaxGroupMembers)
-        {
-            throw NotCreated(ChatException.BadRequest($"A group has at most {_options.MaxGroupMembers} members."));
-        }
-
-        State.Create(ChatType.Group, title, Now(), [(ownerId, ChatRole.Owner), .. members.Select(id => (id, ChatRole.Member))]);
-        State.Gateways = GatewayIds();
-        await room.WriteStateAsync();
-
-        var info = Info();
-        await JoinAll(State.Members.Select(m => (m.UserId, (string?)null)), ownerId, info);
-        return info;
-    }
-
-    public async Task<DirectChat> OpenDirect(string userId, string peerId)
-    {
-        if (userId == peerId)
-        {
-            throw NotCreated(ChatException.BadRequest("A direct chat needs two different users."));
-        }
-
-        if (Identifiers.DirectChatId(userId, peerId) != ChatId)
-        {
-            throw NotCreated(ChatException.BadRequest("This is not the direct chat of these users."));
-        }
-
-        if (State.Exists)
-        {
-            return new DirectChat(GetChatFor(userId), Created: false);
-        }
-
-        State.Create(ChatType.Direct, null, Now(), [(userId, ChatRole.Member), (peerId, ChatRole.Member)]);
-        State.Gateways = GatewayIds();
-        await room.WriteStateAsync();
-
-        var info = Info();
-        await JoinAll([(userId, peerId), (peerId, userId)], userId, info);
-        return new DirectChat(info, Created: true);
-    }
-
     public Task<ChatInfo> GetChat(string requesterId) => Task.FromResult(GetChatFor(requesterId));
 
     public Task<ChatSummary> GetSummary(string requesterId)
     {
         var info = GetChatFor(requesterId);
         return Task.FromResult(new ChatSummary(info, Member(requesterId)!.ReadSeq));
-    }
-
-    public async Task<ChatInfo> AddMember(string actorId, string userId)
-    {
-        RequireMember(actorId);
-        if (State.Type != ChatType.Group)
-        {
-            throw ChatException.Forbidden("Direct chats have exactly two members.");
-        }
-
-        if (!Identifiers.IsValidUserId(userId))
-        {
-            throw ChatException.BadRequest("The user id is not valid.");
-        }
-
-        if (Member(userId) is not null)
-        {
-            return Info();
-        }
-
-        if (State.Members.Count >= _options.MaxGroupMembers)
-        {
-            throw ChatException.BadRequest($"A group has at most {_options.MaxGroupMembers} members.");
-        }
-
-        State.Members.Add(new MemberState { UserId = userId, Role = ChatRole.Member, JoinedAt = Now() });
-        await room.WriteStateAsync();
-
-        var info = Info();
-        var change = new MembershipChanged(MembershipChange.MemberAdded, userId, info, NextVersion());
-        Publish([change]);
-        _reachability.Set(await User(userId).JoinChat(new UserChat(ChatId, ChatType.Group, null), change));
-        return info;
-    }
-
-    public async Task RemoveMember(string actorId, string userId)
-    {
-        var actor = RequireMember(actorId);
-        if (State.Type != ChatType.Group)
-        {
-            throw ChatException.Forbidden("Members cannot leave or be removed from a direct chat.");
-        }
-
-        var target = Member(userId) ?? throw ChatException.NotFound($"'{userId}' is not a member of this chat.");
-        if (actorId != userId && actor.Role != ChatRole.Owner)
-        {
-            throw ChatException.Forbidden("Only the owner removes other members.");
-        }
-
-        State.Remove(target);
-        await room.WriteStateAsync();
-        _reachability.Remove(userId);
-
-        var change = new MembershipChanged(MembershipChange.MemberRemoved, userId, Info(), NextVersion());
-        Publish([change]);
-        await User(userId).LeaveChat(change);
     }
 
     public Task<SendResult> Send(SendCommand command)
@@ -284,9 +172,9 @@ public sealed partial class ChatRoomGrain(
             return _options.ObserverLease;
         }
 
-        // The gateway ids live in state so that a room reactivated elsewhere delivers at once, without waiting for
-        // the next renewal. The price: a state write per new subscription, so a restarted gateway costs each of its
-        // rooms one write (one per lease length and room after that is free: a renewal writes nothing).
+        // The gateway ids live in the state so that a room reactivated elsewhere delivers at once instead of after the
+        // gateways' next renewal. The price is a state write per new subscription (a renewal writes nothing): a gateway
+        // that restarts makes each room it subscribes to write once.
         if (_gateways.Renew(gateway.GetGrainId(), gateway, _options.ObserverLease))
         {
             State.Gateways = GatewayIds();
@@ -347,21 +235,6 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
-    /// <summary>Adds the new chat to each member's list; the <c>created</c> event names the user who created it.</summary>
-    private async Task JoinAll(IEnumerable<(string UserId, string? PeerId)> joiners, string creatorId, ChatInfo info)
-    {
-        var created = new MembershipChanged(MembershipChange.Created, creatorId, info, NextVersion());
-        SetReachability(await Task.WhenAll(joiners.Select(j => User(j.UserId).JoinChat(new UserChat(ChatId, info.Type, j.PeerId), created))));
-    }
-
-    private void SetReachability(MemberReachability[] members)
-    {
-        foreach (var r in members)
-        {
-            _reachability.Set(r);
-        }
-    }
-
     private ChatInfo GetChatFor(string requesterId)
     {
         RequireMember(requesterId);
@@ -391,17 +264,6 @@ public sealed partial class ChatRoomGrain(
     /// Creating a chat does not pass here, so the room that is about to be created stays.
     /// </summary>
     private void ForgetUnknownChat() => DeactivateOnIdle();
-
-    /// <summary>A create that fails its checks leaves no room behind: the id it came with names no chat.</summary>
-    private ChatException NotCreated(ChatException rejection)
-    {
-        if (!State.Exists)
-        {
-            ForgetUnknownChat();
-        }
-
-        return rejection;
-    }
 
     private MemberState? Member(string userId) => State.Member(userId);
 

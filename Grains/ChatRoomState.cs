@@ -23,7 +23,7 @@ public sealed class ChatRoomState
 
     /// <summary>
     /// The grain ids of gateway observers holding a lease, so that a room reactivated elsewhere keeps
-    /// delivering to them without waiting for their next renewal.
+    /// delivering to them without waiting for their next renewal. Each new subscription costs a state write.
     /// </summary>
     [Id(5)]
     public List<string> Gateways { get; set; } = [];
