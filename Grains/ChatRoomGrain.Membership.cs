@@ -1,8 +1,8 @@
 namespace OrleansChat.Grains;
 
 /// <summary>
-/// The room's membership changes: creating the chat, adding and removing members. Each writes the state and then
-/// tells the members' user grains and the gateways; none interleaves.
+/// The room's membership: creating the chat, adding and removing members (each writes the state, then tells the
+/// members' user grains and the gateways; none interleaves), and the check every other call starts with.
 /// </summary>
 public sealed partial class ChatRoomGrain
 {
@@ -145,4 +145,30 @@ public sealed partial class ChatRoomGrain
 
         return rejection;
     }
+
+    private MemberState RequireMember(string userId) => Membership(userId, out var refused) ?? throw refused!.ToException();
+
+    /// <summary>The member, or null and why: the chat does not exist, or the user is not in it.</summary>
+    private MemberState? Membership(string userId, out RuleViolation? refused)
+    {
+        if (!State.Exists)
+        {
+            ForgetUnknownChat();
+            refused = new RuleViolation(ChatErrorCode.NotFound, $"No chat '{ChatId}'.");
+            return null;
+        }
+
+        var member = Member(userId);
+        refused = member is null ? new RuleViolation(ChatErrorCode.Forbidden, $"'{userId}' is not a member of this chat.") : null;
+        return member;
+    }
+
+    /// <summary>
+    /// Any well-formed id activates a room, so one that names no chat leaves as soon as it has answered, instead of
+    /// staying for the collection age: otherwise any user could make the cluster hold a room per id they invent.
+    /// Creating a chat does not pass here, so the room that is about to be created stays.
+    /// </summary>
+    private void ForgetUnknownChat() => DeactivateOnIdle();
+
+    private MemberState? Member(string userId) => State.Member(userId);
 }

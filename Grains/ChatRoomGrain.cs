@@ -6,7 +6,7 @@ namespace OrleansChat.Grains;
 
 /// <summary>
 /// One chat, its single writer (DESIGN.md 4). This file holds activation, reads, sends, typing, receipts,
-/// subscriptions and fan-out; the parts live beside it: membership changes in ChatRoomGrain.Membership.cs, the
+/// subscriptions and fan-out; the parts live beside it: membership in ChatRoomGrain.Membership.cs, the
 /// write path of sends (queue, idempotency window, seqs and ids, batch writes) in <see cref="RoomWriter"/>, what
 /// push needs to know of members in <see cref="MemberReachabilityCache"/>, typing in <see cref="TypingStates"/>.
 /// </summary>
@@ -240,32 +240,6 @@ public sealed partial class ChatRoomGrain(
         RequireMember(requesterId);
         return Info();
     }
-
-    private MemberState RequireMember(string userId) => Membership(userId, out var refused) ?? throw refused!.ToException();
-
-    /// <summary>The member, or null and why: the chat does not exist, or the user is not in it.</summary>
-    private MemberState? Membership(string userId, out RuleViolation? refused)
-    {
-        if (!State.Exists)
-        {
-            ForgetUnknownChat();
-            refused = new RuleViolation(ChatErrorCode.NotFound, $"No chat '{ChatId}'.");
-            return null;
-        }
-
-        var member = Member(userId);
-        refused = member is null ? new RuleViolation(ChatErrorCode.Forbidden, $"'{userId}' is not a member of this chat.") : null;
-        return member;
-    }
-
-    /// <summary>
-    /// Any well-formed id activates a room, so one that names no chat leaves as soon as it has answered, instead of
-    /// staying for the collection age: otherwise any user could make the cluster hold a room per id they invent.
-    /// Creating a chat does not pass here, so the room that is about to be created stays.
-    /// </summary>
-    private void ForgetUnknownChat() => DeactivateOnIdle();
-
-    private MemberState? Member(string userId) => State.Member(userId);
 
     private ChatInfo Info() => State.Info(ChatId, _writer.LastSeq);
 

@@ -79,6 +79,10 @@ internal sealed partial class RoomWriter(
         }
     }
 
+    /// <summary>A stored message as members see it, in events and in history.</summary>
+    public static ChatMessage ToChatMessage(StoredMessage m) =>
+        new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, m.SentAt, m.ClientMsgId);
+
     /// <summary>Stores the queue batch by batch until it is empty.</summary>
     private async Task WriteQueue()
     {
@@ -163,9 +167,6 @@ internal sealed partial class RoomWriter(
             LogReloadFailed(logger, ex, chatId);
         }
     }
-
-    public static ChatMessage ToChatMessage(StoredMessage m) =>
-        new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, m.SentAt, m.ClientMsgId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appending {Count} message(s) to chat {ChatId} failed; the senders were told to retry")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception, string chatId, int count);
