@@ -37,3 +37,12 @@ public sealed class ChatException : Exception
 
     public static ChatException Unavailable(string message) => new(ChatErrorCode.Unavailable, message);
 }
+
+/// <summary>
+/// A rule a request broke, as a value: the failure class and what the client is told. A caller that answers many
+/// requests at once (a batch of sends) reports it without throwing; one that answers a single request throws it.
+/// </summary>
+public sealed record RuleViolation(ChatErrorCode Code, string Message)
+{
+    public ChatException ToException() => new(Code, Message);
+}

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace OrleansChat;
 
 [GenerateSerializer]
@@ -77,22 +79,25 @@ public sealed record SendResult(
     [property: Id(4)] DateTimeOffset SentAt);
 
 /// <summary>
-/// One send's outcome in a <see cref="IChatRoomGrain.SendBatch"/>: the stored message, or the rule it broke
-/// (the send changed nothing then).
+/// One send's outcome in a <see cref="IChatRoomGrain.SendBatch"/>: the stored message, or the failure class and
+/// text of why it was not stored (a rule it broke, or the store failing); the send changed nothing then.
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.SendOutcome")]
 public sealed record SendOutcome(
     [property: Id(0)] SendResult? Ack,
-    [property: Id(1)] ChatErrorCode ErrorCode,
+    [property: Id(1)] ChatErrorCode? ErrorCode,
     [property: Id(2)] string? ErrorMessage)
 {
-    public static SendOutcome Stored(SendResult ack) => new(ack, ChatErrorCode.Internal, null);
+    [MemberNotNullWhen(true, nameof(Ack))]
+    [MemberNotNullWhen(false, nameof(ErrorCode), nameof(ErrorMessage))]
+    public bool IsStored => Ack is not null;
 
-    public static SendOutcome Failed(ChatException error) => new(null, error.Code, error.Message);
+    public static SendOutcome Stored(SendResult ack) => new(ack, null, null);
 
-    /// <summary>The failure as the grain raised it; only when <see cref="Ack"/> is null.</summary>
-    public ChatException Error() => new(ErrorCode, ErrorMessage ?? "");
+    public static SendOutcome Failed(ChatErrorCode code, string message) => new(null, code, message);
+
+    public static SendOutcome Failed(RuleViolation violation) => new(null, violation.Code, violation.Message);
 }
 
 /// <summary>Messages with seq in (AfterSeq, BeforeSeq); with only BeforeSeq (or neither), the newest ones.</summary>
@@ -126,7 +131,10 @@ public enum PresenceStatus
     Online = 1,
 }
 
-/// <summary>A user's presence. <see cref="Version"/> increases with each change, so a gateway can drop one that arrives late.</summary>
+/// <summary>
+/// A user's presence. The user grain gives every presence it hands out a new, higher <see cref="Version"/> (each
+/// read takes one, not only each change), so a gateway keeps the highest it has seen and drops one that arrives late.
+/// </summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.Presence")]
 public sealed record Presence(

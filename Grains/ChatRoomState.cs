@@ -23,10 +23,42 @@ public sealed class ChatRoomState
 
     /// <summary>
     /// The grain ids of gateway observers holding a lease, so that a room reactivated elsewhere keeps
-    /// delivering to them without waiting for their next renewal.
+    /// delivering to them without waiting for their next renewal. Each new subscription costs a state write.
     /// </summary>
     [Id(5)]
     public List<string> Gateways { get; set; } = [];
+
+    public MemberState? Member(string userId) => Members.Find(m => m.UserId == userId);
+
+    /// <summary>Makes this the state of a new chat, whose members all join <paramref name="now"/>.</summary>
+    public void Create(ChatType type, string? title, DateTimeOffset now, IEnumerable<(string UserId, ChatRole Role)> members)
+    {
+        Exists = true;
+        Type = type;
+        Title = title;
+        CreatedAt = now;
+        Members = [.. members.Select(m => new MemberState { UserId = m.UserId, Role = m.Role, JoinedAt = now })];
+    }
+
+    /// <summary>Removes a member; when that was the owner, the longest-standing member left becomes the owner.</summary>
+    public void Remove(MemberState member)
+    {
+        Members.Remove(member);
+        if (member.Role == ChatRole.Owner && Members.Count > 0)
+        {
+            Members[0].Role = ChatRole.Owner;
+        }
+    }
+
+    /// <summary>The chat as members see it.</summary>
+    public ChatInfo Info(string chatId, long lastSeq) => new(
+        chatId,
+        Type,
+        Title,
+        Members.Find(m => m.Role == ChatRole.Owner)?.UserId,
+        [.. Members.Select(m => new ChatMember(m.UserId, m.Role, m.JoinedAt))],
+        CreatedAt,
+        lastSeq);
 }
 
 [GenerateSerializer]

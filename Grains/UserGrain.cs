@@ -12,8 +12,8 @@ public sealed class UserGrain(
     TimeProvider time) : Grain, IUserGrain
 {
     private readonly ChatOptions _options = options.Value;
-    private readonly Dictionary<string, (IChatGatewayObserver Gateway, DateTimeOffset ExpiresAt)> _sessions = [];
-    private readonly GatewayLeases _watchers = new(time);
+    private readonly GatewayLeases<string> _sessions = new(time);
+    private readonly GatewayLeases<GrainId> _watchers = new(time);
     private IGrainTimer? _expiry;
     private long _version;
 
@@ -56,7 +56,7 @@ public sealed class UserGrain(
     public Task SessionAlive(string sessionId, IChatGatewayObserver gateway, TimeSpan lease)
     {
         var wasOnline = Online;
-        _sessions[sessionId] = (gateway, time.GetUtcNow() + lease);
+        _sessions.Renew(sessionId, gateway, lease);
         StartExpiry(lease);
         if (!wasOnline)
         {
@@ -78,14 +78,14 @@ public sealed class UserGrain(
 
     public Task<Presence> WatchPresence(IChatGatewayObserver gateway, TimeSpan lease)
     {
-        _watchers.Renew(gateway, lease);
+        _watchers.Renew(gateway.GetGrainId(), gateway, lease);
         StartExpiry(lease);
         return Task.FromResult(CurrentPresence());
     }
 
     public Task UnwatchPresence(IChatGatewayObserver gateway)
     {
-        _watchers.Remove(gateway);
+        _watchers.Remove(gateway.GetGrainId());
         LeaveIfNobodyNeedsThis();
         return Task.CompletedTask;
     }
@@ -134,16 +134,10 @@ public sealed class UserGrain(
     /// <summary>Ends sessions whose gateway stopped renewing them (it died, or lost them) and drops stale watchers.</summary>
     private async Task ExpireLeases(CancellationToken cancellationToken)
     {
-        _watchers.Live();
-        var now = time.GetUtcNow();
-        var expired = _sessions.Where(s => s.Value.ExpiresAt <= now).Select(s => s.Key).ToList();
-        if (expired.Count > 0)
+        _watchers.DropExpired();
+        if (_sessions.DropExpired() > 0 && !Online)
         {
-            expired.ForEach(id => _sessions.Remove(id));
-            if (!Online)
-            {
-                await WentOffline();
-            }
+            await WentOffline();
         }
 
         if (!Online && _watchers.Count == 0)
@@ -198,7 +192,7 @@ public sealed class UserGrain(
     /// <summary>Tells each gateway holding a session of this user, once per gateway.</summary>
     private void NotifySessions(MembershipChanged change)
     {
-        foreach (var gateway in _sessions.Values.Select(s => s.Gateway).DistinctBy(g => g.GetGrainId()))
+        foreach (var gateway in _sessions.Gateways.DistinctBy(g => g.GetGrainId()))
         {
             _ = gateway.OnMembershipChanged(UserId, change);
         }

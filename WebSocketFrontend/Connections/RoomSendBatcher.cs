@@ -92,14 +92,15 @@ internal sealed class RoomSendBatcher(IGrainFactory grains, GatewayMetrics metri
         for (var i = 0; i < batch.Count; i++)
         {
             var send = batch[i];
-            if (outcomes[i].Ack is { } result)
+            var outcome = outcomes[i];
+            if (outcome.IsStored)
             {
                 metrics.Acked(time.GetElapsedTime(send.Started));
-                Answer(send, Frames.Ack(send.Reference, result));
+                Answer(send, Frames.Ack(send.Reference, outcome.Ack));
             }
             else
             {
-                Answer(send, Frames.Error(ProtocolErrors.From(outcomes[i].Error(), logger), send.Reference));
+                Answer(send, Frames.Error(ProtocolErrors.From(outcome.ErrorCode.Value, outcome.ErrorMessage, logger), send.Reference));
             }
         }
     }

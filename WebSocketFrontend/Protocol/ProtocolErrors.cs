@@ -37,9 +37,14 @@ public static partial class ProtocolErrors
     /// The answer to <paramref name="exception"/>. An <c>internal</c> one is a fault of ours that the client cannot
     /// explain to us, so it is logged at Error with a trace id that the answer carries too.
     /// </summary>
-    public static ProtocolError From(Exception exception, ILogger logger)
+    public static ProtocolError From(Exception exception, ILogger logger) => Logged(Classify(exception), exception, logger);
+
+    /// <summary>The answer to a failure a grain reported as a value (a send's outcome); logged as the overload above logs.</summary>
+    public static ProtocolError From(ChatErrorCode code, string message, ILogger logger) =>
+        Logged(FromChat(code, message), null, logger);
+
+    private static ProtocolError Logged(ProtocolError error, Exception? exception, ILogger logger)
     {
-        var error = Classify(exception);
         if (error.Code != ProtocolError.InternalCode)
         {
             return error;
@@ -52,7 +57,7 @@ public static partial class ProtocolErrors
 
     private static ProtocolError Classify(Exception exception) => exception switch
     {
-        ChatException chat => FromChat(chat),
+        ChatException chat => FromChat(chat.Code, chat.Message),
         ProtocolException frame => frame.Error,
 
         // Kestrel's verdict on the request itself (a body cut short, a bad chunk): the client's doing.
@@ -68,23 +73,24 @@ public static partial class ProtocolErrors
         _ => new ProtocolError("internal", StatusCodes.Status500InternalServerError, "Internal error."),
     };
 
-    private static ProtocolError FromChat(ChatException e) => e.Code switch
+    /// <summary>The PROTOCOL.md code and HTTP status of a chat failure class; nothing is logged.</summary>
+    internal static ProtocolError FromChat(ChatErrorCode code, string message) => code switch
     {
-        ChatErrorCode.BadRequest => new("bad_request", StatusCodes.Status400BadRequest, e.Message),
-        ChatErrorCode.TooLarge => new("too_large", StatusCodes.Status413PayloadTooLarge, e.Message),
-        ChatErrorCode.Unauthorized => new("unauthorized", StatusCodes.Status401Unauthorized, e.Message),
-        ChatErrorCode.Forbidden => new("forbidden", StatusCodes.Status403Forbidden, e.Message),
-        ChatErrorCode.NotFound => new("not_found", StatusCodes.Status404NotFound, e.Message),
+        ChatErrorCode.BadRequest => new("bad_request", StatusCodes.Status400BadRequest, message),
+        ChatErrorCode.TooLarge => new("too_large", StatusCodes.Status413PayloadTooLarge, message),
+        ChatErrorCode.Unauthorized => new("unauthorized", StatusCodes.Status401Unauthorized, message),
+        ChatErrorCode.Forbidden => new("forbidden", StatusCodes.Status403Forbidden, message),
+        ChatErrorCode.NotFound => new("not_found", StatusCodes.Status404NotFound, message),
 
         // PROTOCOL.md 4 has 409 but 3.4 no matching code; the request was well formed but cannot apply.
-        ChatErrorCode.Conflict => new("bad_request", StatusCodes.Status409Conflict, e.Message),
-        ChatErrorCode.RateLimited => new("rate_limited", StatusCodes.Status429TooManyRequests, e.Message),
-        ChatErrorCode.Unavailable => new("unavailable", StatusCodes.Status503ServiceUnavailable, e.Message),
-        _ => new("internal", StatusCodes.Status500InternalServerError, e.Message),
+        ChatErrorCode.Conflict => new("bad_request", StatusCodes.Status409Conflict, message),
+        ChatErrorCode.RateLimited => new("rate_limited", StatusCodes.Status429TooManyRequests, message),
+        ChatErrorCode.Unavailable => new("unavailable", StatusCodes.Status503ServiceUnavailable, message),
+        _ => new("internal", StatusCodes.Status500InternalServerError, message),
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Answered internal (trace id {TraceId}): {Answer}")]
-    private static partial void LogInternal(ILogger logger, Exception exception, string traceId, string answer);
+    private static partial void LogInternal(ILogger logger, Exception? exception, string traceId, string answer);
 }
 
 /// <summary>The trace id an answer and its log line share: the W3C trace of the request, or a fresh one.</summary>

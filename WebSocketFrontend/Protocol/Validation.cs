@@ -5,22 +5,12 @@ public static class Validation
 {
     public const int MaxDeviceTokenLength = 4096;
 
-    /// <summary>Checks a send's client message id and content (PROTOCOL.md 1 and 3.2).</summary>
+    /// <summary>Checks a send's client message id and content (PROTOCOL.md 1 and 3.2) by the rules the room applies too.</summary>
     public static void CheckSend(string clientMsgId, string content)
     {
-        if (!Identifiers.IsValidClientMsgId(clientMsgId))
+        if (SendRules.Check(clientMsgId, content) is { } broken)
         {
-            throw new ProtocolException(ProtocolError.BadRequest($"clientMsgId must be 1 to {Identifiers.MaxClientMsgIdLength} characters."));
-        }
-
-        if (content.Length == 0)
-        {
-            throw new ProtocolException(ProtocolError.BadRequest("content must not be empty."));
-        }
-
-        if (!OrleansChat.Protocol.IsWithinLength(content, OrleansChat.Protocol.MaxContentLength))
-        {
-            throw new ProtocolException(ProtocolError.TooLarge($"content is longer than {OrleansChat.Protocol.MaxContentLength} characters."));
+            throw new ProtocolException(ProtocolErrors.FromChat(broken.Code, broken.Message));
         }
     }
 }

@@ -91,6 +91,18 @@ public sealed class SendBatchTests(ChatClusterFixture fixture) : ChatTestBase(fi
     }
 
     [Fact]
+    public async Task A_stored_send_carries_no_error_and_a_rejected_one_its_code_and_text()
+    {
+        var owner = NewUserId();
+        var room = await NewGroup(owner);
+
+        var outcomes = await room.SendBatch([new SendCommand(owner, "k1", "one"), new SendCommand(owner, "k2", "")]);
+
+        Assert.Equal((true, null, null), (outcomes[0].IsStored, outcomes[0].ErrorCode, outcomes[0].ErrorMessage));
+        Assert.Equal((false, ChatErrorCode.BadRequest, "content must not be empty."), (outcomes[1].IsStored, outcomes[1].ErrorCode, outcomes[1].ErrorMessage));
+    }
+
+    [Fact]
     public async Task A_rejected_send_fails_alone_and_a_repeat_in_the_batch_gets_the_first_result()
     {
         var owner = NewUserId();

@@ -1,0 +1,183 @@
+using Microsoft.Extensions.Logging;
+using OrleansChat.Persistence;
+
+namespace OrleansChat.Grains;
+
+/// <summary>
+/// The write path of one room. Sends that passed the room's rules queue here, and one loop stores the queue in
+/// batches (sends that arrive while a write is in flight form the next batch), continues the chat's seqs and
+/// message ids, answers each send after its commit and hands the new messages to the room to publish.
+/// A repeat of a queued send joins it; a repeat of a recent one gets its ack from the idempotency window; an older
+/// one goes to the store, whose unique key answers it with the message stored the first time.
+/// </summary>
+/// <remarks>
+/// Needs no locks: the room calls it, and its loop continues, on the grain's scheduler, one turn at a time.
+/// </remarks>
+/// <param name="pushTargets">The devices to notify of a message from the given sender, asked once per message.</param>
+/// <param name="stored">Called after a commit with the messages it stored (not repeats) and their push rows.</param>
+/// <param name="logger">The room's logger.</param>
+internal sealed partial class RoomWriter(
+    string chatId,
+    IMessageStore store,
+    ChatOptions options,
+    TimeProvider time,
+    Func<string, IReadOnlyList<PushTarget>> pushTargets,
+    Action<IReadOnlyList<ChatEvent>, int> stored,
+    ILogger logger)
+{
+    private readonly List<PendingSend> _queue = [];
+
+    // The sends queued or being written, by sender and client message id: a repeat joins the first.
+    private readonly Dictionary<(string SenderId, string ClientMsgId), PendingSend> _queued = [];
+    private readonly IdempotencyWindow _recent = new(options.IdempotencyCacheSize, options.IdempotencyWindow, time);
+    private readonly MessageIds _ids = new();
+    private bool _writing;
+
+    /// <summary>The seq of the chat's last stored message, 0 when it has none.</summary>
+    public long LastSeq { get; private set; }
+
+    /// <summary>Where seqs and message ids go on from: the chat's last stored message.</summary>
+    public async Task LoadLastAsync(CancellationToken cancellationToken = default)
+    {
+        var last = await store.GetLastAsync(chatId, cancellationToken);
+        LastSeq = last?.Seq ?? 0;
+        if (last is not null)
+        {
+            _ids.Follow(last.MessageId);
+        }
+    }
+
+    /// <summary>
+    /// Queues a send for the next write (<see cref="StartWriting"/> starts it). The task answers with the stored
+    /// message, or faults with an <see cref="ChatErrorCode.Unavailable"/> <see cref="ChatException"/> when the store failed.
+    /// </summary>
+    public Task<SendResult> Enqueue(SendCommand command)
+    {
+        if (_recent.TryGet(command.SenderId, command.ClientMsgId, out var known))
+        {
+            return Task.FromResult(known);
+        }
+
+        if (_queued.TryGetValue((command.SenderId, command.ClientMsgId), out var queued))
+        {
+            return queued.Task;
+        }
+
+        var pending = new PendingSend(command);
+        _queue.Add(pending);
+        _queued.Add((command.SenderId, command.ClientMsgId), pending);
+        return pending.Task;
+    }
+
+    /// <summary>Starts the write loop unless it runs already or nothing is queued.</summary>
+    public void StartWriting()
+    {
+        if (!_writing && _queue.Count > 0)
+        {
+            _writing = true;
+            _ = WriteQueue();
+        }
+    }
+
+    /// <summary>A stored message as members see it, in events and in history.</summary>
+    public static ChatMessage ToChatMessage(StoredMessage m) =>
+        new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, m.SentAt, m.ClientMsgId);
+
+    /// <summary>Stores the queue batch by batch until it is empty.</summary>
+    private async Task WriteQueue()
+    {
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                var batch = new PendingSend[Math.Min(_queue.Count, options.MaxBatchSize)];
+                _queue.CopyTo(0, batch, 0, batch.Length);
+                _queue.RemoveRange(0, batch.Length);
+                await WriteBatch(batch);
+            }
+        }
+        finally
+        {
+            _writing = false;
+        }
+    }
+
+    private async Task WriteBatch(PendingSend[] batch)
+    {
+        var now = time.UtcNowToTheMillisecond();
+        var ids = _ids.NewBatch(now, batch.Length);
+        var messages = new NewMessage[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var command = batch[i].Command;
+            messages[i] = new NewMessage(ids[i], command.SenderId, command.ClientMsgId, command.Content, now, pushTargets(command.SenderId));
+        }
+
+        IReadOnlyList<AppendOutcome> outcomes;
+        try
+        {
+            outcomes = await store.AppendAsync(new ChatAppend(chatId, LastSeq, messages));
+        }
+        catch (Exception ex)
+        {
+            LogAppendFailed(logger, ex, chatId, batch.Length);
+            foreach (var p in batch)
+            {
+                _queued.Remove((p.Command.SenderId, p.Command.ClientMsgId));
+                p.TrySetException(ChatException.Unavailable("The message was not stored; send it again."));
+            }
+
+            await ReloadLast();
+            return;
+        }
+
+        var posted = new List<ChatEvent>(batch.Length);
+        var pushRows = 0;
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var (message, duplicate) = outcomes[i];
+            var result = new SendResult(chatId, message.ClientMsgId, message.MessageId, message.Seq, message.SentAt);
+            if (!duplicate)
+            {
+                LastSeq = Math.Max(LastSeq, message.Seq);
+                posted.Add(new MessagePosted(ToChatMessage(message)));
+                pushRows += messages[i].PushTargets.Count;
+            }
+
+            _recent.Remember(batch[i].Command.SenderId, result);
+            _queued.Remove((batch[i].Command.SenderId, batch[i].Command.ClientMsgId));
+            batch[i].TrySetResult(result);
+        }
+
+        if (posted.Count > 0)
+        {
+            stored(posted, pushRows);
+        }
+    }
+
+    private async Task ReloadLast()
+    {
+        try
+        {
+            await LoadLastAsync();
+        }
+        catch (Exception ex)
+        {
+            // The next append starts from the old value; if another writer moved on, that append fails and reloads again.
+            LogReloadFailed(logger, ex, chatId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appending {Count} message(s) to chat {ChatId} failed; the senders were told to retry")]
+    private static partial void LogAppendFailed(ILogger logger, Exception exception, string chatId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reloading the last seq of chat {ChatId} failed")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception, string chatId);
+
+    /// <summary>A queued send; it is its own completion, so queueing costs one object.</summary>
+    private sealed class PendingSend(SendCommand command)
+        : TaskCompletionSource<SendResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public SendCommand Command { get; } = command;
+    }
+}

@@ -1,0 +1,87 @@
+using OrleansChat.Persistence;
+
+namespace OrleansChat.Grains.Tests;
+
+/// <summary>
+/// A message store in memory that keeps the real stores' contract: an append gets seqs from the room's last seq on
+/// and fails when another writer took them; a (sender, client message id) stored before comes back as a duplicate.
+/// </summary>
+internal sealed class FakeMessageStore : IMessageStore
+{
+    private readonly List<StoredMessage> _messages = [];
+
+    /// <summary>Every append that reached the store, failed ones included, in order.</summary>
+    public List<ChatAppend> Appends { get; } = [];
+
+    public int LastReads { get; private set; }
+
+    /// <summary>Appends wait for this before they do anything; completed by default.</summary>
+    public TaskCompletionSource Hold { get; set; } = Completed();
+
+    /// <summary>The next append fails with this, once.</summary>
+    public Exception? FailNext { get; set; }
+
+    public IReadOnlyList<StoredMessage> Messages => _messages;
+
+    /// <summary>Another writer (a room's earlier activation) stored a message.</summary>
+    public StoredMessage StoreElsewhere(string chatId, Guid messageId, DateTimeOffset sentAt)
+    {
+        var message = new StoredMessage(chatId, _messages.Count + 1, messageId, "elsewhere", $"e{_messages.Count + 1}", "x", sentAt);
+        _messages.Add(message);
+        return message;
+    }
+
+    public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken = default)
+    {
+        Appends.Add(append);
+        await Hold.Task;
+        if (FailNext is { } failure)
+        {
+            FailNext = null;
+            throw failure;
+        }
+
+        if (append.LastSeq != _messages.Count)
+        {
+            throw new StoreUnavailableException($"Seq {append.LastSeq + 1} of chat {append.ChatId} is taken.");
+        }
+
+        var outcomes = new List<AppendOutcome>(append.Messages.Count);
+        foreach (var m in append.Messages)
+        {
+            var before = _messages.Find(s => s.SenderId == m.SenderId && s.ClientMsgId == m.ClientMsgId);
+            if (before is not null)
+            {
+                outcomes.Add(new AppendOutcome(before, IsDuplicate: true));
+                continue;
+            }
+
+            var stored = new StoredMessage(append.ChatId, _messages.Count + 1, m.MessageId, m.SenderId, m.ClientMsgId, m.Content, m.SentAt);
+            _messages.Add(stored);
+            outcomes.Add(new AppendOutcome(stored, IsDuplicate: false));
+        }
+
+        return outcomes;
+    }
+
+    public Task<StoredMessage?> GetLastAsync(string chatId, CancellationToken cancellationToken = default)
+    {
+        LastReads++;
+        return Task.FromResult(_messages.LastOrDefault());
+    }
+
+    public Task<MessagePage> ReadAsync(string chatId, MessageRange range, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The writer does not read history.");
+
+    public Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The writer does not look messages up.");
+
+    public Task CheckHealthAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+}

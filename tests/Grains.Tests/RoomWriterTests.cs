@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using OrleansChat.Persistence;
+
+namespace OrleansChat.Grains.Tests;
+
+/// <summary>
+/// A room's write path without a cluster: batching, repeats, the idempotency window on a fake clock, and what a
+/// failed store write leaves behind, against an in-memory store that keeps the real stores' contract.
+/// </summary>
+public sealed class RoomWriterTests
+{
+    private const string ChatId = "g:writer";
+    private static readonly DateTimeOffset Noon = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeMessageStore _store = new();
+    private readonly FakeTimeProvider _time = new(Noon);
+    private readonly List<ChatEvent> _published = [];
+
+    [Fact]
+    public async Task A_repeated_client_message_id_in_one_batch_is_stored_once_and_answered_with_the_first_ack()
+    {
+        var writer = await NewWriter();
+
+        var first = writer.Enqueue(Command("k1", "one"));
+        var other = writer.Enqueue(Command("k2", "two"));
+        var repeat = writer.Enqueue(Command("k1", "one"));
+        writer.StartWriting();
+
+        var acks = await Task.WhenAll(first, other, repeat);
+
+        var append = Assert.Single(_store.Appends);
+        Assert.Equal(["k1", "k2"], append.Messages.Select(m => m.ClientMsgId));
+        Assert.Equal([1L, 2L, 1L], acks.Select(a => a.Seq));
+        Assert.Same(acks[0], acks[2]);
+    }
+
+    [Fact]
+    public async Task A_failed_store_write_answers_unavailable_and_the_next_send_continues_from_the_last_stored_message()
+    {
+        var writer = await NewWriter();
+        var elsewhere = _store.StoreElsewhere(ChatId, Guid.CreateVersion7(Noon.AddHours(1)), Noon);
+
+        var failed = writer.Enqueue(Command("k1", "one"));
+        writer.StartWriting();
+        var failure = await Assert.ThrowsAsync<ChatException>(() => failed);
+        var retried = writer.Enqueue(Command("k1", "one"));
+        writer.StartWriting();
+        var ack = await retried;
+
+        Assert.Equal((ChatErrorCode.Unavailable, "The message was not stored; send it again."), (failure.Code, failure.Message));
+        Assert.Equal(2, _store.LastReads);
+        Assert.Equal(elsewhere.Seq + 1, ack.Seq);
+        Assert.True(string.CompareOrdinal(ack.MessageId.ToString(), elsewhere.MessageId.ToString()) > 0);
+        Assert.Equal(ack.Seq, writer.LastSeq);
+    }
+
+    [Fact]
+    public async Task A_repeat_a_millisecond_before_24_hours_gets_the_first_ack_without_asking_the_store()
+    {
+        var writer = await NewWriter();
+        var first = await Send(writer, Command("k1", "one"));
+
+        _time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(1));
+        var repeat = await Send(writer, Command("k1", "one"));
+
+        Assert.Equal(first, repeat);
+        Assert.Single(_store.Appends);
+    }
+
+    [Fact]
+    public async Task A_repeat_after_24_hours_is_asked_of_the_store_whose_unique_key_answers_with_the_first_message()
+    {
+        var writer = await NewWriter();
+        var first = await Send(writer, Command("k1", "one"));
+
+        _time.Advance(TimeSpan.FromHours(24));
+        var repeat = await Send(writer, Command("k1", "one"));
+
+        Assert.Equal(2, _store.Appends.Count);
+        Assert.Equal(first, repeat);
+        Assert.Equal([first.Seq], _published.Cast<MessagePosted>().Select(p => p.Message.Seq));
+    }
+
+    [Fact]
+    public async Task Sends_that_arrive_during_a_write_form_the_next_batch_with_seqs_and_ids_rising_together()
+    {
+        var writer = await NewWriter();
+        _store.Hold = new TaskCompletionSource();
+
+        var firstBatch = Enumerable.Range(1, 3).Select(i => writer.Enqueue(Command($"k{i}", $"m{i}"))).ToList();
+        writer.StartWriting();
+        var secondBatch = Enumerable.Range(4, 5).Select(i => writer.Enqueue(Command($"k{i}", $"m{i}"))).ToList();
+        writer.StartWriting();
+        _store.Hold.SetResult();
+        var acks = await Task.WhenAll(firstBatch.Concat(secondBatch));
+
+        Assert.Equal([3, 5], _store.Appends.Select(a => a.Messages.Count));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), acks.Select(a => a.Seq));
+        var ids = acks.Select(a => a.MessageId.ToString()).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        Assert.Equal(8, ids.Distinct().Count());
+        Assert.Equal(acks.Select(a => a.Seq), _published.Cast<MessagePosted>().Select(p => p.Message.Seq));
+    }
+
+    [Fact]
+    public async Task A_queue_longer_than_the_batch_size_is_written_in_batches_of_that_size()
+    {
+        var writer = await NewWriter(new ChatOptions { MaxBatchSize = 2 });
+
+        var sends = Enumerable.Range(1, 5).Select(i => writer.Enqueue(Command($"k{i}", $"m{i}"))).ToList();
+        writer.StartWriting();
+        var acks = await Task.WhenAll(sends);
+
+        Assert.Equal([2, 2, 1], _store.Appends.Select(a => a.Messages.Count));
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), acks.Select(a => a.Seq));
+    }
+
+    private async Task<RoomWriter> NewWriter(ChatOptions? options = null)
+    {
+        var writer = new RoomWriter(
+            ChatId, _store, options ?? new ChatOptions(), _time, _ => [], (events, _) => _published.AddRange(events), NullLogger.Instance);
+        await writer.LoadLastAsync(TestContext.Current.CancellationToken);
+        return writer;
+    }
+
+    private static Task<SendResult> Send(RoomWriter writer, SendCommand command)
+    {
+        var result = writer.Enqueue(command);
+        writer.StartWriting();
+        return result;
+    }
+
+    private static SendCommand Command(string clientMsgId, string content) => new("alice", clientMsgId, content);
+}
