@@ -31,14 +31,19 @@ public sealed class SendPipelineTests
         var (pipeline, rooms, connection, transport) = Start();
         await Send(pipeline, "slow", "a");
         await Send(pipeline, "fast", "b");
+        await Send(pipeline, "fast", "c");
         var slow = await rooms.NextCallAsync();
         var fast = await rooms.NextCallAsync();
 
+        // The fast chat's next call is made once every send of its first call is answered.
         fast.AckAll();
+        var fastAgain = await rooms.NextCallAsync();
         slow.AckAll();
+        fastAgain.AckAll();
         await pipeline.AnsweredAsync();
 
-        Assert.Equal(["ack:ref-a", "ack:ref-b"], (await connection.WrittenAsync(transport)).Select(RefOf));
+        Assert.Equal(["c"], fastAgain.ClientMsgIds);
+        Assert.Equal(["ack:ref-a", "ack:ref-b", "ack:ref-c"], (await connection.WrittenAsync(transport)).Select(RefOf));
     }
 
     [Fact]
