@@ -29,7 +29,7 @@ public static partial class GatewayEndpoints
         app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiPath), api => api.UseStatusCodePages(AnswerBareStatus));
         app.UseChatAuthentication();    // one token per request, bearer tokens, the operator policy
 
-        app.Map(WebSocketPath, WebSocketEndpoint.Handle).RequireAuthorization();
+        app.Map(WebSocketPath, (HttpContext context, WebSocketEndpoint endpoint) => endpoint.RunAsync(context)).RequireAuthorization();
 
         var api = app.MapGroup(ApiPath).AddEndpointFilter(AnswerErrorsAsProblems);
         api.MapGroup("").RequireAuthorization().MapChatApi();

@@ -11,7 +11,7 @@ namespace OrleansChat.Gateway;
 
 public static class GatewayHostingExtensions
 {
-    /// <summary>The gateway's services: auth, the send limit, the connection hub and its observer, WebSocket options.</summary>
+    /// <summary>The gateway's services: auth, the send limit, the connection registry, its subscriptions and observer, their lease and heartbeat loops.</summary>
     public static WebApplicationBuilder AddChatGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,10 +27,15 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<FrameRateLimiter>();
-        services.AddSingleton<RoomSendBatcher>();
-        services.AddSingleton<GatewayHub>();
-        services.AddHostedService(sp => sp.GetRequiredService<GatewayHub>());
+        services.AddSingleton<GatewayReference>();
+        services.AddSingleton<GatewayObserver>();
+        services.AddSingleton<RoomSubscriptions>();
+        services.AddSingleton<PresenceWatches>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ConnectionFactory>();
         services.AddSingleton<WebSocketEndpoint>();
+        services.AddHostedService<LeaseRenewalService>();
+        services.AddHostedService<SessionHeartbeatService>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Extensions["code"] = Protocol.Problems.CodeFor(c.ProblemDetails.Status ?? StatusCodes.Status500InternalServerError);

@@ -6,15 +6,15 @@ namespace OrleansChat.Gateway.Connections;
 /// <summary>
 /// Translates one connection's client frames (PROTOCOL.md 3.2): a frame becomes a typed command, the command
 /// one grain call, the result one frame. A send does not hold up the frames after it: it goes through the
-/// <see cref="RoomSendBatcher"/> and is acked when stored. Replies still come in frame order: acks through the
-/// connection's answer slots, and every other reply (errors included) after the acks of the sends before it.
-/// Shape is checked here; rules are the grains'.
+/// connection's <see cref="SendPipeline"/> and is acked when stored. Replies still come in frame order: acks in the
+/// pipeline's answer order, and every other reply (errors included) after the acks of the sends before it.
+/// Shape is checked here; rules are the grains'. Nothing here knows the framing the frames came in.
 /// </summary>
 internal sealed class ClientFrameHandler(
     ChatConnection connection,
-    GatewayHub hub,
+    SendPipeline sends,
+    ConnectionRegistry registry,
     IGrainFactory grains,
-    RoomSendBatcher sends,
     SendRateLimiter rateLimiter,
     TokenBucket frameLimit,
     ILogger logger)
@@ -49,7 +49,7 @@ internal sealed class ClientFrameHandler(
 
             // Sends overlap only each other: any other frame is handled once the sends before it are answered, so
             // its reply (a pong, a sync) comes after their acks and sees what they stored.
-            await connection.SendsAnsweredAsync();
+            await sends.AnsweredAsync();
             switch (frame.Type)
             {
                 case "sync":
@@ -103,8 +103,7 @@ internal sealed class ClientFrameHandler(
         }
 
         // The ack comes later: the next frames are read while this send waits for its commit.
-        var answer = await connection.WaitToSendAsync();
-        sends.Submit(connection, answer, chatId, frame.Ref, new SendCommand(UserId, clientMsgId, content));
+        await sends.SubmitAsync(chatId, frame.Ref, new SendCommand(UserId, clientMsgId, content));
     }
 
     private async Task SyncAsync(ClientFrame frame)
@@ -125,7 +124,7 @@ internal sealed class ClientFrameHandler(
         var answered = new List<(string ChatId, long LastSeq, bool HasMore)>(requests.Count);
         foreach (var (chatId, afterSeq, chatLimit) in requests)
         {
-            connection.BeginSync(chatId);
+            connection.Messages.BeginSync(chatId);
             var synced = new List<(long Seq, byte[] Frame)>();
             try
             {
@@ -139,7 +138,7 @@ internal sealed class ClientFrameHandler(
             }
             finally
             {
-                connection.EndSync(chatId, synced);
+                connection.Messages.EndSync(chatId, synced);
             }
         }
 
@@ -182,18 +181,18 @@ internal sealed class ClientFrameHandler(
         }
 
         var distinct = userIds.Distinct(StringComparer.Ordinal).ToList();
-        if (!hub.TryReserveWatches(connection, distinct))
+        if (!registry.TryReserveWatches(connection, distinct))
         {
             throw new ProtocolException(ProtocolError.TooLarge("This connection watches as many users as it may."), frame.Ref);
         }
 
-        await Task.WhenAll(distinct.Select(u => hub.WatchAsync(connection, u, sendCurrent: true)));
+        await Task.WhenAll(distinct.Select(u => registry.WatchAsync(connection, u, sendCurrent: true)));
     }
 
     /// <summary>Answers with an error after the sends before the failed frame are answered, keeping replies in frame order.</summary>
     private async Task SendErrorAsync(ProtocolError error, string? reference)
     {
-        await connection.SendsAnsweredAsync();
+        await sends.AnsweredAsync();
         connection.Enqueue(Frames.Error(error, reference));
     }
 

@@ -4,7 +4,7 @@ namespace OrleansChat.Gateway.Connections;
 /// Something local connections receive events of (a chat, a watched user) under one lease with the grain that
 /// sends them. Kept while it has connections; the renewal that finds it empty retires it and drops the lease.
 /// </summary>
-internal abstract class LocalSubscription(string key)
+internal abstract class LocalSubscription<TAnswer>(string key)
 {
     /// <summary>The grain's key: a chat id or a user id.</summary>
     public string Key { get; } = key;
@@ -16,6 +16,9 @@ internal abstract class LocalSubscription(string key)
 
     /// <summary>Set once dropped from the gateway's table; a joiner then makes a new one.</summary>
     public bool Retired { get; set; }
+
+    /// <summary>The current subscription attempt, shared by every joiner; null when none succeeded yet or the last one failed.</summary>
+    public Task<TAnswer>? Subscription { get; set; }
 
     public void Add(ChatConnection connection)
     {
@@ -33,7 +36,7 @@ internal abstract class LocalSubscription(string key)
 /// the seq order of live messages. One-way calls may overtake each other, so a message that arrives ahead of
 /// a missing seq waits briefly for it; if it never comes, the later ones go out and clients repair the gap with sync.
 /// </summary>
-internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reorderWait) : LocalSubscription(chatId)
+internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reorderWait) : LocalSubscription<TimeSpan>(chatId)
 {
     private readonly SortedList<long, byte[]> _held = [];
     private readonly Dictionary<string, long> _typingVersions = new(StringComparer.Ordinal);
@@ -41,9 +44,6 @@ internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reord
     private long _nextSeq;
 
     public string ChatId => Key;
-
-    /// <summary>The current subscription attempt; null when none succeeded yet or the last one failed.</summary>
-    public Task? Subscription { get; set; }
 
     /// <summary>Whether a typing change is newer than the last one seen for its user. Call under <see cref="Gate"/>.</summary>
     public bool IsNewest(TypingChanged typing)
@@ -107,18 +107,14 @@ internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reord
         _nextSeq = seq + 1;
         foreach (var connection in Connections)
         {
-            connection.DeliverMessage(ChatId, seq, frame);
+            connection.Messages.Deliver(ChatId, seq, frame);
         }
     }
 }
 
 /// <summary>A user whose presence local connections watch, and the lease on that user's presence changes.</summary>
-internal sealed class LocalWatch(string userId) : LocalSubscription(userId)
+internal sealed class LocalWatch(string userId) : LocalSubscription<Presence>(userId)
 {
-    public string UserId => Key;
-
-    public Task<Presence>? Subscription { get; set; }
-
-    /// <summary>The version of the newest presence sent to these connections. Read and written under <see cref="LocalSubscription.Gate"/>.</summary>
+    /// <summary>The version of the newest presence sent to these connections. Read and written under <see cref="LocalSubscription{TAnswer}.Gate"/>.</summary>
     public long Version { get; set; }
 }

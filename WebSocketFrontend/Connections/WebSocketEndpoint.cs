@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,11 +13,10 @@ namespace OrleansChat.Gateway.Connections;
 /// user's chats, then sends <c>welcome</c> and reads frames until the client or the server closes.
 /// </summary>
 internal sealed partial class WebSocketEndpoint(
-    GatewayHub hub,
+    ConnectionFactory connections,
+    ConnectionRegistry registry,
+    GatewayReference gateway,
     IGrainFactory grains,
-    RoomSendBatcher sends,
-    SendRateLimiter rateLimiter,
-    FrameRateLimiter frameLimiter,
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     IHostApplicationLifetime lifetime,
@@ -27,10 +25,7 @@ internal sealed partial class WebSocketEndpoint(
 {
     private readonly GatewayOptions _options = options.Value;
 
-    public static Task Handle(HttpContext context) =>
-        context.RequestServices.GetRequiredService<WebSocketEndpoint>().RunAsync(context);
-
-    private async Task RunAsync(HttpContext context)
+    public async Task RunAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -46,7 +41,8 @@ internal sealed partial class WebSocketEndpoint(
         });
 
         var sessionId = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
-        using var connection = new ChatConnection(socket, userId, sessionId, _options, metrics);
+        var transport = new WebSocketTransport(socket);
+        using var connection = connections.Create(transport, userId, sessionId);
 
         // Queued before anything else can be, and written only once the connection receives its chats.
         connection.Enqueue(Frames.Welcome(sessionId, userId, _options.HeartbeatSeconds, time.GetUtcNow()));
@@ -58,14 +54,14 @@ internal sealed partial class WebSocketEndpoint(
             {
                 connection.StartWriter();
                 using var expiry = ExpireWithToken(connection, context.TokenExpiresAt());
-                using var shutdown = lifetime.ApplicationStopping.Register(() => connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
-                await ReceiveAsync(connection, new ClientFrameHandler(connection, hub, grains, sends, rateLimiter, frameLimiter.ForConnection(), logger));
+                using var shutdown = lifetime.ApplicationStopping.Register(() => connection.Close(CloseCode.ShuttingDown, "server shutting down"));
+                await ReceiveAsync(transport, connection, connections.HandlerFor(connection));
             }
         }
         finally
         {
-            hub.Detach(connection);
-            connection.Close(WebSocketCloseStatus.NormalClosure, "");
+            registry.Detach(connection);
+            connection.Close(CloseCode.Normal, "");
             await connection.WriterCompletion;
             metrics.ConnectionClosed();
             await EndSessionAsync(session);
@@ -76,8 +72,8 @@ internal sealed partial class WebSocketEndpoint(
     {
         try
         {
-            var chats = await session.Open(hub.SessionOf(connection));
-            await hub.AttachAsync(connection, chats);
+            var chats = await session.Open(gateway.SessionOf(connection));
+            await registry.AttachAsync(connection, chats);
             return true;
         }
         catch (Exception ex)
@@ -89,20 +85,20 @@ internal sealed partial class WebSocketEndpoint(
             }
 
             connection.Enqueue(Frames.Error(error with { Message = "The session could not be opened: " + error.Message }, null));
-            connection.Close(WebSocketCloseStatus.InternalServerError, "session could not be opened");
+            connection.Close(CloseCode.ServerError, "session could not be opened");
             connection.StartWriter();
             return false;
         }
     }
 
-    private static async Task ReceiveAsync(ChatConnection connection, ClientFrameHandler handler)
+    private static async Task ReceiveAsync(WebSocketTransport transport, ChatConnection connection, ClientFrameHandler handler)
     {
         while (true)
         {
             ReceivedFrame frame;
             try
             {
-                frame = await connection.ReceiveAsync(OrleansChat.Protocol.MaxFrameBytes);
+                frame = await transport.ReceiveAsync(OrleansChat.Protocol.MaxFrameBytes, connection.Aborted);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
             {
@@ -144,7 +140,7 @@ internal sealed partial class WebSocketEndpoint(
         if (!connection.IsClosing)
         {
             connection.Enqueue(Frames.Error("too_large", $"A frame is at most {OrleansChat.Protocol.MaxFrameBytes} bytes.", null));
-            connection.Close(WebSocketCloseStatus.MessageTooBig, "frame too large");
+            connection.Close(CloseCode.TooLarge, "frame too large");
         }
 
         await connection.WriterCompletion;
@@ -163,7 +159,7 @@ internal sealed partial class WebSocketEndpoint(
             {
                 var c = (ChatConnection)state!;
                 c.Enqueue(Frames.Error("unauthorized", "The token expired; connect again with a new one.", null));
-                c.Close(WebSocketCloseStatus.PolicyViolation, "token expired");
+                c.Close(CloseCode.PolicyViolation, "token expired");
             },
             connection,
             at - time.GetUtcNow() is var due && due > TimeSpan.Zero ? due : TimeSpan.Zero,

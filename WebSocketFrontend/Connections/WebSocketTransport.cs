@@ -3,10 +3,22 @@ using System.Net.WebSockets;
 
 namespace OrleansChat.Gateway.Connections;
 
-/// <summary>The reading side of a connection: whole messages, within the frame limit.</summary>
-public sealed partial class ChatConnection
+/// <summary>The WebSocket framing: each frame one text message, each close a close frame; reads whole messages within the frame limit.</summary>
+public sealed class WebSocketTransport(WebSocket socket) : IFrameTransport
 {
     private const int MaxEmptyFragments = 1024;
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
+        socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    public Task CloseAsync(CloseCode code, string reason, CancellationToken cancellationToken) =>
+        socket.State is WebSocketState.Open or WebSocketState.CloseReceived
+            ? socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cancellationToken)
+            : Task.CompletedTask;
+
+    public void Abort() => socket.Abort();
+
+    public bool IsDisconnect(Exception exception) => exception is WebSocketException;
 
     /// <summary>
     /// Reads the next whole message into a pooled buffer that grows up to <paramref name="maxBytes"/>. As soon as more
@@ -14,10 +26,10 @@ public sealed partial class ChatConnection
     /// up to 2^63 bytes, and reading it to its end would be reading forever. The caller returns the buffer with
     /// <see cref="ReceivedFrame.Dispose"/>.
     /// </summary>
-    public async Task<ReceivedFrame> ReceiveAsync(int maxBytes)
+    public async Task<ReceivedFrame> ReceiveAsync(int maxBytes, CancellationToken cancellationToken)
     {
         // An idle connection waits with no buffer: a zero-byte read completes once a frame has begun to arrive.
-        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
+        var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
         if (first.MessageType == WebSocketMessageType.Close)
         {
             return new ReceivedFrame(WebSocketMessageType.Close, [], 0, TooLarge: false);
@@ -46,7 +58,7 @@ public sealed partial class ChatConnection
                     room = Math.Min(buffer.Length, maxBytes + 1);
                 }
 
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count, room - count), _abort.Token);
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count, room - count), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return new ReceivedFrame(WebSocketMessageType.Close, buffer, 0, TooLarge: false);
