@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat.Hosting;
 using OrleansChat.Persistence;
 
 namespace OrleansChat.Grains;
@@ -10,7 +11,7 @@ namespace OrleansChat.Grains;
 /// seqs in commit order, answers each send after its commit and then fans the batch out once per gateway.
 /// </summary>
 public sealed partial class ChatRoomGrain(
-    [PersistentState("room", "chat")] IPersistentState<ChatRoomState> room,
+    [PersistentState("room", ChatGrainStorage.Name)] IPersistentState<ChatRoomState> room,
     IMessageStore messages,
     IOptions<ChatOptions> options,
     ChatMetrics metrics,

@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using OrleansChat.Persistence;
+
+namespace OrleansChat.Hosting;
+
+/// <summary>How a process that is not a silo (a standalone gateway, a push worker) joins the chat's cluster.</summary>
+public static class ChatClusteringClientExtensions
+{
+    /// <summary>
+    /// Joins through the silos that PostgreSQL's membership table lists in <see cref="StorageMode.Cluster"/>, else
+    /// through a silo on this machine at <c>Orleans:GatewayPort</c>; as <c>Orleans:ClusterId</c> and
+    /// <c>Orleans:ServiceId</c>. Until the cluster answers, the client keeps trying instead of failing its host.
+    /// </summary>
+    public static IClientBuilder UseChatClustering(this IClientBuilder client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.Services.AddOrleansOptions();
+        client.Services.TryAddSingleton<IClientConnectionRetryFilter, RetryUntilTheClusterAnswers>();
+        client.Services.AddOptions<ClusterOptions>().Configure<IOptions<OrleansOptions>>((cluster, orleans) =>
+        {
+            cluster.ClusterId = orleans.Value.ClusterId;
+            cluster.ServiceId = orleans.Value.ServiceId;
+        });
+
+        if (client.Configuration.GetStorageMode() == StorageMode.Cluster)
+        {
+            client.UsePostgresClustering(client.Configuration.GetPostgresConnectionString()!);
+        }
+        else
+        {
+            client.UseStaticClustering(gateways => gateways.Configure<IOptions<OrleansOptions>>((list, orleans) =>
+                list.Gateways = [new IPEndPoint(IPAddress.Loopback, orleans.Value.GatewayPort).ToGatewayUri()]));
+        }
+
+        return client;
+    }
+
+    /// <summary><see cref="OrleansOptions"/> bound from <c>Orleans</c> and checked at start; a second call adds nothing.</summary>
+    public static IServiceCollection AddOrleansOptions(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>());
+        return services;
+    }
+}
