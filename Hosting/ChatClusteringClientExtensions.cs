@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Runtime;
 using OrleansChat.Persistence;
 
@@ -21,11 +20,6 @@ public static class ChatClusteringClientExtensions
         ArgumentNullException.ThrowIfNull(client);
         client.Services.AddOrleansOptions();
         client.Services.TryAddSingleton<IClientConnectionRetryFilter, RetryUntilTheClusterAnswers>();
-        client.Services.AddOptions<ClusterOptions>().Configure<IOptions<OrleansOptions>>((cluster, orleans) =>
-        {
-            cluster.ClusterId = orleans.Value.ClusterId;
-            cluster.ServiceId = orleans.Value.ServiceId;
-        });
 
         if (client.Configuration.GetStorageMode() == StorageMode.Cluster)
         {
@@ -38,14 +32,5 @@ public static class ChatClusteringClientExtensions
         }
 
         return client;
-    }
-
-    /// <summary><see cref="OrleansOptions"/> bound from <c>Orleans</c> and checked at start; a second call adds nothing.</summary>
-    public static IServiceCollection AddOrleansOptions(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>());
-        return services;
     }
 }

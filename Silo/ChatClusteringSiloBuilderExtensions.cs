@@ -20,11 +20,6 @@ public static class ChatClusteringSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddOrleansOptions();
-        silo.Services.AddOptions<ClusterOptions>().Configure<IOptions<OrleansOptions>>((cluster, orleans) =>
-        {
-            cluster.ClusterId = orleans.Value.ClusterId;
-            cluster.ServiceId = orleans.Value.ServiceId;
-        });
 
         if (mode == StorageMode.Embedded)
         {
