@@ -19,7 +19,12 @@ public static class ChatClusteringClientExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         client.Services.AddOrleansOptions();
-        client.Services.TryAddSingleton<IClientConnectionRetryFilter, RetryUntilTheClusterAnswers>();
+
+        // In place of the client's default filter, which gives up after a few refused connections and at once on
+        // any other error (a membership table that is not there yet).
+        client.Services.RemoveAll<IClientConnectionRetryFilter>();
+        client.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilTheClusterAnswers>();
+        client.Services.TryAddSingleton(TimeProvider.System);
 
         if (client.Configuration.GetStorageMode() == StorageMode.Cluster)
         {

@@ -6,7 +6,7 @@ namespace OrleansChat.Hosting;
 /// A client may start before the silos (or before their migrations made the membership table): it keeps trying,
 /// every few seconds, until the cluster answers or the process stops.
 /// </summary>
-internal sealed partial class RetryUntilTheClusterAnswers(ILogger<RetryUntilTheClusterAnswers> logger) : IClientConnectionRetryFilter
+internal sealed partial class RetryUntilTheClusterAnswers(ILogger<RetryUntilTheClusterAnswers> logger, TimeProvider time) : IClientConnectionRetryFilter
 {
     private static readonly TimeSpan Pause = TimeSpan.FromSeconds(2);
 
@@ -15,7 +15,7 @@ internal sealed partial class RetryUntilTheClusterAnswers(ILogger<RetryUntilTheC
         LogNotReachable(exception.Message);
         try
         {
-            await Task.Delay(Pause, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Pause, time, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)
