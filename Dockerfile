@@ -10,6 +10,7 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY Grains.Interfaces/*.csproj Grains.Interfaces/
 COPY Grains/*.csproj Grains/
+COPY Hosting/*.csproj Hosting/
 COPY Persistence/*.csproj Persistence/
 COPY PushWorker/*.csproj PushWorker/
 COPY WebSocketFrontend/*.csproj WebSocketFrontend/

@@ -1,40 +1,30 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace OrleansChat.Grains;
 
-/// <summary>The limits and timings of chats, bound from the <c>Chat</c> configuration section.</summary>
+/// <summary>The limits and timings of chats, bound from the <c>Chat</c> configuration section; checked at start by <see cref="ChatOptionsValidator"/>.</summary>
 public sealed class ChatOptions
 {
     public const string SectionName = "Chat";
 
     /// <summary>Members of a group chat, its owner included.</summary>
-    [Range(2, 100_000)]
     public int MaxGroupMembers { get; set; } = 1000;
 
-    [Range(1, 1000)]
     public int MaxTitleLength { get; set; } = 200;
 
     /// <summary>A <c>typing start</c> without a <c>stop</c> ends by itself after this long.</summary>
-    [Range(1, 600)]
     public int TypingTimeoutSeconds { get; set; } = 6;
 
     /// <summary>How long a room remembers a client message id in memory; the store's unique key backs it for good.</summary>
-    [Range(1, 24 * 30)]
     public int IdempotencyWindowHours { get; set; } = 24;
 
     /// <summary>Client message ids a room keeps in memory; older ones are answered from the store.</summary>
-    [Range(16, 1_000_000)]
     public int IdempotencyCacheSize { get; set; } = 4096;
 
     /// <summary>Messages a room writes in one store call at the most.</summary>
-    [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 512;
 
     /// <summary>How long a gateway's subscription to a room or a user lasts unless renewed.</summary>
-    [Range(5, 3600)]
     public int ObserverLeaseSeconds { get; set; } = 120;
 
-    [Range(1, 1000)]
     public int MaxDevicesPerUser { get; set; } = 20;
 
     public TimeSpan TypingTimeout => TimeSpan.FromSeconds(TypingTimeoutSeconds);

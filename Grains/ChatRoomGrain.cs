@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat.Hosting;
 using OrleansChat.Persistence;
 
 namespace OrleansChat.Grains;
@@ -16,7 +17,7 @@ namespace OrleansChat.Grains;
 /// <c>WriteStateAsync</c> calls never overlap.
 /// </remarks>
 public sealed partial class ChatRoomGrain(
-    [PersistentState("room", "chat")] IPersistentState<ChatRoomState> room,
+    [PersistentState("room", ChatGrainStorage.Name)] IPersistentState<ChatRoomState> room,
     IMessageStore messages,
     IOptions<ChatOptions> options,
     ChatMetrics metrics,

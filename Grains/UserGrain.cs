@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansChat.Hosting;
 
 namespace OrleansChat.Grains;
 
@@ -7,7 +8,7 @@ namespace OrleansChat.Grains;
 /// The user is online while at least one session's lease is live. Rooms and gateways hear from it one way only.
 /// </summary>
 public sealed class UserGrain(
-    [PersistentState("user", "chat")] IPersistentState<UserState> user,
+    [PersistentState("user", ChatGrainStorage.Name)] IPersistentState<UserState> user,
     IOptions<ChatOptions> options,
     TimeProvider time) : Grain, IUserGrain
 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansChat.Hosting;
 using OrleansChat.PushWorker.Senders;
 
 namespace OrleansChat.PushWorker;
@@ -26,8 +27,7 @@ public static class PushWorkerHostingExtensions
     public static IServiceCollection AddPushDispatcher(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<PushOptions>().BindConfiguration(PushOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PushOptions>, PushOptionsValidator>());
+        services.AddValidatedOptions<PushOptions, PushOptionsValidator>(PushOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<PushMetrics>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using OrleansChat.Hosting;
 
 namespace OrleansChat.PushWorker;
 

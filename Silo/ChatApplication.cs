@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using OrleansChat.Hosting;
 using OrleansChat.Gateway;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.PushWorker;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Gateway.Connections;
+using OrleansChat.Hosting;
 
 namespace OrleansChat.Gateway;
 
@@ -15,8 +16,8 @@ public static class GatewayHostingExtensions
     public static WebApplicationBuilder AddChatGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.SectionName);
         builder.AddChatAuthentication();
 
         // Development tokens sign any user id for anyone: on by default only where `dotnet run` puts a developer.

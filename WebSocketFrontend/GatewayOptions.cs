@@ -1,8 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace OrleansChat.Gateway;
 
-/// <summary>The gateway's settings, bound from the <c>Gateway</c> configuration section.</summary>
+/// <summary>The gateway's settings, bound from the <c>Gateway</c> configuration section; checked at start by <see cref="GatewayOptionsValidator"/>.</summary>
 public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
@@ -11,58 +9,47 @@ public sealed class GatewayOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Announced in <c>welcome</c>; the socket is pinged this often and a session missing two is over.</summary>
-    [Range(1, 3600)]
     public int HeartbeatSeconds { get; set; } = 25;
 
     /// <summary>Frames queued for one connection before it counts as not reading and is closed with 4008.</summary>
-    [Range(1, 1_000_000)]
     public int SendQueueLimit { get; set; } = 1024;
 
     /// <summary>
     /// Sends one connection may have waiting for their acks; a client that sends more is not read from until an
     /// earlier send is answered.
     /// </summary>
-    [Range(1, 100_000)]
     public int MaxSendsInFlight { get; set; } = 64;
 
     /// <summary>How long a live message waits for an earlier seq that has not arrived before it is delivered anyway.</summary>
-    [Range(1, 60_000)]
     public int ReorderWaitMilliseconds { get; set; } = 500;
 
     /// <summary>How long a closing connection may take to flush and close before it is aborted.</summary>
-    [Range(1, 600)]
     public int CloseTimeoutSeconds { get; set; } = 10;
 
     /// <summary>
     /// Distinct users one connection may watch with <c>watch_presence</c> over its life; each one is a user grain the
     /// cluster keeps active for it. Direct-chat peers, watched by the gateway itself, do not count.
     /// </summary>
-    [Range(1, 1_000_000)]
     public int MaxWatchedUsersPerConnection { get; set; } = 1000;
 
     /// <summary>Largest REST request body.</summary>
-    [Range(1024, 16 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     public TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(HeartbeatSeconds);
 }
 
-/// <summary>The per-user send limit and the per-connection frame limit, bound from the <c>RateLimit</c> configuration section.</summary>
+/// <summary>The per-user send limit and the per-connection frame limit, bound from the <c>RateLimit</c> configuration section; checked at start by <see cref="RateLimitOptionsValidator"/>.</summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimit";
 
-    [Range(1, 1_000_000)]
     public int SendsPerSecond { get; set; } = 20;
 
-    [Range(1, 1_000_000)]
     public int Burst { get; set; } = 50;
 
     /// <summary>Frames of any type one connection may send per second, on average (PROTOCOL.md 3.4).</summary>
-    [Range(1, 1_000_000)]
     public int FramesPerSecond { get; set; } = 50;
 
     /// <summary>Frames one connection may send at once, after a quiet while.</summary>
-    [Range(1, 1_000_000)]
     public int FrameBurst { get; set; } = 100;
 }

@@ -1,13 +1,13 @@
-using OrleansChat;
 using OrleansChat.Gateway;
+using OrleansChat.Hosting;
 
 // The standalone gateway: an Orleans client of the cluster serving /ws and /api/v1.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatLogLevelDefaults();  // the same log levels as every other process
-builder.AddChatClusterClient();     // Orleans client: the silos PostgreSQL lists, or a local silo
+builder.UseOrleansClient(client => client.UseChatClustering()); // the silos PostgreSQL lists, or a local silo
 builder.AddChatOperations();        // /health, /health/ready, /metrics
 builder.AddChatGateway();           // auth, rate limits, WebSocket connections
-if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("Postgres")))
+if (builder.Configuration.GetStorageMode() == StorageMode.Cluster)
 {
     builder.Logging.AddJsonConsole();
 }

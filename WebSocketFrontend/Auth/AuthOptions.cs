@@ -1,8 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace OrleansChat.Gateway.Auth;
 
-/// <summary>Token settings, bound from the <c>Auth</c> configuration section.</summary>
+/// <summary>Token settings, bound from the <c>Auth</c> configuration section; checked at start by <see cref="AuthOptionsValidator"/>.</summary>
 public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
@@ -22,7 +20,6 @@ public sealed class AuthOptions
     public bool? DevTokens { get; set; }
 
     /// <summary>The value of the token's <c>role</c> claim that opens operator endpoints (the Orleans dashboard).</summary>
-    [Required]
     public string AdminRole { get; set; } = "admin";
 
     public int DevTokenLifetimeMinutes { get; set; } = 12 * 60;

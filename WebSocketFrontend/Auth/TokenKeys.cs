@@ -26,11 +26,8 @@ public sealed partial class TokenKeys
         }
         else
         {
+            // AuthOptionsValidator has checked its length.
             key = Encoding.UTF8.GetBytes(configured);
-            if (key.Length < MinimumKeyBytes)
-            {
-                throw new OptionsValidationException(AuthOptions.SectionName, typeof(AuthOptions), [$"Auth:SigningKey must be at least {MinimumKeyBytes} bytes."]);
-            }
         }
 
         SigningKey = new SymmetricSecurityKey(key);

@@ -2,6 +2,7 @@ using System.Reflection;
 using OrleansChat.Gateway;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Grains;
+using OrleansChat.Hosting;
 using OrleansChat.Persistence;
 using YamlDotNet.RepresentationModel;
 using static OrleansChat.DeploymentTests.Manifests;

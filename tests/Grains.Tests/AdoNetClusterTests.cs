@@ -1,11 +1,11 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Concurrency;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using OrleansChat.Hosting;
 using OrleansChat.Persistence;
 using OrleansChat.Persistence.Postgres;
 using OrleansChat.TestInfrastructure;
@@ -13,9 +13,9 @@ using OrleansChat.TestInfrastructure;
 namespace OrleansChat.Grains.Tests;
 
 /// <summary>
-/// Two silos wired for cluster mode: ADO.NET clustering, ADO.NET grain storage "chat" (System.Text.Json), ADO.NET
-/// reminders and the PostgreSQL message store, all on one freshly migrated database of the project's schema; the
-/// client finds its gateways through ADO.NET membership. Skipped with the reason where there is no PostgreSQL.
+/// Two silos wired for cluster mode: ADO.NET clustering, and the chat silo's AddChatGrains and AddChatStorage (ADO.NET
+/// grain storage, ADO.NET reminders, the PostgreSQL message store), all on one freshly migrated database of the
+/// project's schema; the client finds its gateways through ADO.NET membership. Skipped with the reason where there is no PostgreSQL.
 /// </summary>
 public sealed class AdoNetClusterFixture : IAsyncLifetime
 {
@@ -55,16 +55,11 @@ public sealed class AdoNetClusterFixture : IAsyncLifetime
         }));
         builder.ConfigureSilo((_, silo) =>
         {
+            // The real silo's grains and storage (ConnectionStrings:Postgres makes it the cluster mode's); the test
+            // cluster sets the identity and endpoints that UseChatClustering would take from Orleans:*.
             silo.UsePostgresClustering(connectionString);
-            silo.AddPostgresGrainStorage("chat", connectionString);
-            silo.UsePostgresReminders(connectionString);
-            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddChatGrains().AddChatStorage();
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
-            silo.Services.TryAddSingleton(TimeProvider.System);
-            silo.Services.AddMetrics();
-            silo.Services.AddSingleton<ChatMetrics>();
-            silo.Services.AddPostgresChatStorage();
         });
         builder.ConfigureClient(client => client.UsePostgresClustering(connectionString));
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -8,18 +7,15 @@ using OrleansChat.TestInfrastructure;
 namespace OrleansChat.Grains.Tests;
 
 /// <summary>
-/// Two silos wired like the real one (SQLite grain storage "chat" with the System.Text.Json serializer, the
-/// SQLite message store, ChatOptions, ChatMetrics, TimeProvider) over one temporary data directory, and a client.
+/// Two silos wired by the real silo's AddChatGrains and AddChatStorage (embedded: SQLite) over one temporary data
+/// directory, and a client.
 /// Tests share it and keep apart by using fresh chat and user ids.
 /// </summary>
 public class ChatClusterFixture : IAsyncLifetime
 {
-    private readonly string _dataDirectory =
-        Path.Combine(Path.GetTempPath(), "orleanschat-grains-tests", Guid.NewGuid().ToString("N"));
+    private ChatTestCluster? _cluster;
 
-    private InProcessTestCluster? _cluster;
-
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    public InProcessTestCluster Cluster => _cluster?.Cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public IClusterClient Client => Cluster.Client;
 
@@ -29,13 +25,8 @@ public class ChatClusterFixture : IAsyncLifetime
     /// <summary>Configuration keys this cluster sets besides <c>Storage:DataDirectory</c>.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
-    public async ValueTask InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        Configure(builder);
-        _cluster = builder.ConfigureLikeChatSilo(_dataDirectory, Settings).Build();
-        await _cluster.DeployAsync();
-    }
+    public async ValueTask InitializeAsync() =>
+        _cluster = await ChatTestCluster.StartAsync(silos: 2, Settings, Configure);
 
     /// <summary>Changes to the cluster before the chat silo's wiring; services registered here win over its defaults.</summary>
     protected virtual void Configure(InProcessTestClusterBuilder builder)
@@ -46,14 +37,7 @@ public class ChatClusterFixture : IAsyncLifetime
     {
         if (_cluster is not null)
         {
-            await _cluster.StopAllSilosAsync();
             await _cluster.DisposeAsync();
-        }
-
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
         }
 
         GC.SuppressFinalize(this);

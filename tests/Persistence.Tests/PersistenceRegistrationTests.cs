@@ -6,12 +6,13 @@ using Orleans.Hosting;
 using Orleans.Providers;
 using Orleans.Storage;
 using OrleansChat.Persistence.Sqlite;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.Persistence.Tests;
 
 public sealed class PersistenceRegistrationTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly ScratchDirectory _directory = new("orleanschat-persistence-tests");
 
     public void Dispose() => _directory.Dispose();
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using OrleansChat.Persistence.Sqlite;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.Persistence.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task The_database_file_and_its_directory_are_created_on_first_use()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory("orleanschat-persistence-tests");
         var dataDirectory = Path.Combine(directory.Path, "nested", "data");
         using var database = new SqliteDatabase(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = dataDirectory }), TimeProvider.System);
 

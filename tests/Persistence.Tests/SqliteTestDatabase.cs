@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrleansChat.Persistence.Sqlite;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.Persistence.Tests;
 
 /// <summary>A chat.db in its own temp folder; stores opened over it; the folder is deleted on dispose.</summary>
 public sealed class SqliteTestDatabase : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly ScratchDirectory _directory = new("orleanschat-persistence-tests");
 
     public SqliteTestDatabase()
     {

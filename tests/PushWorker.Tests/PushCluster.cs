@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 using OrleansChat.Persistence;
 using OrleansChat.TestInfrastructure;
 
@@ -15,13 +13,13 @@ namespace OrleansChat.PushWorker.Tests;
 /// </summary>
 public sealed class PushCluster : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("orleanschat-push-tests-").FullName;
-    private InProcessTestCluster? _cluster;
+    private readonly ScratchDirectory _files = new("orleanschat-push-tests");
+    private ChatTestCluster? _cluster;
     private RSA? _serviceAccountKey;
 
-    public IClusterClient Client => _cluster!.Client;
+    public IClusterClient Client => _cluster!.Cluster.Client;
 
-    public IPushOutbox Outbox => _cluster!.GetSiloServiceProvider(null).GetRequiredService<IPushOutbox>();
+    public IPushOutbox Outbox => _cluster!.Cluster.GetSiloServiceProvider(null).GetRequiredService<IPushOutbox>();
 
     public ProviderStandIn Providers { get; private set; } = null!;
 
@@ -37,34 +35,25 @@ public sealed class PushCluster : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Providers = await ProviderStandIn.StartAsync();
-        ServiceAccountFile = Providers.WriteServiceAccountFile(_directory, out var key);
+        ServiceAccountFile = Providers.WriteServiceAccountFile(_files.Path, out var key);
         _serviceAccountKey = key;
-        ApnsKeyFile = Path.Combine(_directory, "AuthKey_TESTKEY123.p8");
+        ApnsKeyFile = Path.Combine(_files.Path, "AuthKey_TESTKEY123.p8");
         await File.WriteAllTextAsync(ApnsKeyFile, ApnsKey.ExportPkcs8PrivateKeyPem());
 
-        _cluster = new InProcessTestClusterBuilder(initialSilosCount: 1).ConfigureLikeChatSilo(Path.Combine(_directory, "data")).Build();
-        await _cluster.DeployAsync();
+        _cluster = await ChatTestCluster.StartAsync(silos: 1);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null)
         {
-            await _cluster.StopAllSilosAsync();
             await _cluster.DisposeAsync();
         }
 
         await Providers.DisposeAsync();
         _serviceAccountKey?.Dispose();
         ApnsKey.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _files.Dispose();
     }
 }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Hosting;
 
-namespace OrleansChat;
+namespace OrleansChat.Hosting;
 
 /// <summary>
 /// The log levels every process (silo, standalone gateway, push worker) starts from. They sit below every other

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using OrleansChat.Silo;
+using OrleansChat.TestInfrastructure;
+
+namespace OrleansChat.ProtocolTests;
+
+/// <summary>A setting out of range stops the server at start, and the failure names the key to fix.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Orleans:SiloPort=70000", "Orleans:SiloPort must be between 0 and 65535.")]
+    [InlineData("Orleans:ClusterId=", "Orleans:ClusterId is required.")]
+    [InlineData("Chat:MaxGroupMembers=1", "Chat:MaxGroupMembers must be between 2 and 100000.")]
+    [InlineData("Gateway:HeartbeatSeconds=0", "Gateway:HeartbeatSeconds must be between 1 and 3600.")]
+    [InlineData("RateLimit:Burst=0", "RateLimit:Burst must be between 1 and 1000000.")]
+    [InlineData("Auth:SigningKey=shorter-than-32-bytes", "Auth:SigningKey must be at least 32 bytes.")]
+    public async Task A_server_with_a_setting_out_of_range_does_not_start_and_names_the_key(string setting, string failure)
+    {
+        using var data = new ScratchDirectory("orleanschat-startup-validation-tests");
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--Storage:DataDirectory={data.Path}",
+            $"--Orleans:SiloPort={LoopbackPorts.Free()}",
+            $"--Orleans:GatewayPort={LoopbackPorts.Free()}",
+            $"--Auth:SigningKey={ChatServer.SigningKey}",
+            "--Logging:LogLevel:Default=Warning",
+            $"--{setting}",
+        ];
+
+        // Some options are read while the endpoints are mapped, the rest when the host starts: either is "at start".
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = ChatApplication.Build(args);
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        });
+
+        Assert.Equal([failure], error.Failures);
+    }
+}
