@@ -55,7 +55,7 @@ internal sealed record DevTokenDto(string AccessToken, string ExpiresAt);
 /// Names are case-sensitive (a <c>Title</c> is not a <c>title</c>, as the checks read them), and non-ASCII text stays
 /// as it is, as in WebSocket frames: answers go to API clients, never into HTML.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CreateChatRequest))]
 [JsonSerializable(typeof(DirectChatRequest))]
 [JsonSerializable(typeof(AddMemberRequest))]
@@ -74,6 +74,7 @@ internal sealed partial class RestJson : JsonSerializerContext
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNameCaseInsensitive = false;
+        options.NumberHandling = JsonNumberHandling.Strict;  // numbers are numbers, in bodies and in the document
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.TypeInfoResolverChain.Insert(0, Default);
     }

@@ -69,11 +69,40 @@ internal sealed class JsonBody : IDisposable
         }
     }
 
-    /// <summary>The body as it was read, from its first byte, for the framework's binding to read again.</summary>
+    /// <summary>The body as it was checked, for the framework's binding to read again.</summary>
     public Stream Replay()
     {
-        _bytes.Position = 0;
-        return _bytes;
+        var lastValues = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var properties = 0;
+        foreach (var property in _document.RootElement.EnumerateObject())
+        {
+            lastValues[property.Name] = property.Value;
+            properties++;
+        }
+
+        if (lastValues.Count == properties)
+        {
+            _bytes.Position = 0;
+            return _bytes;
+        }
+
+        // A name given twice: the checks read its last value (JsonDocument's rule), but the serializer reads every
+        // one and fails on an earlier one of the wrong kind. It gets each name once, with the value that was checked.
+        var rewritten = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(rewritten))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in lastValues)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        rewritten.Position = 0;
+        return rewritten;
     }
 
     public string RequiredString(string name) =>

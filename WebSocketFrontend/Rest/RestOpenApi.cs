@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using OrleansChat.Gateway.Protocol;
 
@@ -35,6 +36,20 @@ internal static class RestOpenApi
             operation.Parameters.Add(Query("limit", $"At most this many, 1 to {OrleansChat.Protocol.MaxPageSize}; {OrleansChat.Protocol.DefaultHistoryPageSize} when absent."));
             return Task.CompletedTask;
         });
+
+    /// <summary>The problem details schema with PROTOCOL.md's fields: <c>code</c> always, <c>traceId</c>, and <c>retryAfterMs</c> on a 429.</summary>
+    public static Task DescribeProblemExtensions(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type == typeof(ProblemDetails))
+        {
+            schema.Properties ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+            schema.Properties["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "PROTOCOL.md 3.4's error code." };
+            schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The trace id of the server's log line." };
+            schema.Properties["retryAfterMs"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "On 429: when to retry." };
+        }
+
+        return Task.CompletedTask;
+    }
 
     private static OpenApiParameter Query(string name, string description) => new()
     {

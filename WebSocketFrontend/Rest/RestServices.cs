@@ -23,8 +23,11 @@ internal static class RestServices
         services.ConfigureHttpJsonOptions(o => RestJson.Configure(o.SerializerOptions));
 
         // The document describes PROTOCOL.md 4 only: /ws speaks frames, and operator routes are not the client API.
-        services.AddOpenApi(OpenApiDocument, o => o.ShouldInclude = api =>
-            api.RelativePath is { } path && path.StartsWith(GatewayEndpoints.ApiPath.TrimStart('/') + "/", StringComparison.Ordinal));
+        services.AddOpenApi(OpenApiDocument, o =>
+        {
+            o.ShouldInclude = api => api.RelativePath is { } path && path.StartsWith(GatewayEndpoints.ApiPath.TrimStart('/') + "/", StringComparison.Ordinal);
+            o.AddSchemaTransformer(RestOpenApi.DescribeProblemExtensions);
+        });
         return services;
     }
 }
