@@ -18,19 +18,23 @@ internal static class ChatApi
 {
     public static void MapChatApi(this RouteGroupBuilder api)
     {
+        const int BadRequest = StatusCodes.Status400BadRequest, Forbidden = StatusCodes.Status403Forbidden, NotFound = StatusCodes.Status404NotFound,
+            Conflict = StatusCodes.Status409Conflict, TooLarge = StatusCodes.Status413PayloadTooLarge, NotJson = StatusCodes.Status415UnsupportedMediaType,
+            RateLimited = StatusCodes.Status429TooManyRequests;
+
         api.MapGet("/me/chats", ListMyChats);
-        api.MapPost("/chats", CreateGroup).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
-        api.MapPost("/chats/direct", OpenDirect).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        api.MapPost("/chats", CreateGroup).Problems(BadRequest, Conflict, TooLarge, NotJson);
+        api.MapPost("/chats/direct", OpenDirect).Problems(BadRequest, TooLarge, NotJson);
 
-        var chat = api.MapGroup("/chats/{chatId}").WithMetadata(new ChatRoute()).Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        var chat = api.MapGroup("/chats/{chatId}").WithMetadata(new ChatRoute()).Problems(Forbidden, NotFound);
         chat.MapGet("", GetChat);
-        chat.MapPost("/members", AddMember).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
-        chat.MapDelete("/members/{userId}", RemoveMember).Problems(StatusCodes.Status409Conflict);
-        chat.MapGet("/messages", GetMessages).Problems(StatusCodes.Status400BadRequest).HistoryQueryParameters();
-        chat.MapPost("/messages", PostMessage).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status429TooManyRequests);
+        chat.MapPost("/members", AddMember).Problems(BadRequest, TooLarge, NotJson);
+        chat.MapDelete("/members/{userId}", RemoveMember);
+        chat.MapGet("/messages", GetMessages).Problems(BadRequest).HistoryQueryParameters();
+        chat.MapPost("/messages", PostMessage).Problems(BadRequest, TooLarge, NotJson, RateLimited);
 
-        api.MapPost("/devices", RegisterDevice).Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
-        api.MapDelete("/devices/{deviceId}", RemoveDevice).Problems(StatusCodes.Status404NotFound);
+        api.MapPost("/devices", RegisterDevice).Problems(BadRequest, Conflict, TooLarge, NotJson);
+        api.MapDelete("/devices/{deviceId}", RemoveDevice).Problems(NotFound);
     }
 
     private static async Task<Ok<ChatListDto>> ListMyChats(HttpContext context, IGrainFactory grains)
