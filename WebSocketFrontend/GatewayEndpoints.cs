@@ -28,11 +28,16 @@ public static partial class GatewayEndpoints
         app.UseChatWebClient();         // / : the browser client (wwwroot, embedded)
         app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiPath), api => api.UseStatusCodePages(AnswerBareStatus));
         app.UseChatAuthentication();    // one token per request, bearer tokens, the operator policy
+        app.Use(RestRequestChecks.CheckAsync);  // a REST route's chat id and JSON body, before the framework binds it
 
         app.Map(WebSocketPath, (HttpContext context, WebSocketEndpoint endpoint) => endpoint.RunAsync(context)).RequireAuthorization();
 
-        var api = app.MapGroup(ApiPath).AddEndpointFilter(AnswerErrorsAsProblems);
-        api.MapGroup("").RequireAuthorization().MapChatApi();
+        // The document holds no data, only the shapes PROTOCOL.md 4 publishes anyway: it is public, like the page at /.
+        app.MapOpenApi();
+
+        var api = app.MapGroup(ApiPath).AddEndpointFilter(AnswerErrorsAsProblems)
+            .Problems(StatusCodes.Status500InternalServerError, StatusCodes.Status503ServiceUnavailable);
+        api.MapGroup("").RequireAuthorization().Problems(StatusCodes.Status401Unauthorized).MapChatApi();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens is true)
         {
             if (!app.Environment.IsDevelopment())
@@ -40,7 +45,9 @@ public static partial class GatewayEndpoints
                 LogDevTokensOutsideDevelopment(app.Logger, app.Environment.EnvironmentName);
             }
 
-            api.MapPost("/auth/dev-token", DevTokenApi.Issue).AllowAnonymous();
+            api.MapPost("/auth/dev-token", DevTokenApi.Issue).AllowAnonymous()
+                .Produces<DevTokenDto>(contentType: "application/json")
+                .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         }
 
         return app;

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OrleansChat.Gateway.Auth;
 using OrleansChat.Gateway.Connections;
+using OrleansChat.Gateway.Rest;
 using OrleansChat.Hosting;
 
 namespace OrleansChat.Gateway;
@@ -37,11 +37,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<WebSocketEndpoint>();
         services.AddHostedService<LeaseRenewalService>();
         services.AddHostedService<SessionHeartbeatService>();
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            c.ProblemDetails.Extensions["code"] = Protocol.Problems.CodeFor(c.ProblemDetails.Status ?? StatusCodes.Status500InternalServerError);
-            c.ProblemDetails.Extensions["traceId"] = Protocol.TraceIds.Current();
-        });
+        services.AddChatRest();
         return builder;
     }
 }

@@ -5,8 +5,9 @@ using System.Text.Json;
 namespace OrleansChat.Gateway.Protocol;
 
 /// <summary>
-/// Every JSON shape the server sends, WebSocket frames and REST bodies alike, written in one place so that
-/// the two never drift apart. Each returns the UTF-8 bytes; a fan-out writes them once and sends them to every socket.
+/// Every WebSocket frame the server sends (PROTOCOL.md 3), written by hand into UTF-8 bytes: a fan-out writes a frame
+/// once and sends the same bytes to every socket. REST bodies are the framework's (Rest/Answers.cs), with the same
+/// field names and formats.
 /// </summary>
 public static class Frames
 {
@@ -29,10 +30,7 @@ public static class Frames
         WriteSendResult(w, result);
     });
 
-    /// <summary>The REST answer to a send: the fields of <c>ack</c>.</summary>
-    public static byte[] SendResult(SendResult result) => Write(w => WriteSendResult(w, result));
-
-    public static byte[] Message(ChatMessage message) => Write(w => WriteMessage(w, message, withType: true));
+    public static byte[] Message(ChatMessage message) => Write(w => WriteMessage(w, message));
 
     public static byte[] Synced(string? reference, IEnumerable<(string ChatId, long LastSeq, bool HasMore)> chats) => Write(w =>
     {
@@ -87,7 +85,7 @@ public static class Frames
         });
         w.WriteString("userId", change.UserId);
         w.WritePropertyName("chat");
-        WriteChat(w, change.Chat, readSeq: null);
+        WriteChat(w, change.Chat);
     });
 
     public static byte[] Error(string code, string message, string? reference, int? retryAfterMs = null, string? chatId = null) =>
@@ -122,42 +120,6 @@ public static class Frames
         WriteRef(w, reference);
     });
 
-    /// <summary>A chat for REST: <c>{"chatId","type","title","ownerId","members","createdAt","lastSeq"}</c>.</summary>
-    public static byte[] ChatBody(ChatInfo chat) => WriteValue(w => WriteChat(w, chat, readSeq: null));
-
-    public static byte[] ChatList(IEnumerable<ChatSummary> chats) => Write(w =>
-    {
-        w.WriteStartArray("chats");
-        foreach (var summary in chats)
-        {
-            WriteChat(w, summary.Chat, summary.ReadSeq);
-        }
-
-        w.WriteEndArray();
-    });
-
-    public static byte[] MessageList(HistoryPage page) => Write(w =>
-    {
-        w.WriteStartArray("messages");
-        foreach (var message in page.Messages)
-        {
-            w.WriteStartObject();
-            WriteMessage(w, message, withType: false);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteBoolean("hasMore", page.HasMore);
-    });
-
-    public static byte[] DevToken(string accessToken, DateTimeOffset expiresAt) => Write(w =>
-    {
-        w.WriteString("accessToken", accessToken);
-        w.WriteString("expiresAt", Times.ToWire(expiresAt));
-    });
-
-    public static byte[] DeviceCreated(string deviceId) => Write(w => w.WriteString("deviceId", deviceId));
-
     private static void WriteSendResult(Utf8JsonWriter w, SendResult result)
     {
         w.WriteString("chatId", result.ChatId);
@@ -167,13 +129,9 @@ public static class Frames
         w.WriteString("sentAt", Times.ToWire(result.SentAt));
     }
 
-    private static void WriteMessage(Utf8JsonWriter w, ChatMessage m, bool withType)
+    private static void WriteMessage(Utf8JsonWriter w, ChatMessage m)
     {
-        if (withType)
-        {
-            w.WriteString("type", "message");
-        }
-
+        w.WriteString("type", "message");
         w.WriteString("chatId", m.ChatId);
         w.WriteNumber("seq", m.Seq);
         w.WriteString("messageId", m.MessageId.ToString("D"));
@@ -183,7 +141,7 @@ public static class Frames
         w.WriteString("clientMsgId", m.ClientMsgId);
     }
 
-    private static void WriteChat(Utf8JsonWriter w, ChatInfo chat, long? readSeq)
+    private static void WriteChat(Utf8JsonWriter w, ChatInfo chat)
     {
         w.WriteStartObject();
         w.WriteString("chatId", chat.ChatId);
@@ -199,11 +157,6 @@ public static class Frames
         w.WriteEndArray();
         w.WriteString("createdAt", Times.ToWire(chat.CreatedAt));
         w.WriteNumber("lastSeq", chat.LastSeq);
-        if (readSeq is { } read)
-        {
-            w.WriteNumber("readSeq", read);
-        }
-
         w.WriteEndObject();
     }
 
@@ -227,19 +180,14 @@ public static class Frames
         }
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> body) => WriteValue(w =>
-    {
-        w.WriteStartObject();
-        body(w);
-        w.WriteEndObject();
-    });
-
-    private static byte[] WriteValue(Action<Utf8JsonWriter> body)
+    private static byte[] Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, Options))
         {
+            writer.WriteStartObject();
             body(writer);
+            writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();

@@ -1,9 +1,11 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace OrleansChat.Gateway.Protocol;
 
@@ -12,6 +14,7 @@ public static partial class Problems
 {
     public const string ContentType = "application/problem+json";
 
+    /// <summary>Answers <paramref name="error"/> through the app's <see cref="IProblemDetailsService"/>.</summary>
     public static async Task WriteAsync(HttpContext context, ProtocolError error)
     {
         // An internal error was logged at Error where it was mapped; the rest are the client's and worth a Debug line.
@@ -24,26 +27,16 @@ public static partial class Problems
 
         var response = context.Response;
         response.StatusCode = error.Status;
-        response.ContentType = ContentType;
+        var problem = new ProblemDetails { Type = TypeFor(error.Status), Title = ReasonPhrases.GetReasonPhrase(error.Status), Status = error.Status, Detail = error.Message };
+        problem.Extensions["code"] = error.Code;
+        problem.Extensions["traceId"] = traceId;
         if (error.RetryAfterMs is { } retryMs)
         {
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryMs / 1000.0)).ToString(CultureInfo.InvariantCulture);
+            problem.Extensions["retryAfterMs"] = retryMs;
         }
 
-        await using var writer = new Utf8JsonWriter(response.Body);
-        writer.WriteStartObject();
-        writer.WriteString("type", $"https://httpstatuses.io/{error.Status}");
-        writer.WriteString("title", ReasonPhrases.GetReasonPhrase(error.Status));
-        writer.WriteNumber("status", error.Status);
-        writer.WriteString("detail", error.Message);
-        writer.WriteString("code", error.Code);
-        writer.WriteString("traceId", traceId);
-        if (error.RetryAfterMs is { } retry)
-        {
-            writer.WriteNumber("retryAfterMs", retry);
-        }
-
-        writer.WriteEndObject();
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
     /// <summary>The code for a bare status the framework answers by itself (no route, wrong method, and so on).</summary>
@@ -59,6 +52,34 @@ public static partial class Problems
         _ => "bad_request",
     };
 
+    private static string TypeFor(int status) => $"https://httpstatuses.io/{status}";
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Answered {Status} {Code} (trace id {TraceId}): {Answer}")]
     private static partial void LogAnswered(ILogger logger, int status, string code, string traceId, string answer);
+
+    /// <summary>
+    /// The app's one problem-details writer: every problem, the framework's too, in PROTOCOL.md's shape
+    /// (<c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, <c>code</c>, <c>traceId</c>). It writes whatever the
+    /// request's <c>Accept</c> says, as the API always has: an error answer is JSON, not a page.
+    /// </summary>
+    internal sealed class Writer(IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context)
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ??= context.HttpContext.Response.StatusCode;
+            problem.Type ??= TypeFor(status);
+            problem.Title ??= ReasonPhrases.GetReasonPhrase(status);
+            options.Value.CustomizeProblemDetails?.Invoke(context);
+            return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(problem, ProblemJson.Default.ProblemDetails, ContentType));
+        }
+    }
 }
+
+/// <summary>Problem details as JSON: the default encoder escapes HTML-sensitive characters (<c>'</c> as <c>\u0027</c>), as it always has.</summary>
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(int))]
+internal sealed partial class ProblemJson : JsonSerializerContext;

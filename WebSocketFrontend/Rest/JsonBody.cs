@@ -4,12 +4,20 @@ using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Rest;
 
-/// <summary>A REST request's JSON object body, read within the size limit, with typed field access that answers 400 on a bad shape.</summary>
+/// <summary>
+/// A REST request's JSON object body, read within the size limit, with field checks that answer 400 on a bad shape.
+/// The checks return what they read; the handlers take the same fields from the record the framework binds.
+/// </summary>
 internal sealed class JsonBody : IDisposable
 {
+    private readonly MemoryStream _bytes;
     private readonly JsonDocument _document;
 
-    private JsonBody(JsonDocument document) => _document = document;
+    private JsonBody(MemoryStream bytes, JsonDocument document)
+    {
+        _bytes = bytes;
+        _document = document;
+    }
 
     public static async Task<JsonBody> ReadAsync(HttpRequest request, int maxBytes)
     {
@@ -24,7 +32,7 @@ internal sealed class JsonBody : IDisposable
             throw TooLarge(maxBytes);
         }
 
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
@@ -53,12 +61,48 @@ internal sealed class JsonBody : IDisposable
                 throw Bad(JsonText.InvalidTextMessage);
             }
 
-            return new JsonBody(document);
+            return new JsonBody(buffer, document);
         }
         catch (JsonException)
         {
             throw Bad("The body is not valid JSON.");
         }
+    }
+
+    /// <summary>The body as it was checked, for the framework's binding to read again.</summary>
+    public Stream Replay()
+    {
+        var lastValues = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var properties = 0;
+        foreach (var property in _document.RootElement.EnumerateObject())
+        {
+            lastValues[property.Name] = property.Value;
+            properties++;
+        }
+
+        if (lastValues.Count == properties)
+        {
+            _bytes.Position = 0;
+            return _bytes;
+        }
+
+        // A name given twice: the checks read its last value (JsonDocument's rule), but the serializer reads every
+        // one and fails on an earlier one of the wrong kind. It gets each name once, with the value that was checked.
+        var rewritten = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(rewritten))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in lastValues)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        rewritten.Position = 0;
+        return rewritten;
     }
 
     public string RequiredString(string name) =>

@@ -1,0 +1,81 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OrleansChat.Gateway.Protocol;
+
+namespace OrleansChat.Gateway.Rest;
+
+/// <summary>A chat: <c>readSeq</c> only where one member lists it (<c>GET /me/chats</c>).</summary>
+internal sealed record ChatDto(
+    string ChatId,
+    string Type,
+    string? Title,
+    string? OwnerId,
+    IReadOnlyList<string> Members,
+    string CreatedAt,
+    long LastSeq,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadSeq = null)
+{
+    public static ChatDto From(ChatInfo chat, long? readSeq = null) => new(
+        chat.ChatId,
+        chat.Type == ChatType.Direct ? "direct" : "group",
+        chat.Title,
+        chat.OwnerId,
+        chat.Members.Select(m => m.UserId).ToArray(),
+        Times.ToWire(chat.CreatedAt),
+        chat.LastSeq,
+        readSeq);
+}
+
+internal sealed record ChatListDto(IReadOnlyList<ChatDto> Chats);
+
+/// <summary>A message of a history page: the <c>message</c> frame without its <c>type</c>.</summary>
+internal sealed record MessageDto(string ChatId, long Seq, Guid MessageId, string SenderId, string Content, string SentAt, string ClientMsgId)
+{
+    public static MessageDto From(ChatMessage m) => new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, Times.ToWire(m.SentAt), m.ClientMsgId);
+}
+
+internal sealed record MessagePageDto(IReadOnlyList<MessageDto> Messages, bool HasMore)
+{
+    public static MessagePageDto From(HistoryPage page) => new(page.Messages.Select(MessageDto.From).ToArray(), page.HasMore);
+}
+
+/// <summary>The answer to a send: the fields of the <c>ack</c> frame.</summary>
+internal sealed record SendResultDto(string ChatId, string ClientMsgId, Guid MessageId, long Seq, string SentAt)
+{
+    public static SendResultDto From(SendResult r) => new(r.ChatId, r.ClientMsgId, r.MessageId, r.Seq, Times.ToWire(r.SentAt));
+}
+
+internal sealed record DeviceDto(string DeviceId);
+
+internal sealed record DevTokenDto(string AccessToken, string ExpiresAt);
+
+/// <summary>
+/// The REST edge's JSON: bodies are bound and answers written by the framework with these source-generated contracts.
+/// Names are case-sensitive (a <c>Title</c> is not a <c>title</c>, as the checks read them), and non-ASCII text stays
+/// as it is, as in WebSocket frames: answers go to API clients, never into HTML.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(CreateChatRequest))]
+[JsonSerializable(typeof(DirectChatRequest))]
+[JsonSerializable(typeof(AddMemberRequest))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(RegisterDeviceRequest))]
+[JsonSerializable(typeof(DevTokenRequest))]
+[JsonSerializable(typeof(ChatDto))]
+[JsonSerializable(typeof(ChatListDto))]
+[JsonSerializable(typeof(MessagePageDto))]
+[JsonSerializable(typeof(SendResultDto))]
+[JsonSerializable(typeof(DeviceDto))]
+[JsonSerializable(typeof(DevTokenDto))]
+internal sealed partial class RestJson : JsonSerializerContext
+{
+    /// <summary>Makes the app's JSON options (the ones minimal APIs bind and answer with) the REST edge's.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNameCaseInsensitive = false;
+        options.NumberHandling = JsonNumberHandling.Strict;  // numbers are numbers, in bodies and in the document
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.TypeInfoResolverChain.Insert(0, Default);
+    }
+}
