@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OrleansChat.Persistence.Writing;
 
 namespace OrleansChat.Gateway;
 
@@ -24,7 +25,7 @@ public static class Operations
     {
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(GatewayMetrics.MeterName, "OrleansChat.Storage" /* the silo's message store */, "Microsoft.Orleans")
+            .AddMeter(GatewayMetrics.MeterName, StorageMetrics.MeterName /* the silo's message store */, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Builder;
 using OrleansChat.TestInfrastructure;
 
@@ -47,7 +49,13 @@ public sealed class ChatServer : IAsyncDisposable
     {
         var ownsDirectory = dataDirectory is null;
         var directory = dataDirectory ?? NewDataDirectory();
-        var server = await InProcessChatServer.StartAsync(directory, SigningKey, settings, configure);
+        var server = await InProcessChatServer.StartAsync(directory, SigningKey, settings, builder =>
+        {
+            // The exporter answers a scrape within 300 ms of the last one from its cache; tests that send and then
+            // scrape must see what they sent, not the previous test's copy.
+            builder.Services.Configure<PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+            configure?.Invoke(builder);
+        });
         return new ChatServer(server, directory, ownsDirectory);
     }
 
