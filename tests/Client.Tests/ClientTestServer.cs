@@ -77,6 +77,12 @@ public sealed class ClientTestServer : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A bare connection of <paramref name="userId"/>, without reconnects.</summary>
+    public Task<ChatConnection> ConnectAsync(string userId, ServerFrameHandler? onFrame = null) =>
+        ChatConnection.ConnectAsync(
+            new UriBuilder(BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri,
+            new ChatConnectionOptions { AccessToken = _tokens.For(userId) }, onFrame, TestContext.Current.CancellationToken);
+
     public async Task<string> CreateGroupAsync(string owner, params string[] members)
     {
         var chat = await PostAsync(owner, "chats", new { title = "Team", members });

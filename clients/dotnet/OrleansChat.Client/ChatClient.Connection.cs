@@ -31,7 +31,7 @@ public sealed partial class ChatClient
 
                 break;
             case FrameType.Typing or FrameType.Receipt or FrameType.Presence or FrameType.Chat or FrameType.Chunk:
-            case FrameType.Error when frame.Ref is null:
+            case FrameType.Error when frame.Ref is null || frame.HasChatId:
                 _events.Writer.TryWrite(new ChatEvent(frame.Type, frame.ToJsonElement()));
                 break;
         }

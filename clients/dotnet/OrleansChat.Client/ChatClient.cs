@@ -32,7 +32,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// <summary>Every chat's messages, each once, in seq order within its chat.</summary>
     public ChannelReader<ChatMessage> Messages => _messages.Reader;
 
-    /// <summary>Typing, receipts, presence, chat changes, and errors without a ref; the oldest are dropped past 1,024 unread.</summary>
+    /// <summary>Typing, receipts, presence, chat changes, and errors without a ref or about a chat; the oldest are dropped past 1,024 unread.</summary>
     public ChannelReader<ChatEvent> Events => _events.Reader;
 
     /// <summary>Raised with the <c>welcome</c> of each connection, the first and every reconnect.</summary>

@@ -8,6 +8,8 @@ namespace OrleansChat.Client;
 /// <summary>The client frames of PROTOCOL.md 3.2, each written once into the connection's reused buffer.</summary>
 public sealed partial class ChatConnection
 {
+    private const string SyncType = "sync";
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private ArrayBufferWriter<byte>? _written;
     private Utf8JsonWriter? _writer;
@@ -33,7 +35,7 @@ public sealed partial class ChatConnection
     /// </summary>
     public async Task<IReadOnlyList<SyncedChat>> SyncAsync(IReadOnlyCollection<SyncCursor> chats, int? limit = null, CancellationToken cancellationToken = default)
     {
-        var reply = await AskAsync("sync", (chats, limit), static (writer, sync) =>
+        var reply = await AskAsync(SyncType, (chats, limit), static (writer, sync) =>
         {
             writer.WriteStartArray("chats"u8);
             foreach (var chat in sync.chats)
@@ -126,7 +128,8 @@ public sealed partial class ChatConnection
     private async Task<Reply> AskAsync<TState>(string type, TState state, Action<Utf8JsonWriter, TState>? writeFields, CancellationToken cancellationToken)
     {
         var number = Interlocked.Increment(ref _nextRef);
-        var reply = new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The request's type rides along as the task's state, for the replies that depend on it.
+        var reply = new TaskCompletionSource<Reply>(type, TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[number] = reply;
         try
         {

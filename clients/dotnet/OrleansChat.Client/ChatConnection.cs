@@ -203,7 +203,9 @@ public sealed partial class ChatConnection : IAsyncDisposable
             return handled;
         }
 
-        if (frame.Type != FrameType.Message && frame.TryGetNumericRef(out var number) && _pending.TryGetValue(number, out var pending))
+        // A sync answers a chat it may not read with an error of that chat, and goes on with the others to its synced.
+        if (frame.Type != FrameType.Message && frame.TryGetNumericRef(out var number) && _pending.TryGetValue(number, out var pending)
+            && !(frame.Type == FrameType.Error && frame.HasChatId && ReferenceEquals(pending.Task.AsyncState, SyncType)))
         {
             pending.TrySetResult(Reply.From(in frame));
         }

@@ -72,6 +72,8 @@ public readonly ref struct ServerFrame
     /// <summary>An <c>error</c>'s text.</summary>
     public string? Message => Decode(_fields.Message);
 
+    internal bool HasChatId => _fields.ChatId.Length >= 0;
+
     /// <summary>Whether the frame carries a <c>ref</c> equal to <paramref name="number"/> written in decimal (the refs this library sends).</summary>
     internal bool TryGetNumericRef(out long number)
     {
