@@ -124,9 +124,9 @@ public sealed partial class ChatClient : IAsyncDisposable
             send.Acked.TrySetException(new ObjectDisposedException(nameof(ChatClient)));
         }
 
+        // _stopping stays undisposed: sends still unwinding read its token, and it holds no timer to release.
         _messages.Writer.TryComplete();
         _events.Writer.TryComplete();
-        _stopping.Dispose();
     }
 
     private ChatConnection Current =>
