@@ -14,6 +14,7 @@ public sealed partial class ChatClient
             Invoker = _options.Invoker,
             ConnectTimeout = _options.ConnectTimeout,
             RequestTimeout = _options.RequestTimeout,
+            TimeProvider = _options.TimeProvider,
         };
         return await ChatConnection.ConnectAsync(_options.WebSocketUri, options, OnFrame, cancellationToken).ConfigureAwait(false);
     }

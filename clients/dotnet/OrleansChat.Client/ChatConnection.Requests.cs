@@ -141,7 +141,7 @@ public sealed partial class ChatConnection
             }
 
             await WriteAsync(type, number, state, writeFields, cancellationToken).ConfigureAwait(false);
-            return await reply.Task.WaitAsync(_options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            return await reply.Task.WaitAsync(_options.RequestTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -18,6 +18,9 @@ public sealed class ChatConnectionOptions
     /// <summary>How long a request (<c>send</c>, <c>sync</c>, <c>ping</c>) waits for its reply.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The clock of <see cref="RequestTimeout"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>WebSocket-level pings; null keeps the platform default. The protocol has its own <c>ping</c>.</summary>
     public TimeSpan? KeepAliveInterval { get; set; }
 
