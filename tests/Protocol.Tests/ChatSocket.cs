@@ -1,27 +1,32 @@
-using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
+using OrleansChat.Client;
 
 namespace OrleansChat.ProtocolTests;
 
 /// <summary>
-/// A protocol client over one WebSocket. It reads only when a test asks for a frame, so a socket
+/// The tests' view of one connection of the client library (<see cref="ChatConnection"/>): every frame as JSON, in
+/// order, for assertions. Frames pass through a small bounded queue that only a test's asking drains, so a socket
 /// nobody reads from really stops reading. Frames read but not yet asked for wait in an inbox, in order.
 /// </summary>
 public sealed class ChatSocket : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ClientWebSocket _socket;
+    private readonly Channel<JsonElement> _received = Channel.CreateBounded<JsonElement>(
+        new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly List<JsonElement> _inbox = [];
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private Task<JsonElement?>? _pendingRead;
+    private readonly CancellationTokenSource _disposing = new();
+    private ChatConnection _connection = null!;
     private int _nextRef;
     private bool _disposed;
 
-    private ChatSocket(ClientWebSocket socket) => _socket = socket;
+    private ChatSocket()
+    {
+    }
 
     /// <summary>The first frame the server sent.</summary>
     public JsonElement Welcome { get; private set; }
@@ -31,29 +36,11 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public static async Task<ChatSocket> ConnectAsync(Uri uri, string? bearerToken, HttpMessageInvoker? invoker = null)
     {
-        var socket = new ClientWebSocket();
-        if (bearerToken is not null)
-        {
-            socket.Options.SetRequestHeader("Authorization", $"Bearer {bearerToken}");
-        }
-        try
-        {
-            using var timeout = new CancellationTokenSource(DefaultTimeout);
-            if (invoker is null)
-            {
-                await socket.ConnectAsync(uri, timeout.Token);
-            }
-            else
-            {
-                await socket.ConnectAsync(uri, invoker, timeout.Token);
-            }
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        var chat = new ChatSocket(socket);
+        var chat = new ChatSocket();
+        var options = new ChatConnectionOptions { AccessToken = bearerToken, Invoker = invoker, ConnectTimeout = DefaultTimeout };
+        chat._connection = await ChatConnection.ConnectAsync(uri, options, chat.OnFrame);
+        _ = chat._connection.Completion.ContinueWith(
+            _ => chat._received.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         chat.Welcome = await chat.ReceiveAsync();
         Assert.True(chat.Welcome.Is("welcome"), $"the first frame should be a welcome, got {chat.Welcome}");
         return chat;
@@ -89,16 +76,8 @@ public sealed class ChatSocket : IAsyncDisposable
 
     public async Task SendBytesAsync(byte[] utf8)
     {
-        await _sendLock.WaitAsync();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _connection.SendTextFrameAsync(utf8, timeout.Token);
     }
 
     /// <summary>The next frame, whatever it is.</summary>
@@ -196,9 +175,9 @@ public sealed class ChatSocket : IAsyncDisposable
         }
         catch (SocketClosedException)
         {
-            return ((int?)_socket.CloseStatus, frames);
+            return ((int?)_connection.CloseStatus, frames);
         }
-        catch (WebSocketException e)
+        catch (ConnectionLostException e)
         {
             throw new Xunit.Sdk.XunitException($"the connection ended without a close frame ({e.Message}) after {frames.Count} frames");
         }
@@ -207,10 +186,10 @@ public sealed class ChatSocket : IAsyncDisposable
     /// <summary>Closes from the client side and waits for the server's close.</summary>
     public async Task DisconnectAsync()
     {
-        if (_socket.State == WebSocketState.Open && !IsClosed)
+        if (_connection.IsOpen && !IsClosed)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+            var closing = _connection.CloseAsync(timeout.Token);
             var deadline = DateTime.UtcNow.AddSeconds(5);
             try
             {
@@ -222,6 +201,7 @@ public sealed class ChatSocket : IAsyncDisposable
             catch (SocketClosedException)
             {
             }
+            await closing;
         }
     }
 
@@ -236,12 +216,17 @@ public sealed class ChatSocket : IAsyncDisposable
         {
             await DisconnectAsync();
         }
-        catch (Exception e) when (e is WebSocketException or TimeoutException or OperationCanceledException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is WebSocketException or TimeoutException or OperationCanceledException or InvalidOperationException
+            or IOException or ConnectionLostException or ChatConnectionException)
         {
         }
-        _socket.Dispose();
-        _sendLock.Dispose();
+        // A receive loop still waiting to hand this socket a frame gives up.
+        await _disposing.CancelAsync();
+        await _connection.DisposeAsync();
+        _disposing.Dispose();
     }
+
+    private ValueTask OnFrame(in ServerFrame frame) => _received.Writer.WriteAsync(frame.ToJsonElement(), _disposing.Token);
 
     private async Task<JsonElement> ReadNextAsync(DateTime deadline)
     {
@@ -249,50 +234,26 @@ public sealed class ChatSocket : IAsyncDisposable
         {
             throw new SocketClosedException();
         }
-        _pendingRead ??= ReadFrameAsync();
         var remaining = deadline - DateTime.UtcNow;
-        JsonElement? frame;
+        using var timeout = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         try
         {
-            frame = await _pendingRead.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            return await _received.Reader.ReadAsync(timeout.Token);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             throw new TimeoutException(
                 $"no matching frame in time; unconsumed frames: [{string.Join(", ", _inbox)}]");
         }
-        catch
+        catch (ChannelClosedException)
         {
-            _pendingRead = null;
-            throw;
-        }
-        _pendingRead = null;
-        if (frame is null)
-        {
+            if (_connection.CloseStatus is null)
+            {
+                throw new ConnectionLostException(_connection.Failure?.Message ?? "no close frame");
+            }
             IsClosed = true;
             throw new SocketClosedException();
         }
-        return frame.Value;
-    }
-
-    private async Task<JsonElement?> ReadFrameAsync()
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-            buffer.Advance(result.Count);
-            if (result.EndOfMessage)
-            {
-                break;
-            }
-        }
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
     }
 
     private sealed class SocketClosedException : Exception
@@ -301,4 +262,6 @@ public sealed class ChatSocket : IAsyncDisposable
         {
         }
     }
+
+    private sealed class ConnectionLostException(string message) : Exception(message);
 }

@@ -1,22 +1,21 @@
 using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using OrleansChat.Client;
 using Xunit;
 
 namespace OrleansChat.TestInfrastructure;
 
 /// <summary>
 /// A user speaking PROTOCOL.md to one node (a silo serving the gateway, or a standalone gateway) from outside its
-/// process: REST and one WebSocket, with a development token or one minted with the node's signing key.
+/// process: REST, and one connection of the client library (<see cref="ChatConnection"/>) whose frames a test reads
+/// as JSON, with a development token or one minted with the node's signing key.
 /// </summary>
 public sealed class ChatClient : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket = new();
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private readonly HttpClient _http;
-    private Task _receiving = Task.CompletedTask;
+    private ChatConnection? _connection;
 
     private ChatClient(string userId, string token, Uri node)
     {
@@ -43,22 +42,25 @@ public sealed class ChatClient : IAsyncDisposable
         using var response = await http.PostAsJsonAsync("/api/v1/auth/dev-token", new { userId });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-        return await OpenAsync(new ChatClient(userId, token, node), new UriBuilder(node) { Scheme = "ws", Path = "/ws", Query = "access_token=" + token }.Uri);
+        return await OpenAsync(new ChatClient(userId, token, node), tokenInQuery: true);
     }
 
     /// <summary>Connects with a token minted with <paramref name="signingKey"/>, as any issuer sharing the key would, in the header.</summary>
-    public static async Task<ChatClient> ConnectAsync(string userId, Uri node, string signingKey)
-    {
-        var client = new ChatClient(userId, new Tokens(signingKey).For(userId), node);
-        client._socket.Options.SetRequestHeader("Authorization", "Bearer " + client.Token);
-        return await OpenAsync(client, new UriBuilder(node) { Scheme = "ws", Path = "/ws" }.Uri);
-    }
+    public static Task<ChatClient> ConnectAsync(string userId, Uri node, string signingKey) =>
+        OpenAsync(new ChatClient(userId, new Tokens(signingKey).For(userId), node), tokenInQuery: false);
 
-    private static async Task<ChatClient> OpenAsync(ChatClient client, Uri socketUri)
+    private static async Task<ChatClient> OpenAsync(ChatClient client, bool tokenInQuery)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await client._socket.ConnectAsync(socketUri, timeout.Token);
-        client._receiving = client.ReceiveAsync();
+        var options = new ChatConnectionOptions { AccessToken = client.Token, TokenInQuery = tokenInQuery, ConnectTimeout = TimeSpan.FromSeconds(30) };
+        var frames = client._frames.Writer;
+        client._connection = await ChatConnection.ConnectAsync(
+            new UriBuilder(client.Node) { Scheme = "ws", Path = "/ws" }.Uri, options, (in ServerFrame frame) =>
+            {
+                frames.TryWrite(frame.ToJsonElement());
+                return ValueTask.CompletedTask;
+            });
+        _ = client._connection.Completion.ContinueWith(
+            _ => frames.TryComplete(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         client.Welcome = await client.NextAsync(f => f.GetProperty("type").GetString() == "welcome", TimeSpan.FromSeconds(30));
         return client;
     }
@@ -78,7 +80,7 @@ public sealed class ChatClient : IAsyncDisposable
     }
 
     public Task SendAsync(object frame) =>
-        _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        _connection!.SendTextFrameAsync(JsonSerializer.SerializeToUtf8Bytes(frame));
 
     /// <summary>The next frame matching <paramref name="predicate"/>; frames before it are dropped.</summary>
     public async Task<JsonElement> NextAsync(Func<JsonElement, bool> predicate, TimeSpan timeout)
@@ -96,50 +98,11 @@ public sealed class ChatClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (_connection is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
+            await _connection.DisposeAsync();
         }
 
-        await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _socket.Dispose();
         _http.Dispose();
-    }
-
-    private async Task ReceiveAsync()
-    {
-        var buffer = new byte[128 * 1024];
-        try
-        {
-            while (_socket.State == WebSocketState.Open)
-            {
-                var count = 0;
-                WebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), CancellationToken.None);
-                    count += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-
-                _frames.Writer.TryWrite(JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, count)).RootElement.Clone());
-            }
-        }
-        catch (WebSocketException)
-        {
-        }
-        finally
-        {
-            _frames.Writer.TryComplete();
-        }
     }
 }

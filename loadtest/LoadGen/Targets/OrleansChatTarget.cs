@@ -39,7 +39,7 @@ public sealed class OrleansChatTarget : ITarget
     public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken)
     {
         var uri = new UriBuilder(_baseAddress) { Scheme = _baseAddress.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
-        return await ProtocolSocket.ConnectAsync(uri, await TokenAsync(userId, cancellationToken), _sources.Next(), onMessage, cancellationToken);
+        return await ProtocolClient.ConnectAsync(uri, await TokenAsync(userId, cancellationToken), _sources.Next(), onMessage, cancellationToken);
     }
 
     public Task<long?> ServerMemoryAsync(CancellationToken cancellationToken) => _memory.ReadAsync(cancellationToken);

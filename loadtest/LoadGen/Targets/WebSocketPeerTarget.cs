@@ -20,7 +20,7 @@ public sealed class WebSocketPeerTarget(Uri baseAddress, SourceAddresses sources
     public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken)
     {
         var uri = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/ws", Query = $"user={Uri.EscapeDataString(userId)}" }.Uri;
-        var socket = await ProtocolSocket.ConnectAsync(uri, null, sources.Next(), onMessage, cancellationToken);
+        var socket = await ProtocolClient.ConnectAsync(uri, null, sources.Next(), onMessage, cancellationToken);
         foreach (var chat in chats)
         {
             await socket.JoinAsync(chat, cancellationToken);
