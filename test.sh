@@ -53,6 +53,10 @@ if [ "$passed" -eq 0 ]; then
   status=1
 fi
 
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test failed without a failing test: a project did not build or a test host crashed (see above)." >&2
+fi
+
 echo "test.sh took $(( $(date +%s) - started )) s"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

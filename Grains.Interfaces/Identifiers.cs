@@ -24,7 +24,7 @@ public static class Identifiers
         value is { Length: > 0 and <= MaxChatIdLength } && !value.AsSpan().ContainsAnyExcept(ChatIdChars);
 
     public static bool IsValidClientMsgId(string? value) =>
-        value is { Length: > 0 } && Protocol.IsWithinLength(value, MaxClientMsgIdLength);
+        value is { Length: > 0 } && ProtocolLimits.IsWithinLength(value, MaxClientMsgIdLength);
 
     /// <summary>A new group chat id: <c>g:</c> and a time-ordered UUID.</summary>
     public static string NewGroupChatId(TimeProvider time) => "g:" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");

@@ -12,7 +12,7 @@ public static class SendRules
     private static readonly RuleViolation EmptyContent = new(ChatErrorCode.BadRequest, "content must not be empty.");
 
     private static readonly RuleViolation ContentTooLong =
-        new(ChatErrorCode.TooLarge, $"content is longer than {Protocol.MaxContentLength} characters.");
+        new(ChatErrorCode.TooLarge, $"content is longer than {ProtocolLimits.MaxContentLength} characters.");
 
     /// <summary>The first rule the send breaks, in the order above, or null when it is well formed.</summary>
     public static RuleViolation? Check(string? clientMsgId, string? content)
@@ -27,6 +27,6 @@ public static class SendRules
             return EmptyContent;
         }
 
-        return Protocol.IsWithinLength(content, Protocol.MaxContentLength) ? null : ContentTooLong;
+        return ProtocolLimits.IsWithinLength(content, ProtocolLimits.MaxContentLength) ? null : ContentTooLong;
     }
 }

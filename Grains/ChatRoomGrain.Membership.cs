@@ -13,7 +13,7 @@ public sealed partial class ChatRoomGrain
             throw ChatException.Conflict($"Chat '{ChatId}' already exists.");
         }
 
-        if (title is { } t && !Protocol.IsWithinLength(t, _options.MaxTitleLength))
+        if (title is { } t && !ProtocolLimits.IsWithinLength(t, _options.MaxTitleLength))
         {
             throw NotCreated(ChatException.BadRequest($"The title is longer than {_options.MaxTitleLength} characters."));
         }

@@ -37,7 +37,7 @@ public sealed partial class ChatRoomGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _typing = new TypingStates(time, _options.TypingTimeout, Protocol.TypingChangeInterval, Once, PublishTyping);
+        _typing = new TypingStates(time, _options.TypingTimeout, ProtocolLimits.TypingChangeInterval, Once, PublishTyping);
         _writer = new RoomWriter(ChatId, messages, _options, time, PushTargets, MessagesStored, logger);
         await _writer.LoadLastAsync(cancellationToken);
         foreach (var id in State.Gateways.Select(GrainId.Parse))
@@ -117,9 +117,9 @@ public sealed partial class ChatRoomGrain(
     public async Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query)
     {
         RequireMember(requesterId);
-        if (query.Limit is < 1 or > Protocol.MaxPageSize)
+        if (query.Limit is < 1 or > ProtocolLimits.MaxPageSize)
         {
-            throw ChatException.BadRequest($"limit must be 1 to {Protocol.MaxPageSize}.");
+            throw ChatException.BadRequest($"limit must be 1 to {ProtocolLimits.MaxPageSize}.");
         }
 
         var range = query.AfterSeq is { } after

@@ -109,7 +109,7 @@ internal sealed class ClientFrameHandler(
     private async Task SyncAsync(ClientFrame frame)
     {
         // The limit applies to each chat; a chat's own "limit" overrides the frame's.
-        var limit = SyncLimit(frame, frame.OptionalInt32("limit")) ?? OrleansChat.Protocol.DefaultSyncPageSize;
+        var limit = SyncLimit(frame, frame.OptionalInt32("limit")) ?? ProtocolLimits.DefaultSyncPageSize;
         var requests = new List<(string ChatId, long AfterSeq, int Limit)>();
         foreach (var chat in frame.RequiredArray("chats"))
         {
@@ -145,9 +145,9 @@ internal sealed class ClientFrameHandler(
         connection.Enqueue(Frames.Synced(frame.Ref, answered));
     }
 
-    private static int? SyncLimit(ClientFrame frame, int? limit) => limit is null or (>= 1 and <= OrleansChat.Protocol.MaxPageSize)
+    private static int? SyncLimit(ClientFrame frame, int? limit) => limit is null or (>= 1 and <= ProtocolLimits.MaxPageSize)
         ? limit
-        : throw frame.BadRequest($"limit must be 1 to {OrleansChat.Protocol.MaxPageSize}.");
+        : throw frame.BadRequest($"limit must be 1 to {ProtocolLimits.MaxPageSize}.");
 
     private Task TypingAsync(ClientFrame frame)
     {
@@ -163,9 +163,9 @@ internal sealed class ClientFrameHandler(
 
     private async Task WatchPresenceAsync(ClientFrame frame)
     {
-        if (frame.ArrayLength("userIds") > OrleansChat.Protocol.MaxWatchedUsers)
+        if (frame.ArrayLength("userIds") > ProtocolLimits.MaxWatchedUsers)
         {
-            throw new ProtocolException(ProtocolError.TooLarge($"At most {OrleansChat.Protocol.MaxWatchedUsers} userIds per watch_presence."), frame.Ref);
+            throw new ProtocolException(ProtocolError.TooLarge($"At most {ProtocolLimits.MaxWatchedUsers} userIds per watch_presence."), frame.Ref);
         }
 
         var userIds = new List<string>();

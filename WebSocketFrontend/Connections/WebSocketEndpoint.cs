@@ -98,7 +98,7 @@ internal sealed partial class WebSocketEndpoint(
             ReceivedFrame frame;
             try
             {
-                frame = await transport.ReceiveAsync(OrleansChat.Protocol.MaxFrameBytes, connection.Aborted);
+                frame = await transport.ReceiveAsync(ProtocolLimits.MaxFrameBytes, connection.Aborted);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
             {
@@ -139,7 +139,7 @@ internal sealed partial class WebSocketEndpoint(
     {
         if (!connection.IsClosing)
         {
-            connection.Enqueue(Frames.Error("too_large", $"A frame is at most {OrleansChat.Protocol.MaxFrameBytes} bytes.", null));
+            connection.Enqueue(Frames.Error("too_large", $"A frame is at most {ProtocolLimits.MaxFrameBytes} bytes.", null));
             connection.Close(CloseCode.TooLarge, "frame too large");
         }
 

@@ -57,7 +57,7 @@ public sealed class ClientFrame : IDisposable
             if (!IsValidRef(reference))
             {
                 document.Dispose();
-                throw Bad($"ref must be a string of at most {OrleansChat.Protocol.MaxRefLength} characters.", null);
+                throw Bad($"ref must be a string of at most {ProtocolLimits.MaxRefLength} characters.", null);
             }
         }
 
@@ -159,7 +159,7 @@ public sealed class ClientFrame : IDisposable
     }
 
     private static bool IsValidRef([NotNullWhen(true)] string? reference) =>
-        reference is not null && OrleansChat.Protocol.IsWithinLength(reference, OrleansChat.Protocol.MaxRefLength);
+        reference is not null && ProtocolLimits.IsWithinLength(reference, ProtocolLimits.MaxRefLength);
 
     private static ProtocolException Bad(string message, string? reference) =>
         new(ProtocolError.BadRequest(message), reference);

@@ -93,10 +93,10 @@ internal static class ChatApi
     private static async Task<Ok<MessagePageDto>> GetMessages(string chatId, HttpContext context, IGrainFactory grains)
     {
         var query = context.Request.Query;
-        var limit = QueryNumber(query["limit"], "limit") ?? OrleansChat.Protocol.DefaultHistoryPageSize;
-        if (limit is < 1 or > OrleansChat.Protocol.MaxPageSize)
+        var limit = QueryNumber(query["limit"], "limit") ?? ProtocolLimits.DefaultHistoryPageSize;
+        if (limit is < 1 or > ProtocolLimits.MaxPageSize)
         {
-            throw JsonBody.Bad($"limit must be 1 to {OrleansChat.Protocol.MaxPageSize}.");
+            throw JsonBody.Bad($"limit must be 1 to {ProtocolLimits.MaxPageSize}.");
         }
 
         var page = await grains.GetGrain<IChatRoomGrain>(chatId).GetHistory(

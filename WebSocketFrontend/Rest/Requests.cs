@@ -96,7 +96,7 @@ internal sealed record RegisterDeviceRequest : IJsonRequest<RegisterDeviceReques
     {
         _ = ParsePlatform(body.RequiredString("platform")) ?? throw BadPlatform();
         var token = body.RequiredString("token");
-        if (token.Length == 0 || !OrleansChat.Protocol.IsWithinLength(token, Validation.MaxDeviceTokenLength))
+        if (token.Length == 0 || !ProtocolLimits.IsWithinLength(token, Validation.MaxDeviceTokenLength))
         {
             throw JsonBody.Bad($"token must be 1 to {Validation.MaxDeviceTokenLength} characters.");
         }

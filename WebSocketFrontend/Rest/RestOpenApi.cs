@@ -33,7 +33,7 @@ internal static class RestOpenApi
             operation.Parameters ??= [];
             operation.Parameters.Add(Query("afterSeq", "Messages with a seq above this one, oldest first."));
             operation.Parameters.Add(Query("beforeSeq", "Messages with a seq below this one; alone, the newest of them."));
-            operation.Parameters.Add(Query("limit", $"At most this many, 1 to {OrleansChat.Protocol.MaxPageSize}; {OrleansChat.Protocol.DefaultHistoryPageSize} when absent."));
+            operation.Parameters.Add(Query("limit", $"At most this many, 1 to {ProtocolLimits.MaxPageSize}; {ProtocolLimits.DefaultHistoryPageSize} when absent."));
             return Task.CompletedTask;
         });
 

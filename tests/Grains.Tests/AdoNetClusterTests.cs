@@ -141,7 +141,7 @@ public sealed class AdoNetClusterTests(AdoNetClusterFixture fixture)
 
         var acks = await Task.WhenAll(Enumerable.Range(0, MessageCount)
             .Select(i => room.Send(new SendCommand(senders[i % SendersCount], $"m-{i}", $"message {i}"))));
-        var history = await room.GetHistory(senders[0], new HistoryQuery(AfterSeq: 0, BeforeSeq: null, Limit: Protocol.MaxPageSize));
+        var history = await room.GetHistory(senders[0], new HistoryQuery(AfterSeq: 0, BeforeSeq: null, Limit: ProtocolLimits.MaxPageSize));
 
         Assert.Equal(AllSeqs, acks.Select(a => a.Seq).Order());
         Assert.Equal(AllSeqs, history.Messages.Select(m => m.Seq));

@@ -55,7 +55,7 @@ public abstract class ChatTestBase(ChatClusterFixture fixture)
 
     protected static async Task<IReadOnlyList<ChatMessage>> AllMessages(IChatRoomGrain room, string requesterId)
     {
-        var page = await room.GetHistory(requesterId, new HistoryQuery(AfterSeq: 0, BeforeSeq: null, Limit: Protocol.MaxPageSize));
+        var page = await room.GetHistory(requesterId, new HistoryQuery(AfterSeq: 0, BeforeSeq: null, Limit: ProtocolLimits.MaxPageSize));
         return page.Messages;
     }
 

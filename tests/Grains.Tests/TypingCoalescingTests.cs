@@ -21,7 +21,7 @@ public sealed class TypingCoalescingTests
         _typing = new TypingStates(
             _time,
             Timeout,
-            Protocol.TypingChangeInterval,
+            ProtocolLimits.TypingChangeInterval,
             (callback, due) => _time.CreateTimer(_ => callback(), null, due, System.Threading.Timeout.InfiniteTimeSpan),
             (userId, typing) => _published.Add((_time.GetUtcNow() - _start, userId, typing)));
     }

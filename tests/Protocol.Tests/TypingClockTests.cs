@@ -40,7 +40,7 @@ public sealed class TypingClockTests(TypingClockServer fixture) : IClassFixture<
 
         // A second on, so that the once-a-second rule (PROTOCOL.md 3.4) holds nothing back; from here the clock stands
         // still, five seconds short of the automatic stop, so only the typer's stop can bring one.
-        Clock.Advance(OrleansChat.Protocol.TypingChangeInterval);
+        Clock.Advance(ProtocolLimits.TypingChangeInterval);
 
         await aliceSocket.SendAsync(new { type = "typing", chatId, state = "stop" });
 

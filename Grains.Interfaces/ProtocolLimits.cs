@@ -1,7 +1,7 @@
 namespace OrleansChat;
 
 /// <summary>Limits fixed by PROTOCOL.md: they are part of the protocol, not configuration.</summary>
-public static class Protocol
+public static class ProtocolLimits
 {
     public const int MaxContentLength = 4000;
     public const int MaxFrameBytes = 64 * 1024;
