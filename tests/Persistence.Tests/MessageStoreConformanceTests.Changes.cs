@@ -332,12 +332,15 @@ public abstract partial class MessageStoreConformanceTests
     }
 
     [Fact]
-    public async Task A_change_without_a_target_or_a_text_with_one_is_refused_before_anything_is_stored()
+    public async Task A_change_without_a_target_a_text_with_one_a_delete_with_content_or_a_blank_mention_is_refused_before_anything_is_stored()
     {
         var chat = NewChatId();
 
         await Assert.ThrowsAsync<ArgumentException>(() => Append(chat, 0, Message("c1"), Message("c2") with { Kind = MessageKind.Edit }));
         await Assert.ThrowsAsync<ArgumentException>(() => Append(chat, 0, Message("c1") with { Target = 1 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Append(chat, 0, Message("c1"), Change("c2", MessageKind.Delete, target: 1, content: "left behind")));
+        await Assert.ThrowsAsync<ArgumentException>(() => Append(chat, 0, Message("c1") with { Mentions = ["bob carol"] }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Append(chat, 0, Message("c1") with { Mentions = [""] }));
 
         Assert.Null(await Store.GetLastAsync(chat, Ct));
     }
