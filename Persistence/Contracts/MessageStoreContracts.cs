@@ -1,6 +1,16 @@
 namespace OrleansChat.Persistence;
 
-/// <summary>A message as the store keeps it: partitioned by chat, clustered by seq.</summary>
+/// <summary>
+/// A row of a chat's sequence as the store keeps it: partitioned by chat, clustered by seq. The properties after the
+/// constructor's default to a plain text, so a row built from the constructor alone is a text that was never changed.
+/// </summary>
+/// <remarks>
+/// For a <see cref="MessageKind.Text"/> row the state is as of the read: <see cref="StoredMessage.Content"/> after its
+/// latest edit with <see cref="EditedAt"/>, or <see cref="Deleted"/> with empty content, no mentions and no reactions.
+/// A change row (edit, delete, reaction) keeps what was sent, except that its content and mentions are erased once its
+/// target is deleted; <see cref="EditedAt"/>, <see cref="Deleted"/> and <see cref="Reactions"/> stay empty on it.
+/// Equality compares the lists by their items.
+/// </remarks>
 public sealed record StoredMessage(
     string ChatId,
     long Seq,
@@ -8,19 +18,85 @@ public sealed record StoredMessage(
     string SenderId,
     string ClientMsgId,
     string Content,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt)
+{
+    public MessageKind Kind { get; init; }
+
+    /// <summary>The seq of the text a change applies to; null on a text.</summary>
+    public long? Target { get; init; }
+
+    /// <summary>The seq of the earlier text a text replies to; null when it replies to none (and on changes).</summary>
+    public long? ReplyTo { get; init; }
+
+    /// <summary>On a reaction: true when it takes the sender's reaction away.</summary>
+    public bool Remove { get; init; }
+
+    /// <summary>The member ids the sender mentioned, as the room computed them at the send (or at the latest edit, on a text).</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>On a text: when its latest edit was sent; null when it was never edited.</summary>
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>On a text: whether it was deleted (a tombstone).</summary>
+    public bool Deleted { get; init; }
+
+    /// <summary>On a text: each emoji someone holds, in the order the emojis first appeared, with their users in the order they reacted.</summary>
+    public IReadOnlyList<MessageReaction> Reactions { get; init; } = [];
+
+    public bool Equals(StoredMessage? other) =>
+        other is not null
+        && ChatId == other.ChatId
+        && Seq == other.Seq
+        && MessageId == other.MessageId
+        && SenderId == other.SenderId
+        && ClientMsgId == other.ClientMsgId
+        && Content == other.Content
+        && SentAt == other.SentAt
+        && Kind == other.Kind
+        && Target == other.Target
+        && ReplyTo == other.ReplyTo
+        && Remove == other.Remove
+        && EditedAt == other.EditedAt
+        && Deleted == other.Deleted
+        && Mentions.SequenceEqual(other.Mentions)
+        && Reactions.SequenceEqual(other.Reactions);
+
+    public override int GetHashCode() => HashCode.Combine(ChatId, Seq, MessageId, Content, Kind, Deleted);
+}
 
 /// <summary>A device of a recipient that gets a push notification for a message (one outbox row).</summary>
 public sealed record PushTarget(string UserId, string DeviceId);
 
-/// <summary>A message the room wants stored. The store assigns its seq.</summary>
+/// <summary>
+/// A row the room wants stored: a text, or a change (<see cref="Kind"/>) to an earlier text. The store assigns its seq.
+/// The properties after the constructor's default to a plain text without reply or mentions.
+/// </summary>
+/// <remarks>
+/// The store checks no permission and no target: the room does that first (<see cref="IMessageStore.GetTargetsAsync"/>).
+/// <see cref="PushTargets"/> are written for any kind exactly as given: the room decides who is notified of what.
+/// </remarks>
 public sealed record NewMessage(
     Guid MessageId,
     string SenderId,
     string ClientMsgId,
     string Content,
     DateTimeOffset SentAt,
-    IReadOnlyList<PushTarget> PushTargets);
+    IReadOnlyList<PushTarget> PushTargets)
+{
+    public MessageKind Kind { get; init; }
+
+    /// <summary>The seq of the text a change applies to; required on a change, must be null on a text.</summary>
+    public long? Target { get; init; }
+
+    /// <summary>On a text: the seq of the earlier text it replies to.</summary>
+    public long? ReplyTo { get; init; }
+
+    /// <summary>On a reaction: take the sender's reaction away instead of adding it.</summary>
+    public bool Remove { get; init; }
+
+    /// <summary>The member ids mentioned in <see cref="Content"/>; on an edit they replace the target's.</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+}
 
 /// <summary>
 /// One room's batch: the messages get seqs <c>LastSeq + 1, LastSeq + 2, ...</c> in list order,
@@ -48,8 +124,8 @@ public readonly record struct MessageRange(long AfterSeq, long BeforeSeq, int Li
 }
 
 /// <summary>
-/// The message store: the source of truth for messages and their push-outbox rows.
-/// Implementations must pass the conformance suite in tests/Persistence.Tests.
+/// The message store: the source of truth for a chat's sequence of messages and changes, their current state, and
+/// their push-outbox rows. Implementations must pass the conformance suite in tests/Persistence.Tests.
 /// </summary>
 public interface IMessageStore
 {
@@ -59,12 +135,37 @@ public interface IMessageStore
     /// or the provider's exception). Outcomes come back per batch, in the batches' order.
     /// Implementations may merge concurrent calls into one transaction.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Every row, change or not, takes the next seq, and a (sender, client message id) stored before comes back as a
+    /// duplicate that takes no seq and changes nothing. A change is applied to its target's current state in the same
+    /// transaction that stores it, in seq order (so a change sees the changes before it in the same call):
+    /// </para>
+    /// <list type="bullet">
+    /// <item><description>edit: the target's content and mentions become the edit's, its <c>EditedAt</c> the edit's <c>SentAt</c>;</description></item>
+    /// <item><description>delete: the target becomes a tombstone; the content and mentions of the target and of every
+    /// change row targeting it are erased from the rows, its reactions and the previews of its push-outbox rows too;</description></item>
+    /// <item><description>reaction: the (target, content, sender) entry is added, or taken away with <c>Remove</c>; one
+    /// the sender holds already, or a removal of one they do not hold, is stored and changes nothing.</description></item>
+    /// </list>
+    /// <para>
+    /// A change whose target is not a text of the chat that is not deleted is stored and changes nothing (the room
+    /// refuses those before they come here); when its target is deleted, it is stored with its content erased.
+    /// </para>
+    /// </remarks>
     Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken = default);
 
+    /// <summary>The rows of a range, changes included, texts with their current state.</summary>
     Task<MessagePage> ReadAsync(string chatId, MessageRange range, CancellationToken cancellationToken = default);
 
-    /// <summary>The chat's message with the highest seq, null when it has none: where a room's seqs and ids go on from.</summary>
+    /// <summary>The chat's row with the highest seq, null when it has none: where a room's seqs and ids go on from.</summary>
     Task<StoredMessage?> GetLastAsync(string chatId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The kind, sender and deleted flag of the chat's rows at <paramref name="seqs"/>, in ascending seq, in one round
+    /// trip: what the room checks a batch's changes and replies against. A seq with no row is left out.
+    /// </summary>
+    Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default);
 
     /// <summary>Throws when the store cannot be reached; used by readiness checks.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);

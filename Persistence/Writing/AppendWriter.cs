@@ -57,18 +57,7 @@ internal sealed partial class AppendWriter : IAsyncDisposable, IDisposable
     /// <summary>Validates <paramref name="append"/> and queues it; the task completes once its transaction commits.</summary>
     public Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(append);
-        ArgumentException.ThrowIfNullOrEmpty(append.ChatId, nameof(append));
-        ArgumentOutOfRangeException.ThrowIfNegative(append.LastSeq, nameof(append));
-        ArgumentNullException.ThrowIfNull(append.Messages, nameof(append));
-        foreach (var message in append.Messages)
-        {
-            ArgumentNullException.ThrowIfNull(message, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.SenderId, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.ClientMsgId, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.Content, nameof(append));
-            ArgumentNullException.ThrowIfNull(message.PushTargets, nameof(append));
-        }
+        AppendChecks.Check(append);
 
         if (cancellationToken.IsCancellationRequested)
         {

@@ -76,6 +76,10 @@ internal sealed class FakeMessageStore : IMessageStore
     public Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The writer does not look messages up.");
 
+    public Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<MessageTarget>>(
+            [.. _messages.Where(m => m.ChatId == chatId && seqs.Contains(m.Seq)).Select(m => new MessageTarget(m.Seq, m.Kind, m.SenderId, m.Deleted))]);
+
     public Task CheckHealthAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     private static TaskCompletionSource Completed()

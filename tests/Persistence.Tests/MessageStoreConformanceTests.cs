@@ -6,7 +6,7 @@ namespace OrleansChat.Persistence.Tests;
 /// their own chat's outbox rows, so one database may serve every test; they assume the tests of one class
 /// run one at a time (xunit's default), since claiming is global.
 /// </summary>
-public abstract class MessageStoreConformanceTests : IAsyncLifetime
+public abstract partial class MessageStoreConformanceTests : IAsyncLifetime
 {
     /// <summary>A time with millisecond precision, as stores keep it.</summary>
     protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123);
@@ -21,6 +21,24 @@ public abstract class MessageStoreConformanceTests : IAsyncLifetime
 
     /// <summary>Creates the store under test; called before each test and disposed after it.</summary>
     protected abstract ValueTask<StoreUnderTest> CreateStoreAsync();
+
+    /// <summary>
+    /// Creates another store over the same database whose writer runs <paramref name="beforeTransactionAsync"/> (with
+    /// the number of calls merged) before each transaction; the test disposes it.
+    /// </summary>
+    protected abstract ValueTask<StoreUnderTest> CreateGatedStoreAsync(Func<int, Task> beforeTransactionAsync);
+
+    /// <summary>The chat's rows of <c>messages</c> as the database holds them, read with SQL past the store, by seq.</summary>
+    protected abstract ValueTask<IReadOnlyList<RawMessageRow>> ReadRawRowsAsync(string chatId);
+
+    /// <summary>How many rows of <c>message_reactions</c> the chat has, read with SQL past the store.</summary>
+    protected abstract ValueTask<long> CountRawReactionsAsync(string chatId);
+
+    /// <summary>
+    /// How many rows of the chat, in <c>messages</c> (content or mentions) and <c>push_outbox</c> (preview), hold
+    /// <paramref name="text"/>, read with SQL past the store.
+    /// </summary>
+    protected abstract ValueTask<long> CountRowsHoldingAsync(string chatId, string text);
 
     /// <summary>Creates a store of the same kind over a database it cannot reach; the test disposes it.</summary>
     protected abstract ValueTask<StoreUnderTest> CreateUnreachableStoreAsync();

@@ -76,6 +76,35 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase fixture) : IClas
     }
 
     [Fact]
+    public async Task A_version_4_database_with_messages_is_upgraded_in_place_and_reads_them_back_as_unchanged_texts_that_take_changes()
+    {
+        var connectionString = await NewDatabase();
+        await using (var previous = PostgresTestDatabase.Open(connectionString))
+        {
+            await previous.MigrateAsync(4, Ct);
+        }
+
+        var id = Guid.CreateVersion7();
+        var sentAt = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123);
+        await Execute(
+            connectionString,
+            $"INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at) VALUES ('room', 1, '{id}', 'alice', 'c1', 'héllo 👋 @bob', '{sentAt:O}');");
+
+        await using var opened = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(connectionString), 2000);
+        var page = await opened.Store.ReadAsync("room", MessageRange.After(0, 10), Ct);
+
+        Assert.Equal([new StoredMessage("room", 1, id, "alice", "c1", "héllo 👋 @bob", sentAt)], page.Messages);
+        Assert.Equal((MessageKind.Text, false, (DateTimeOffset?)null), (page.Messages[0].Kind, page.Messages[0].Deleted, page.Messages[0].EditedAt));
+        Assert.Equal(AllVersions, await AppliedVersions(connectionString));
+        await opened.Store.AppendAsync(
+            new ChatAppend("room", 1, [new NewMessage(Guid.CreateVersion7(), "alice", "c2", "hello", sentAt.AddMinutes(1), []) { Kind = MessageKind.Edit, Target = 1 }]),
+            Ct);
+        Assert.Equal(
+            [("hello", (DateTimeOffset?)sentAt.AddMinutes(1)), ("hello", null)],
+            (await opened.Store.ReadAsync("room", MessageRange.After(0, 10), Ct)).Messages.Select(m => (m.Content, m.EditedAt)));
+    }
+
+    [Fact]
     public async Task Migrating_a_migrated_database_again_changes_nothing()
     {
         var connectionString = await NewDatabase();

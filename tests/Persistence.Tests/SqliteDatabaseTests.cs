@@ -33,9 +33,9 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         await using var connection = await _files.Database.OpenConnectionAsync(Ct);
 
-        Assert.Equal([1L, 2L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(
-            ["grain_state", "messages", "push_outbox", "schema_migrations"],
+            ["grain_state", "message_reactions", "messages", "push_outbox", "schema_migrations"],
             await Column<string>(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
     }
 
@@ -62,8 +62,39 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([new StoredMessage("room", 1, messageId, "alice", "c1", "kept", T0)], page.Messages);
         Assert.Equal([("bob", "phone", 1L, "kept")], outbox.Select(r => (r.RecipientId, r.DeviceId, r.Seq, r.Preview)));
         await using var connectionAfter = await _files.Database.OpenConnectionAsync(Ct);
-        Assert.Equal([1L, 2L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(0L, await Scalar(connectionAfter, "SELECT COUNT(*) FROM grain_state;"));
+    }
+
+    [Fact]
+    public async Task A_version_2_database_with_messages_is_upgraded_in_place_and_reads_them_back_as_unchanged_texts_that_take_changes()
+    {
+        var first = Guid.CreateVersion7();
+        var second = Guid.CreateVersion7();
+        await _files.Database.MigrateAsync(2, Ct);
+        await using (var connection = await _files.Database.OpenUnmigratedConnectionAsync(Ct))
+        {
+            Assert.Equal([1L, 2L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+            await Execute(connection, $"""
+                INSERT INTO messages VALUES ('room', 1, '{first}', 'alice', 'c1', 'héllo 👋 @bob', {T0.ToUnixTimeMilliseconds()});
+                INSERT INTO messages VALUES ('room', 2, '{second}', 'bob', 'c2', 'second', {T0.AddSeconds(1).ToUnixTimeMilliseconds()});
+                """);
+        }
+
+        _files.Reopen();
+        await using var store = _files.OpenStore();
+        var page = await store.ReadAsync("room", MessageRange.After(0, 10), Ct);
+
+        Assert.Equal(
+            [new StoredMessage("room", 1, first, "alice", "c1", "héllo 👋 @bob", T0), new StoredMessage("room", 2, second, "bob", "c2", "second", T0.AddSeconds(1))],
+            page.Messages);
+        Assert.All(page.Messages, m => Assert.Equal((MessageKind.Text, false, (DateTimeOffset?)null), (m.Kind, m.Deleted, m.EditedAt)));
+        await store.AppendAsync(
+            new ChatAppend("room", 2, [new NewMessage(Guid.CreateVersion7(), "alice", "c3", "hello", T0.AddMinutes(1), []) { Kind = MessageKind.Edit, Target = 1 }]),
+            Ct);
+        Assert.Equal(
+            [("hello", (DateTimeOffset?)T0.AddMinutes(1)), ("second", null), ("hello", null)],
+            (await store.ReadAsync("room", MessageRange.After(0, 10), Ct)).Messages.Select(m => (m.Content, m.EditedAt)));
     }
 
     [Fact]
@@ -82,7 +113,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         await using var connection = await second.OpenConnectionAsync(Ct);
         Assert.Equal(
-            [T0.ToUnixTimeMilliseconds(), T0.ToUnixTimeMilliseconds()],
+            [T0.ToUnixTimeMilliseconds(), T0.ToUnixTimeMilliseconds(), T0.ToUnixTimeMilliseconds()],
             await Column<long>(connection, "SELECT applied_at FROM schema_migrations ORDER BY version;"));
     }
 

@@ -7,7 +7,8 @@ namespace OrleansChat.Persistence.Postgres;
 /// <summary>
 /// The PostgreSQL schema, oldest first. Never edit a migration that has shipped: add the next one.
 /// Versions 1 is the chat's own tables; 2 to 4 are the tables and <c>OrleansQuery</c> statements that
-/// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders.
+/// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders; 5 is message
+/// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so).
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -20,6 +21,7 @@ internal static class PostgresMigrations
         new(2, "orleans queries and cluster membership", OrleansSql.QueriesAndMembership),
         new(3, "orleans grain state", OrleansSql.GrainState),
         new(4, "orleans reminders", OrleansSql.Reminders),
+        new(5, "message changes", MessageChanges()),
     ];
 
     public static int LatestVersion => All[^1].Version;
@@ -67,6 +69,44 @@ internal static class PostgresMigrations
 
             CREATE INDEX ix_push_outbox_due ON push_outbox (next_attempt_at, id) WHERE dead_lettered_at IS NULL;
             """);
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// Columns added with constant defaults rewrite no partition (existing rows read as plain texts); the CHECK scans
+    /// once. <c>mentions</c> is a text array, NULL when empty. Reactions are partitioned by chat like the messages.
+    /// </summary>
+    private static string MessageChanges()
+    {
+        var sql = new StringBuilder("""
+            ALTER TABLE messages
+                ADD COLUMN kind      text        NOT NULL DEFAULT 'text'
+                    CONSTRAINT ck_messages_kind CHECK (kind IN ('text', 'edit', 'delete', 'reaction')),
+                ADD COLUMN target    bigint      NULL,
+                ADD COLUMN reply_to  bigint      NULL,
+                ADD COLUMN remove    boolean     NOT NULL DEFAULT false,
+                ADD COLUMN mentions  text[]      NULL,
+                ADD COLUMN edited_at timestamptz NULL,
+                ADD COLUMN deleted   boolean     NOT NULL DEFAULT false;
+
+            CREATE INDEX ix_messages_target ON messages (chat_id, target) WHERE target IS NOT NULL;
+
+            CREATE TABLE message_reactions (
+                chat_id    text   NOT NULL,
+                target_seq bigint NOT NULL,
+                content    text   NOT NULL,
+                user_id    text   NOT NULL,
+                emoji_seq  bigint NOT NULL,
+                first_seq  bigint NOT NULL,
+                CONSTRAINT pk_message_reactions PRIMARY KEY (chat_id, target_seq, content, user_id)
+            ) PARTITION BY HASH (chat_id);
+
+            """);
+        for (var remainder = 0; remainder < MessagePartitions; remainder++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"CREATE TABLE message_reactions_p{remainder:D2} PARTITION OF message_reactions FOR VALUES WITH (MODULUS {MessagePartitions}, REMAINDER {remainder});\n");
+        }
+
         return sql.ToString();
     }
 }

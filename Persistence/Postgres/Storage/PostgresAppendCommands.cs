@@ -4,13 +4,14 @@ using OrleansChat.Persistence.Writing;
 namespace OrleansChat.Persistence.Postgres;
 
 /// <summary>
-/// Writes one append call inside a transaction in three round trips, whatever its size: find the messages already
-/// stored under the call's client message ids, then insert the new messages and their outbox rows from arrays.
+/// Writes one append call inside a transaction in the same round trips whatever its size and whatever changes it
+/// holds: find the messages already stored under the call's client message ids (with the targets of its changes),
+/// then, as one batch, insert the new messages and their outbox rows from arrays and apply the changes.
 /// </summary>
 internal static class PostgresAppendCommands
 {
-    private const string FindStored = """
-        SELECT m.chat_id, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at
+    private const string FindStored = $"""
+        SELECT {PostgresRows.MessageColumns}
         FROM messages AS m
         JOIN unnest($2::text[], $3::text[]) AS k(sender_id, client_msg_id)
           ON m.sender_id = k.sender_id AND m.client_msg_id = k.client_msg_id
@@ -22,6 +23,17 @@ internal static class PostgresAppendCommands
         SELECT $1, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at
         FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
              AS m(seq, message_id, sender_id, client_msg_id, content, sent_at);
+        """;
+
+    // The rows of a call that has changes, replies or mentions. Mentions travel space-separated (member ids have no
+    // whitespace, AppendWriter checks) since PostgreSQL arrays cannot be ragged; '' is none.
+    private const string InsertRows = """
+        INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions)
+        SELECT $1, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at, m.kind, m.target, m.reply_to, m.remove,
+               string_to_array(NULLIF(m.mentions, ''), ' ')
+        FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                    $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::text[])
+             AS m(seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions);
         """;
 
     private const string InsertOutboxRows = """
@@ -37,12 +49,18 @@ internal static class PostgresAppendCommands
     /// stored and consume no seq; the others take <c>LastSeq + 1, ...</c> and get one outbox row per push target, in
     /// order. Throws the <see cref="PostgresException"/> of a violated constraint (a seq already taken).
     /// </summary>
+    /// <remarks>
+    /// A call with changes reads their targets in the same round trip as its duplicates, follows their state through
+    /// the call in seq order (a text of the call can be a target; a delete of the call makes its target deleted for
+    /// the changes after it), and applies the changes in the insert's round trip, after the rows.
+    /// </remarks>
     public static async Task<IReadOnlyList<AppendOutcome>> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChatAppend append)
     {
-        var stored = await FindStoredAsync(connection, transaction, append).ConfigureAwait(false);
+        var (stored, targets) = await FindStoredAsync(connection, transaction, append).ConfigureAwait(false);
 
         var outcomes = new List<AppendOutcome>(append.Messages.Count);
         var fresh = new List<(StoredMessage Message, IReadOnlyList<PushTarget> Targets)>();
+        var changes = new List<StoredMessage>();
         var seq = append.LastSeq;
         foreach (var message in append.Messages)
         {
@@ -53,8 +71,12 @@ internal static class PostgresAppendCommands
             }
 
             seq++;
-            var added = new StoredMessage(
-                append.ChatId, seq, message.MessageId, message.SenderId, message.ClientMsgId, message.Content, PostgresRows.Time(message.SentAt));
+            var added = AppendRows.From(append.ChatId, seq, message, PostgresRows.Time(message.SentAt));
+            if (targets is not null)
+            {
+                added = FollowTargets(targets, added, changes);
+            }
+
             stored.Add((message.SenderId, message.ClientMsgId), added);
             fresh.Add((added, message.PushTargets));
             outcomes.Add(new AppendOutcome(added, IsDuplicate: false));
@@ -62,44 +84,112 @@ internal static class PostgresAppendCommands
 
         if (fresh.Count > 0)
         {
-            await InsertAsync(connection, transaction, append.ChatId, fresh).ConfigureAwait(false);
+            await InsertAsync(connection, transaction, append.ChatId, fresh, changes).ConfigureAwait(false);
         }
 
         return outcomes;
     }
 
-    private static async Task<Dictionary<(string SenderId, string ClientMsgId), StoredMessage>> FindStoredAsync(
+    /// <summary>
+    /// The row <paramref name="added"/> as stored, given the state of its target; a change that applies joins
+    /// <paramref name="changes"/> and moves its target's state on, and a text becomes a target for the changes after it.
+    /// </summary>
+    private static StoredMessage FollowTargets(Dictionary<long, MessageTarget> targets, StoredMessage added, List<StoredMessage> changes)
+    {
+        if (added.Kind == MessageKind.Text)
+        {
+            targets[added.Seq] = new MessageTarget(added.Seq, MessageKind.Text, added.SenderId, Deleted: false);
+            return added;
+        }
+
+        MessageTarget? target = targets.TryGetValue(added.Target!.Value, out var found) ? found : null;
+        added = AppendRows.AsStored(added, target);
+        if (AppendRows.Applies(target))
+        {
+            changes.Add(added);
+            targets[found.Seq] = AppendRows.After(found, added);
+        }
+
+        return added;
+    }
+
+    /// <summary>
+    /// The rows stored under the call's client message ids; with them, when the call has changes, its targets' state
+    /// (read in the same round trip), else null.
+    /// </summary>
+    private static async Task<(Dictionary<(string SenderId, string ClientMsgId), StoredMessage> Stored, Dictionary<long, MessageTarget>? Targets)> FindStoredAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ChatAppend append)
     {
-        var command = new NpgsqlCommand(FindStored, connection, transaction)
+        List<long>? changeTargets = null;
+        for (var i = 0; i < append.Messages.Count; i++)
         {
-            Parameters =
+            if (append.Messages[i] is { Kind: not MessageKind.Text, Target: { } target })
             {
-                new NpgsqlParameter<string> { TypedValue = append.ChatId },
-                new NpgsqlParameter<string[]> { TypedValue = [.. append.Messages.Select(m => m.SenderId)] },
-                new NpgsqlParameter<string[]> { TypedValue = [.. append.Messages.Select(m => m.ClientMsgId)] },
-            },
-        };
-        await using (command.ConfigureAwait(false))
+                (changeTargets ??= []).Add(target);
+            }
+        }
+
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch.ConfigureAwait(false))
         {
-            var rows = await command.ReadAllAsync(PostgresRows.ReadMessage, CancellationToken.None).ConfigureAwait(false);
-            var stored = new Dictionary<(string, string), StoredMessage>();
-            foreach (var row in rows)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(FindStored)
             {
-                stored.TryAdd((row.SenderId, row.ClientMsgId), row);
+                Parameters =
+                {
+                    new NpgsqlParameter<string> { TypedValue = append.ChatId },
+                    new NpgsqlParameter<string[]> { TypedValue = [.. append.Messages.Select(m => m.SenderId)] },
+                    new NpgsqlParameter<string[]> { TypedValue = [.. append.Messages.Select(m => m.ClientMsgId)] },
+                },
+            });
+            if (changeTargets is not null)
+            {
+                batch.BatchCommands.Add(PostgresChangeCommands.FindTargetsInBatch(append.ChatId, changeTargets));
             }
 
-            return stored;
+            var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var stored = new Dictionary<(string, string), StoredMessage>();
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    var row = PostgresRows.ReadMessage(reader);
+                    stored.TryAdd((row.SenderId, row.ClientMsgId), row);
+                }
+
+                if (changeTargets is null)
+                {
+                    return (stored, null);
+                }
+
+                await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
+                var targets = new Dictionary<long, MessageTarget>();
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                    var target = PostgresRows.ReadTarget(reader);
+                    targets[target.Seq] = target;
+                }
+
+                return (stored, targets);
+            }
         }
     }
 
+    /// <summary>
+    /// Inserts the call's new rows and their outbox rows, then applies its <paramref name="changes"/>, in one round
+    /// trip. A call of plain texts only uses the insert it used before changes existed.
+    /// </summary>
     private static async Task InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string chatId, List<(StoredMessage Message, IReadOnlyList<PushTarget> Targets)> fresh)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string chatId,
+        List<(StoredMessage Message, IReadOnlyList<PushTarget> Targets)> fresh,
+        List<StoredMessage> changes)
     {
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(InsertMessages)
+            var plain = fresh.TrueForAll(f => f.Message is { Kind: MessageKind.Text, ReplyTo: null, Mentions.Count: 0 });
+            var insert = new NpgsqlBatchCommand(plain ? InsertMessages : InsertRows)
             {
                 Parameters =
                 {
@@ -111,7 +201,17 @@ internal static class PostgresAppendCommands
                     new NpgsqlParameter<string[]> { TypedValue = [.. fresh.Select(f => f.Message.Content)] },
                     new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. fresh.Select(f => f.Message.SentAt)] },
                 },
-            });
+            };
+            if (!plain)
+            {
+                insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. fresh.Select(f => MessageKinds.ToText(f.Message.Kind))] });
+                insert.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = [.. fresh.Select(f => f.Message.Target)] });
+                insert.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = [.. fresh.Select(f => f.Message.ReplyTo)] });
+                insert.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. fresh.Select(f => f.Message.Remove)] });
+                insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. fresh.Select(f => string.Join(' ', f.Message.Mentions))] });
+            }
+
+            batch.BatchCommands.Add(insert);
 
             var rows = fresh.SelectMany(f => f.Targets.Select(target => (f.Message, Target: target))).ToList();
             if (rows.Count > 0)
@@ -132,6 +232,7 @@ internal static class PostgresAppendCommands
                 });
             }
 
+            PostgresChangeCommands.AddApplyCommands(batch, changes);
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }

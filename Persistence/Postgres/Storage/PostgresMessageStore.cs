@@ -66,7 +66,7 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
             async connection =>
             {
                 var command = connection.Command(
-                    $"SELECT {PostgresRows.MessageColumns} FROM messages WHERE chat_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq {MessagePages.Order(range)} LIMIT $4;",
+                    $"SELECT {PostgresRows.MessageColumns} FROM messages AS m WHERE m.chat_id = $1 AND m.seq > $2 AND m.seq < $3 ORDER BY m.seq {MessagePages.Order(range)} LIMIT $4;",
                     chatId,
                     range.AfterSeq,
                     range.BeforeSeq,
@@ -86,11 +86,32 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
         return WithConnectionAsync(
             async connection =>
             {
-                var command = connection.Command($"SELECT {PostgresRows.MessageColumns} FROM messages WHERE chat_id = $1 ORDER BY seq DESC LIMIT 1;", chatId);
+                var command = connection.Command($"SELECT {PostgresRows.MessageColumns} FROM messages AS m WHERE m.chat_id = $1 ORDER BY m.seq DESC LIMIT 1;", chatId);
                 await using (command.ConfigureAwait(false))
                 {
                     var rows = await command.ReadAllAsync(PostgresRows.ReadMessage, cancellationToken).ConfigureAwait(false);
                     return rows.Count == 0 ? null : rows[0];
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chatId);
+        ArgumentNullException.ThrowIfNull(seqs);
+        if (seqs.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<MessageTarget>>([]);
+        }
+
+        return WithConnectionAsync<IReadOnlyList<MessageTarget>>(
+            async connection =>
+            {
+                var command = PostgresChangeCommands.FindTargets(connection, transaction: null, chatId, seqs);
+                await using (command.ConfigureAwait(false))
+                {
+                    return await command.ReadAllAsync(PostgresRows.ReadTarget, cancellationToken).ConfigureAwait(false);
                 }
             },
             cancellationToken);

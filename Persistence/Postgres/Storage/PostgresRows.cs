@@ -1,12 +1,26 @@
 using System.Net.Sockets;
 using Npgsql;
+using OrleansChat.Persistence.Reading;
 
 namespace OrleansChat.Persistence.Postgres;
 
 /// <summary>The column lists the store selects, how their rows become records, and how times are kept.</summary>
 internal static class PostgresRows
 {
-    public const string MessageColumns = "chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at";
+    /// <summary>
+    /// A row with its current state, selected from <c>messages AS m</c>. A text's reactions come as one two-dimensional
+    /// array of [emoji, user] pairs in display order (NULL when none); other kinds have none and skip the lookup.
+    /// </summary>
+    public const string MessageColumns = """
+        m.chat_id, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at,
+        m.kind, m.target, m.reply_to, m.remove, m.mentions, m.edited_at, m.deleted,
+        CASE WHEN m.kind = 'text' THEN (
+            SELECT array_agg(ARRAY[r.content, r.user_id] ORDER BY r.emoji_seq, r.first_seq)
+            FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END
+        """;
+
+    /// <summary>What <see cref="ReadTarget"/> reads: a row as the target of a change.</summary>
+    public const string TargetColumns = "seq, kind, sender_id, deleted";
 
     public const string OutboxColumns =
         "id, recipient_id, device_id, chat_id, seq, message_id, sender_id, preview, created_at, attempts, next_attempt_at, last_error, dead_lettered_at";
@@ -18,7 +32,23 @@ internal static class PostgresRows
         SenderId: reader.GetString(3),
         ClientMsgId: reader.GetString(4),
         Content: reader.GetString(5),
-        SentAt: reader.GetFieldValue<DateTimeOffset>(6));
+        SentAt: reader.GetFieldValue<DateTimeOffset>(6))
+    {
+        Kind = MessageKinds.Parse(reader.GetString(7)),
+        Target = reader.IsDBNull(8) ? null : reader.GetInt64(8),
+        ReplyTo = reader.IsDBNull(9) ? null : reader.GetInt64(9),
+        Remove = reader.GetBoolean(10),
+        Mentions = reader.IsDBNull(11) ? [] : reader.GetFieldValue<string[]>(11),
+        EditedAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+        Deleted = reader.GetBoolean(13),
+        Reactions = reader.IsDBNull(14) ? [] : ReadReactions(reader.GetFieldValue<string[,]>(14)),
+    };
+
+    public static MessageTarget ReadTarget(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), MessageKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetBoolean(3));
+
+    /// <summary>The <c>mentions</c> column of member ids: NULL when there are none, so a plain text stores nothing.</summary>
+    public static string[]? MentionsValue(IReadOnlyList<string> mentions) => mentions.Count == 0 ? null : [.. mentions];
 
     public static PushOutboxEntry ReadOutboxEntry(NpgsqlDataReader reader) => new(
         Id: reader.GetInt64(0),
@@ -34,6 +64,17 @@ internal static class PostgresRows
         NextAttemptAt: reader.GetFieldValue<DateTimeOffset>(10),
         LastError: reader.IsDBNull(11) ? null : reader.GetString(11),
         DeadLetteredAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12));
+
+    private static IReadOnlyList<MessageReaction> ReadReactions(string[,] pairs)
+    {
+        var entries = new List<(string Content, string UserId)>(pairs.GetLength(0));
+        for (var i = 0; i < pairs.GetLength(0); i++)
+        {
+            entries.Add((pairs[i, 0], pairs[i, 1]));
+        }
+
+        return MessageState.Reactions(entries);
+    }
 
     /// <summary>
     /// The time as the store keeps it: UTC, millisecond precision (the same as the SQLite store, so a message reads

@@ -20,22 +20,25 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     private readonly SqliteCommand _find;
     private readonly sqlite3_stmt _insertMessage;
     private readonly SqliteCommand _insertOutbox;
+    private readonly SqliteChangeCommands _changes;
 
     public SqliteAppendCommands(SqliteConnection connection)
     {
         _connection = connection;
         _find = connection.Command(
-            $"SELECT {SqliteRows.MessageColumns} FROM messages WHERE chat_id = $chatId AND sender_id = $senderId AND client_msg_id = $clientMsgId;");
+            $"SELECT {SqliteRows.MessageColumns} FROM messages AS m WHERE m.chat_id = $chatId AND m.sender_id = $senderId AND m.client_msg_id = $clientMsgId;");
         AddParameters(_find, "$chatId", "$senderId", "$clientMsgId");
 
         // The conflict target is the UNIQUE (chat_id, sender_id, client_msg_id) constraint only, and SQLite checks the
         // upsert's target first: a duplicate inserts nothing (even when its seq is taken too), while a seq already
         // stored under another client message id still fails with SQLITE_CONSTRAINT (the append writer undoes that call).
+        // Bindings are cleared after every row, so a plain text binds the first seven and leaves the rest NULL: its
+        // kind and remove flag come from the COALESCEs, and it costs what it cost before changes existed.
         var rc = raw.sqlite3_prepare_v3(
             connection.Handle,
             """
-            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, 'text'), ?9, ?10, COALESCE(?11, 0), ?12)
             ON CONFLICT (chat_id, sender_id, client_msg_id) DO NOTHING;
             """,
             raw.SQLITE_PREPARE_PERSISTENT,
@@ -48,6 +51,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             VALUES ($recipientId, $deviceId, $chatId, $seq, $messageId, $senderId, $preview, $createdAt, 0, $createdAt);
             """);
         AddParameters(_insertOutbox, "$recipientId", "$deviceId", "$chatId", "$seq", "$messageId", "$senderId", "$preview", "$createdAt");
+        _changes = new SqliteChangeCommands(connection);
     }
 
     /// <summary>Runs the statements inside <paramref name="transaction"/> (the connection's current one) from now on.</summary>
@@ -55,11 +59,14 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     {
         _find.Transaction = transaction;
         _insertOutbox.Transaction = transaction;
+        _changes.Enlist(transaction);
     }
 
     /// <summary>
     /// Writes one call: duplicates (already stored, or earlier in this transaction) come back as stored and
-    /// consume no seq; the others take <c>LastSeq + 1, ...</c> and get one outbox row per push target.
+    /// consume no seq; the others take <c>LastSeq + 1, ...</c> and get one outbox row per push target. A change reads
+    /// its target first, is stored (erased when the target is deleted) and then applied to the target: a plain text
+    /// runs the insert alone, as before changes existed.
     /// </summary>
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append)
     {
@@ -67,8 +74,14 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         var seq = append.LastSeq;
         foreach (var message in append.Messages)
         {
-            var candidate = new StoredMessage(
-                append.ChatId, seq + 1, message.MessageId, message.SenderId, message.ClientMsgId, message.Content, UnixTime.Truncate(message.SentAt));
+            var candidate = AppendRows.From(append.ChatId, seq + 1, message, UnixTime.Truncate(message.SentAt));
+            MessageTarget? target = null;
+            if (message.Kind != MessageKind.Text)
+            {
+                target = await _changes.FindTargetAsync(append.ChatId, message.Target!.Value).ConfigureAwait(false);
+                candidate = AppendRows.AsStored(candidate, target);
+            }
+
             if (!TryInsertMessage(candidate))
             {
                 // Nothing inserted: the client message id is stored already. Only now read the row that has it.
@@ -80,6 +93,11 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             }
 
             seq++;
+            if (AppendRows.Applies(target))
+            {
+                await _changes.ApplyAsync(candidate).ConfigureAwait(false);
+            }
+
             await InsertOutboxRowsAsync(candidate, message.PushTargets).ConfigureAwait(false);
             outcomes.Add(new AppendOutcome(candidate, IsDuplicate: false));
         }
@@ -90,6 +108,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _find.DisposeAsync().ConfigureAwait(false);
+        await _changes.DisposeAsync().ConfigureAwait(false);
         _insertMessage.Dispose();
         await _insertOutbox.DisposeAsync().ConfigureAwait(false);
     }
@@ -122,6 +141,11 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             Check(raw.sqlite3_bind_text16(statement, 5, message.ClientMsgId));
             Check(raw.sqlite3_bind_text16(statement, 6, message.Content));
             Check(raw.sqlite3_bind_int64(statement, 7, UnixTime.ToMilliseconds(message.SentAt)));
+            if (message.Kind != MessageKind.Text || message.ReplyTo is not null || message.Mentions.Count > 0)
+            {
+                BindChangeFields(statement, message);
+            }
+
             var rc = raw.sqlite3_step(statement);
             if (rc != raw.SQLITE_DONE)
             {
@@ -134,6 +158,27 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         {
             raw.sqlite3_reset(statement);
             raw.sqlite3_clear_bindings(statement);
+        }
+    }
+
+    /// <summary>Binds what only changes, replies and mentions carry; a plain text leaves them NULL.</summary>
+    private void BindChangeFields(sqlite3_stmt statement, StoredMessage message)
+    {
+        Check(raw.sqlite3_bind_text16(statement, 8, MessageKinds.ToText(message.Kind)));
+        if (message.Target is { } target)
+        {
+            Check(raw.sqlite3_bind_int64(statement, 9, target));
+        }
+
+        if (message.ReplyTo is { } replyTo)
+        {
+            Check(raw.sqlite3_bind_int64(statement, 10, replyTo));
+        }
+
+        Check(raw.sqlite3_bind_int(statement, 11, message.Remove ? 1 : 0));
+        if (SqliteRows.MentionsValue(message.Mentions) is string mentions)
+        {
+            Check(raw.sqlite3_bind_text16(statement, 12, mentions));
         }
     }
 

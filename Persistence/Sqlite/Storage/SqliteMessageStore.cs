@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,7 +60,7 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.Command(
-                    $"SELECT {SqliteRows.MessageColumns} FROM messages WHERE chat_id = $chatId AND seq > $after AND seq < $before ORDER BY seq {MessagePages.Order(range)} LIMIT $take;")
+                    $"SELECT {SqliteRows.MessageColumns} FROM messages AS m WHERE m.chat_id = $chatId AND m.seq > $after AND m.seq < $before ORDER BY m.seq {MessagePages.Order(range)} LIMIT $take;")
                 .With("$chatId", chatId)
                 .With("$after", range.AfterSeq)
                 .With("$before", range.BeforeSeq)
@@ -78,12 +79,36 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = connection.Command($"SELECT {SqliteRows.MessageColumns} FROM messages WHERE chat_id = $chatId ORDER BY seq DESC LIMIT 1;")
+            var command = connection.Command($"SELECT {SqliteRows.MessageColumns} FROM messages AS m WHERE m.chat_id = $chatId ORDER BY m.seq DESC LIMIT 1;")
                 .With("$chatId", chatId);
             await using (command.ConfigureAwait(false))
             {
                 var rows = await SqliteRows.ReadAllAsync(command, SqliteRows.ReadMessage, cancellationToken).ConfigureAwait(false);
                 return rows.Count == 0 ? null : rows[0];
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chatId);
+        ArgumentNullException.ThrowIfNull(seqs);
+        if (seqs.Count == 0)
+        {
+            return [];
+        }
+
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // The seqs travel as one JSON array, so any number of them is one statement with one parameter.
+            var command = connection.Command(
+                    $"SELECT {SqliteRows.TargetColumns} FROM messages WHERE chat_id = $chatId AND seq IN (SELECT value FROM json_each($seqs)) ORDER BY seq;")
+                .With("$chatId", chatId)
+                .With("$seqs", JsonSerializer.Serialize(seqs));
+            await using (command.ConfigureAwait(false))
+            {
+                return await SqliteRows.ReadAllAsync(command, SqliteRows.ReadTarget, cancellationToken).ConfigureAwait(false);
             }
         }
     }

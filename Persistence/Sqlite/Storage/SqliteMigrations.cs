@@ -6,6 +6,17 @@ namespace OrleansChat.Persistence.Sqlite;
 /// The schema of <c>chat.db</c>, oldest first. Never edit a migration that has shipped: add the next one.
 /// Times are Unix milliseconds; message ids are lowercase Guid strings.
 /// </summary>
+/// <remarks>
+/// Version 3 (message changes): <c>kind</c>, <c>target</c>, <c>reply_to</c>, <c>remove</c> and <c>mentions</c> (a JSON
+/// array of member ids, NULL when none) describe a row as sent; <c>edited_at</c> and <c>deleted</c> are a text's current
+/// state. Columns added with constant defaults rewrite no existing row, and existing rows read as plain texts. The
+/// partial index finds the changes of a target when it is deleted without indexing the texts. Reactions are rows of
+/// <c>message_reactions</c>, one per (target, emoji, user), rather than an encoded column of the text: adding and
+/// removing one is a single-row insert or delete with no read-modify-write of a growing value, a duplicate is the
+/// primary key's no-op, and a delete drops them all with one statement. <c>emoji_seq</c> is the seq at which the emoji
+/// appeared on the target (kept while anyone holds it) and <c>first_seq</c> the user's own, so a read orders emojis by
+/// first appearance and their users by arrival.
+/// </remarks>
 internal static class SqliteMigrations
 {
     public static IReadOnlyList<Migration> All { get; } =
@@ -52,6 +63,28 @@ internal static class SqliteMigrations
                 payload    TEXT    NOT NULL,
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (state_name, grain_id)
+            ) WITHOUT ROWID;
+            """),
+        new(3, "message changes", """
+            ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'
+                CHECK (kind IN ('text', 'edit', 'delete', 'reaction'));
+            ALTER TABLE messages ADD COLUMN target INTEGER NULL;
+            ALTER TABLE messages ADD COLUMN reply_to INTEGER NULL;
+            ALTER TABLE messages ADD COLUMN remove INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE messages ADD COLUMN mentions TEXT NULL;
+            ALTER TABLE messages ADD COLUMN edited_at INTEGER NULL;
+            ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+
+            CREATE INDEX ix_messages_target ON messages (chat_id, target) WHERE target IS NOT NULL;
+
+            CREATE TABLE message_reactions (
+                chat_id    TEXT    NOT NULL,
+                target_seq INTEGER NOT NULL,
+                content    TEXT    NOT NULL,
+                user_id    TEXT    NOT NULL,
+                emoji_seq  INTEGER NOT NULL,
+                first_seq  INTEGER NOT NULL,
+                PRIMARY KEY (chat_id, target_seq, content, user_id)
             ) WITHOUT ROWID;
             """),
     ];
