@@ -4,7 +4,7 @@ namespace OrleansChat;
 
 /// <summary>
 /// One user, keyed by user id: their chats, devices, presence over their sessions, who watches it, their mutes and blocks.
-/// Calls flow session -> user and room -> user; the user calls rooms and gateways one way, but for the room a change
+/// Calls flow session -> user and room -> user; the user calls rooms and gateways one way, but for the rooms a change
 /// of mute or block concerns, whose method interleaves (as do the methods rooms call here while that call waits).
 /// </summary>
 [Alias("chat.IUserGrain")]
@@ -42,7 +42,7 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("SetChatSettings")]
     Task<ChatSettings> SetChatSettings(string chatId, ChatSettings settings);
 
-    /// <summary>Blocks a user (PROTOCOL.md 6.5); the direct chat with them knows before this returns. Blocking twice changes nothing.</summary>
+    /// <summary>Blocks a user (PROTOCOL.md 6.5); the user's rooms know before this returns. Blocking twice changes nothing.</summary>
     [Alias("Block")]
     Task Block(string userId);
 

@@ -2,9 +2,9 @@ namespace OrleansChat.Grains;
 
 /// <summary>
 /// What the user decides about others' messages (PROTOCOL.md 6.5): the chats they muted and the users they blocked.
-/// Rooms act on both from their copy of the member's reachability, so the delivery path asks nothing here. The one
-/// room a change concerns is told and awaited before the change is answered (its answer interleaves, and so does the
-/// reachability it may ask for while activating), so the next message there is judged by it; the others hear one way.
+/// Rooms act on both from their copy of the member's reachability, so the delivery path asks nothing here. The rooms a
+/// change concerns are told and awaited before the change is answered (their method interleaves, and so does the
+/// reachability a room may ask for here while activating), so the next message there is judged by it.
 /// </summary>
 public sealed partial class UserGrain
 {
@@ -77,14 +77,14 @@ public sealed partial class UserGrain
         }
 
         user.State.Blocked.Add(userId);
-        await BlocksChanged(userId);
+        await BlocksChanged();
     }
 
     public async Task Unblock(string userId)
     {
         if (user.State.Blocked.Remove(userId))
         {
-            await BlocksChanged(userId);
+            await BlocksChanged();
         }
     }
 
@@ -92,19 +92,15 @@ public sealed partial class UserGrain
 
     /// <summary>
     /// Stores the list, shows watchers the presence each may now see (the blocked user's own gateway included), and
-    /// tells the rooms: the direct chat with <paramref name="userId"/> before this returns, so that their next send there
-    /// is judged by the new list; the groups, where a block only stops push, one way.
+    /// tells every room of the user before this returns: the direct chat with the blocked user refuses their next send,
+    /// and a group sends no push of their next message. The user does not know which groups the blocked user shares.
     /// </summary>
-    private async Task BlocksChanged(string userId)
+    private async Task BlocksChanged()
     {
         _blocked = null;
         await user.WriteStateAsync();
         TellWatchers();
-        var direct = user.State.Chats.Find(c => c.PeerId == userId)?.ChatId;
-        TellRooms(except: direct);
-        if (direct is not null)
-        {
-            await Room(direct).MemberSettingsChanged(Reachability(direct));
-        }
+        var reachability = Reachability(chatId: null);
+        await Task.WhenAll(user.State.Chats.Select(c => Room(c.ChatId).MemberSettingsChanged(reachability with { Settings = SettingsOf(c.ChatId) })));
     }
 }

@@ -6,7 +6,7 @@ namespace OrleansChat.Grains;
 /// <summary>
 /// One user: their chats and devices (durable), their sessions and presence watchers (leases in memory).
 /// The user is online while at least one session's lease is live. Rooms and gateways hear from it one way only,
-/// but for the one room a change of mute or block concerns (UserGrain.Settings.cs), whose answer interleaves.
+/// but for the rooms a change of mute or block concerns (UserGrain.Settings.cs), whose method interleaves.
 /// </summary>
 public sealed partial class UserGrain(
     [PersistentState("user", ChatGrainStorage.Name)] IPersistentState<UserState> user,
@@ -188,19 +188,13 @@ public sealed partial class UserGrain(
         }
     }
 
-    /// <summary>
-    /// The rooms learn of connectivity, device, mute and block changes so they can decide on push and refusals without
-    /// calling back; <paramref name="except"/> is a room the caller tells itself, awaiting it.
-    /// </summary>
-    private void TellRooms(string? except = null)
+    /// <summary>The rooms learn of connectivity and device changes so they can decide on push without calling back.</summary>
+    private void TellRooms()
     {
         var reachability = Reachability(chatId: null);
         foreach (var chat in user.State.Chats)
         {
-            if (chat.ChatId != except)
-            {
-                _ = Room(chat.ChatId).MemberReachabilityChanged(reachability with { Settings = SettingsOf(chat.ChatId) });
-            }
+            _ = Room(chat.ChatId).MemberReachabilityChanged(reachability with { Settings = SettingsOf(chat.ChatId) });
         }
     }
 
