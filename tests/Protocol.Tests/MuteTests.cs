@@ -77,6 +77,19 @@ public sealed class MuteTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_muted_chat_still_delivers_its_messages_to_the_members_devices()
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        var chatId = await alice.CreateGroupIdAsync(bob);
+        (await bob.PutSettingsAsync(chatId, new { muted = true })).Dispose();
+        await using var bobSocket = await bob.ConnectAsync();
+
+        var ack = await alice.PostMessageAsync(chatId, "still here");
+
+        Assert.Equal(ack.Number("seq"), (await bobSocket.ReceiveAsync("message", chatId)).Number("seq"));
+    }
+
+    [Fact]
     public async Task A_mutedUntil_in_the_past_gets_400_bad_request_and_changes_nothing()
     {
         var alice = Server.NewUser("alice");
