@@ -134,6 +134,8 @@ public enum PresenceStatus
 /// <summary>
 /// A user's presence. The user grain gives every presence it hands out a new, higher <see cref="Version"/> (each
 /// read takes one, not only each change), so a gateway keeps the highest it has seen and drops one that arrives late.
+/// <see cref="HiddenFrom"/> names the users this one blocked: gateways show them the user offline without a last seen
+/// time, as a user who never connected looks (PROTOCOL.md 6.5); it never leaves the server.
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.Presence")]
@@ -141,11 +143,22 @@ public sealed record Presence(
     [property: Id(0)] string UserId,
     [property: Id(1)] PresenceStatus Status,
     [property: Id(2)] DateTimeOffset? LastSeen,
-    [property: Id(3)] long Version);
+    [property: Id(3)] long Version,
+    [property: Id(4)] IReadOnlyList<string> HiddenFrom)
+{
+    public bool IsHiddenFrom(string userId) => HiddenFrom.Count > 0 && HiddenFrom.Contains(userId);
+
+    /// <summary>What a user this one blocked sees.</summary>
+    public Presence Hidden() => this with { Status = PresenceStatus.Offline, LastSeen = null, HiddenFrom = [] };
+
+    /// <summary>The presence as <paramref name="userId"/> may see it.</summary>
+    public Presence SeenBy(string userId) => IsHiddenFrom(userId) ? Hidden() : this;
+}
 
 /// <summary>
-/// What a room needs to know of a member to queue push notifications: whether any device is connected, and
-/// the registered devices. <see cref="Version"/> orders updates that may arrive out of order.
+/// What a room needs to know of a member to queue push notifications and to judge sends without calling the member's
+/// user grain: whether any device is connected, the registered devices, the member's settings of this chat (mute) and
+/// the users they blocked. <see cref="Version"/> orders updates that may arrive out of order.
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.MemberReachability")]
@@ -153,7 +166,27 @@ public sealed record MemberReachability(
     [property: Id(0)] string UserId,
     [property: Id(1)] bool Connected,
     [property: Id(2)] IReadOnlyList<string> DeviceIds,
-    [property: Id(3)] long Version);
+    [property: Id(3)] long Version,
+    [property: Id(4)] ChatSettings Settings,
+    [property: Id(5)] IReadOnlyList<string> BlockedUserIds);
+
+/// <summary>
+/// A member's settings of one chat (PROTOCOL.md 6.5): muted or not, and when a mute ends by itself (null: when the
+/// member unmutes). An ended mute is judged at read time, so nothing has to run when it ends.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatSettings")]
+public sealed record ChatSettings(
+    [property: Id(0)] bool Muted,
+    [property: Id(1)] DateTimeOffset? MutedUntil)
+{
+    public static readonly ChatSettings Unmuted = new(false, null);
+
+    public bool IsMutedAt(DateTimeOffset now) => Muted && (MutedUntil is not { } until || until > now);
+
+    /// <summary>The settings in force at <paramref name="now"/>: a mute that has ended reads as unmuted.</summary>
+    public ChatSettings AsOf(DateTimeOffset now) => IsMutedAt(now) ? this : Unmuted;
+}
 
 [GenerateSerializer]
 [Alias("chat.DevicePlatform")]

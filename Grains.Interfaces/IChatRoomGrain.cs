@@ -65,4 +65,13 @@ public interface IChatRoomGrain : IGrainWithStringKey
     [OneWay]
     [Alias("MemberReachabilityChanged")]
     Task MemberReachabilityChanged(MemberReachability reachability);
+
+    /// <summary>
+    /// A member changed what this room acts on for them (their mute of it, their blocks), from their user grain, which
+    /// awaits it so that the next send is judged by the change. Interleaves: it only updates memory, and the room may be
+    /// waiting on that user grain meanwhile.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("MemberSettingsChanged")]
+    Task MemberSettingsChanged(MemberReachability reachability);
 }

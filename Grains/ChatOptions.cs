@@ -27,6 +27,9 @@ public sealed class ChatOptions
 
     public int MaxDevicesPerUser { get; set; } = 20;
 
+    /// <summary>Users one user may block; every room the user is in holds a copy of the list.</summary>
+    public int MaxBlockedUsers { get; set; } = 1000;
+
     public TimeSpan TypingTimeout => TimeSpan.FromSeconds(TypingTimeoutSeconds);
 
     public TimeSpan IdempotencyWindow => TimeSpan.FromHours(IdempotencyWindowHours);

@@ -17,6 +17,7 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         failures.RequireRange(options.MaxBatchSize, 1, 10_000, nameof(options.MaxBatchSize));
         failures.RequireRange(options.ObserverLeaseSeconds, 5, 3600, nameof(options.ObserverLeaseSeconds));
         failures.RequireRange(options.MaxDevicesPerUser, 1, 1000, nameof(options.MaxDevicesPerUser));
+        failures.RequireRange(options.MaxBlockedUsers, 1, 100_000, nameof(options.MaxBlockedUsers));
         return failures.Result;
     }
 }

@@ -2,7 +2,8 @@ namespace OrleansChat.Grains;
 
 /// <summary>
 /// The room's membership: creating the chat, adding and removing members (each writes the state, then tells the
-/// members' user grains and the gateways; none interleaves), and the check every other call starts with.
+/// members' user grains and the gateways; none interleaves), the blocks that refuse some of them (PROTOCOL.md 6.5),
+/// and the check every other call starts with.
 /// </summary>
 public sealed partial class ChatRoomGrain
 {
@@ -29,6 +30,11 @@ public sealed partial class ChatRoomGrain
             throw NotCreated(ChatException.BadRequest($"A group has at most {_options.MaxGroupMembers} members."));
         }
 
+        if ((await Task.WhenAll(members.Select(id => User(id).Blocks(ownerId)))).Any(blocks => blocks))
+        {
+            throw NotCreated(NotAllowed());
+        }
+
         State.Create(ChatType.Group, title, Now(), [(ownerId, ChatRole.Owner), .. members.Select(id => (id, ChatRole.Member))]);
         State.Gateways = GatewayIds();
         await room.WriteStateAsync();
@@ -52,7 +58,13 @@ public sealed partial class ChatRoomGrain
 
         if (State.Exists)
         {
-            return new DirectChat(GetChatFor(userId), Created: false);
+            var chat = GetChatFor(userId);
+            return _reachability.Blocks(peerId, userId) ? throw NotAllowed() : new DirectChat(chat, Created: false);
+        }
+
+        if (await User(peerId).Blocks(userId))
+        {
+            throw NotCreated(NotAllowed());
         }
 
         State.Create(ChatType.Direct, null, Now(), [(userId, ChatRole.Member), (peerId, ChatRole.Member)]);
@@ -85,6 +97,11 @@ public sealed partial class ChatRoomGrain
         if (State.Members.Count >= _options.MaxGroupMembers)
         {
             throw ChatException.BadRequest($"A group has at most {_options.MaxGroupMembers} members.");
+        }
+
+        if (await User(userId).Blocks(actorId))
+        {
+            throw NotAllowed();
         }
 
         State.Members.Add(new MemberState { UserId = userId, Role = ChatRole.Member, JoinedAt = Now() });
@@ -145,6 +162,21 @@ public sealed partial class ChatRoomGrain
 
         return rejection;
     }
+
+    private const string NotAllowedMessage = "Not allowed.";
+
+    /// <summary>
+    /// A direct chat takes no sends from a user the other member blocked (PROTOCOL.md 6.5). The answer is the one any
+    /// refusal gets, so that it tells the blocked user no more than that they may not.
+    /// </summary>
+    private RuleViolation? BlockedByPeer(string senderId) =>
+        State.Type == ChatType.Direct && _reachability.Blocks(PeerOf(senderId), senderId)
+            ? new RuleViolation(ChatErrorCode.Forbidden, NotAllowedMessage)
+            : null;
+
+    private string PeerOf(string userId) => State.Members[0].UserId == userId ? State.Members[1].UserId : State.Members[0].UserId;
+
+    private static ChatException NotAllowed() => ChatException.Forbidden(NotAllowedMessage);
 
     private MemberState RequireMember(string userId) => Membership(userId, out var refused) ?? throw refused!.ToException();
 

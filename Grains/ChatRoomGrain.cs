@@ -47,7 +47,7 @@ public sealed partial class ChatRoomGrain(
 
         if (State.Exists)
         {
-            SetReachability(await Task.WhenAll(State.Members.Select(m => User(m.UserId).GetReachability())));
+            SetReachability(await Task.WhenAll(State.Members.Select(m => User(m.UserId).GetReachability(ChatId))));
         }
     }
 
@@ -110,9 +110,11 @@ public sealed partial class ChatRoomGrain(
         return outcomes;
     }
 
-    /// <summary>Why the room does not take this send: the sender's membership, then its shape; null when it does.</summary>
+    /// <summary>Why the room does not take this send: the sender's membership, then its shape, then a block; null when it does.</summary>
     private RuleViolation? Refusal(SendCommand command) =>
-        Membership(command.SenderId, out var refused) is null ? refused : SendRules.Check(command.ClientMsgId, command.Content);
+        Membership(command.SenderId, out var refused) is null
+            ? refused
+            : SendRules.Check(command.ClientMsgId, command.Content) ?? BlockedByPeer(command.SenderId);
 
     public async Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query)
     {
@@ -200,6 +202,8 @@ public sealed partial class ChatRoomGrain(
         }
     }
 
+    public Task MemberSettingsChanged(MemberReachability reachability) => MemberReachabilityChanged(reachability);
+
     public Task MemberReachabilityChanged(MemberReachability reachability)
     {
         if (!State.Exists)
@@ -219,7 +223,11 @@ public sealed partial class ChatRoomGrain(
     private IGrainTimer Once(Func<Task> callback, TimeSpan dueTime) => this.RegisterGrainTimer(
         static (callback, _) => callback(), callback, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan));
 
-    private List<PushTarget> PushTargets(string senderId) => _reachability.PushTargets(State.Members, senderId);
+    /// <summary>
+    /// Messages carry no mentions yet; once they do, the message's mentioned members go here, so that a mention reaches
+    /// a member who muted the chat.
+    /// </summary>
+    private List<PushTarget> PushTargets(string senderId) => _reachability.PushTargets(State.Members, senderId, [], time.GetUtcNow());
 
     private void MessagesStored(IReadOnlyList<ChatEvent> posted, int pushRows)
     {

@@ -5,9 +5,10 @@ namespace OrleansChat.Grains;
 
 /// <summary>
 /// One user: their chats and devices (durable), their sessions and presence watchers (leases in memory).
-/// The user is online while at least one session's lease is live. Rooms and gateways hear from it one way only.
+/// The user is online while at least one session's lease is live. Rooms and gateways hear from it one way only,
+/// but for the rooms a change of mute or block concerns (UserGrain.Settings.cs), whose method interleaves.
 /// </summary>
-public sealed class UserGrain(
+public sealed partial class UserGrain(
     [PersistentState("user", ChatGrainStorage.Name)] IPersistentState<UserState> user,
     IOptions<ChatOptions> options,
     TimeProvider time) : Grain, IUserGrain
@@ -16,6 +17,7 @@ public sealed class UserGrain(
     private readonly GatewayLeases<string> _sessions = new(time);
     private readonly GatewayLeases<GrainId> _watchers = new(time);
     private IGrainTimer? _expiry;
+    private IReadOnlyList<string>? _blocked;
     private long _version;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -33,20 +35,22 @@ public sealed class UserGrain(
         }
 
         NotifySessions(change);
-        return Reachability();
+        return Reachability(chat.ChatId);
     }
 
     public async Task LeaveChat(MembershipChanged change)
     {
         if (user.State.Chats.RemoveAll(c => c.ChatId == change.Chat.ChatId) > 0)
         {
+            // A mute belongs to the membership: who joins again starts unmuted.
+            user.State.MutedChats.Remove(change.Chat.ChatId);
             await user.WriteStateAsync();
         }
 
         NotifySessions(change);
     }
 
-    public Task<MemberReachability> GetReachability() => Task.FromResult(Reachability());
+    public Task<MemberReachability> GetReachability(string chatId) => Task.FromResult(Reachability(chatId));
 
     public async Task<IReadOnlyList<UserChat>> SessionOpened(string sessionId, IChatGatewayObserver gateway, TimeSpan lease)
     {
@@ -171,22 +175,26 @@ public sealed class UserGrain(
 
     private void PresenceChanged()
     {
+        TellWatchers();
+        TellRooms();
+    }
+
+    private void TellWatchers()
+    {
         var presence = CurrentPresence();
         foreach (var watcher in _watchers.Live())
         {
             _ = watcher.OnPresenceChanged(presence);
         }
-
-        TellRooms();
     }
 
     /// <summary>The rooms learn of connectivity and device changes so they can decide on push without calling back.</summary>
     private void TellRooms()
     {
-        var reachability = Reachability();
+        var reachability = Reachability(chatId: null);
         foreach (var chat in user.State.Chats)
         {
-            _ = GrainFactory.GetGrain<IChatRoomGrain>(chat.ChatId).MemberReachabilityChanged(reachability);
+            _ = Room(chat.ChatId).MemberReachabilityChanged(reachability with { Settings = SettingsOf(chat.ChatId) });
         }
     }
 
@@ -199,13 +207,21 @@ public sealed class UserGrain(
         }
     }
 
-    private MemberReachability Reachability() =>
-        new(UserId, Online, [.. user.State.Devices.Select(d => d.DeviceId)], NextVersion());
+    private MemberReachability Reachability(string? chatId) =>
+        new(UserId, Online, [.. user.State.Devices.Select(d => d.DeviceId)], NextVersion(), SettingsOf(chatId), BlockedSnapshot());
+
+    private ChatSettings SettingsOf(string? chatId) =>
+        chatId is not null && user.State.MutedChats.TryGetValue(chatId, out var settings) ? settings : ChatSettings.Unmuted;
+
+    /// <summary>An immutable copy of the blocked users, shared by every room and watcher told until the list changes.</summary>
+    private IReadOnlyList<string> BlockedSnapshot() => _blocked ??= [.. user.State.Blocked];
+
+    private IChatRoomGrain Room(string chatId) => GrainFactory.GetGrain<IChatRoomGrain>(chatId);
 
     /// <summary>Orders presence and reachability updates; clock-based so it keeps rising across activations.</summary>
     private long NextVersion() => _version = Math.Max(_version + 1, time.GetUtcNow().UtcTicks);
 
     private Presence CurrentPresence() => Online
-        ? new Presence(UserId, PresenceStatus.Online, time.GetUtcNow(), NextVersion())
-        : new Presence(UserId, PresenceStatus.Offline, user.State.LastSeen, NextVersion());
+        ? new Presence(UserId, PresenceStatus.Online, time.GetUtcNow(), NextVersion(), BlockedSnapshot())
+        : new Presence(UserId, PresenceStatus.Offline, user.State.LastSeen, NextVersion(), BlockedSnapshot());
 }

@@ -22,7 +22,7 @@ internal sealed class PresenceWatches(IGrainFactory grains, GatewayReference gat
                 watch.Version = presence.Version;
                 if (sendCurrent)
                 {
-                    connection.Enqueue(Frames.Presence(presence));
+                    connection.Enqueue(Frames.Presence(presence.SeenBy(connection.UserId)));
                 }
             }
         }

@@ -5,7 +5,7 @@ using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Rest;
 
-/// <summary>A chat: <c>readSeq</c> only where one member lists it (<c>GET /me/chats</c>).</summary>
+/// <summary>A chat: <c>readSeq</c>, <c>muted</c> and <c>mutedUntil</c> only where one member lists it (<c>GET /me/chats</c>).</summary>
 internal sealed record ChatDto(
     string ChatId,
     string Type,
@@ -14,9 +14,11 @@ internal sealed record ChatDto(
     IReadOnlyList<string> Members,
     string CreatedAt,
     long LastSeq,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadSeq = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadSeq = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Muted = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MutedUntil = null)
 {
-    public static ChatDto From(ChatInfo chat, long? readSeq = null) => new(
+    public static ChatDto From(ChatInfo chat, long? readSeq = null, ChatSettings? settings = null) => new(
         chat.ChatId,
         chat.Type == ChatType.Direct ? "direct" : "group",
         chat.Title,
@@ -24,8 +26,21 @@ internal sealed record ChatDto(
         chat.Members.Select(m => m.UserId).ToArray(),
         Times.ToWire(chat.CreatedAt),
         chat.LastSeq,
-        readSeq);
+        readSeq,
+        settings?.Muted,
+        settings?.MutedUntil is { } until ? Times.ToWire(until) : null);
 }
+
+/// <summary>A member's settings of a chat: <c>mutedUntil</c> only when the mute ends by itself.</summary>
+internal sealed record ChatSettingsDto(
+    bool Muted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MutedUntil)
+{
+    public static ChatSettingsDto From(ChatSettings settings) =>
+        new(settings.Muted, settings.MutedUntil is { } until ? Times.ToWire(until) : null);
+}
+
+internal sealed record BlockListDto(IReadOnlyList<string> UserIds);
 
 internal sealed record ChatListDto(IReadOnlyList<ChatDto> Chats);
 
@@ -61,12 +76,15 @@ internal sealed record DevTokenDto(string AccessToken, string ExpiresAt);
 [JsonSerializable(typeof(AddMemberRequest))]
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(RegisterDeviceRequest))]
+[JsonSerializable(typeof(ChatSettingsRequest))]
 [JsonSerializable(typeof(DevTokenRequest))]
 [JsonSerializable(typeof(ChatDto))]
 [JsonSerializable(typeof(ChatListDto))]
 [JsonSerializable(typeof(MessagePageDto))]
 [JsonSerializable(typeof(SendResultDto))]
 [JsonSerializable(typeof(DeviceDto))]
+[JsonSerializable(typeof(ChatSettingsDto))]
+[JsonSerializable(typeof(BlockListDto))]
 [JsonSerializable(typeof(DevTokenDto))]
 internal sealed partial class RestJson : JsonSerializerContext
 {

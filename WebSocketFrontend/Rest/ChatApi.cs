@@ -32,6 +32,7 @@ internal static class ChatApi
         chat.MapDelete("/members/{userId}", RemoveMember);
         chat.MapGet("/messages", GetMessages).Problems(BadRequest).HistoryQueryParameters();
         chat.MapPost("/messages", PostMessage).Problems(BadRequest, TooLarge, NotJson, RateLimited);
+        api.MapSettingsApi(chat);
 
         api.MapPost("/devices", RegisterDevice).Problems(BadRequest, Conflict, TooLarge, NotJson);
         api.MapDelete("/devices/{deviceId}", RemoveDevice).Problems(NotFound);
@@ -40,9 +41,14 @@ internal static class ChatApi
     private static async Task<Ok<ChatListDto>> ListMyChats(HttpContext context, IGrainFactory grains)
     {
         var userId = context.UserId();
-        var chats = await grains.GetGrain<IUserGrain>(userId).GetChats();
+        var user = grains.GetGrain<IUserGrain>(userId);
+        var muted = user.GetMutedChats();
+        var chats = await user.GetChats();
         var summaries = await Task.WhenAll(chats.Select(c => grains.GetGrain<IChatRoomGrain>(c.ChatId).GetSummary(userId)));
-        return TypedResults.Ok(new ChatListDto(summaries.Select(s => ChatDto.From(s.Chat, s.ReadSeq)).ToArray()));
+        var settings = await muted;
+        return TypedResults.Ok(new ChatListDto(summaries
+            .Select(s => ChatDto.From(s.Chat, s.ReadSeq, settings.GetValueOrDefault(s.Chat.ChatId) ?? ChatSettings.Unmuted))
+            .ToArray()));
     }
 
     private static async Task<Created<ChatDto>> CreateGroup(CreateChatRequest request, HttpContext context, IGrainFactory grains, TimeProvider time)

@@ -118,6 +118,24 @@ internal sealed class JsonBody : IDisposable
         return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Bad($"'{name}' must be a string.");
     }
 
+    public bool RequiredBool(string name) =>
+        _document.RootElement.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : throw Bad($"'{name}' is required and must be true or false.");
+
+    /// <summary>An ISO 8601 time (as System.Text.Json reads one, which the binding does too), or null when absent.</summary>
+    public DateTimeOffset? OptionalTime(string name)
+    {
+        if (!_document.RootElement.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time)
+            ? time
+            : throw Bad($"'{name}' must be an ISO 8601 time such as 2026-11-22T10:00:00.000Z.");
+    }
+
     public string UserId(string name)
     {
         var value = RequiredString(name);

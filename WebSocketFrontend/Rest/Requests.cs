@@ -83,6 +83,23 @@ internal sealed record SendMessageRequest : IJsonRequest<SendMessageRequest>
     }
 }
 
+/// <summary><c>PUT /chats/{chatId}/settings</c>: the caller's mute of the chat, for good or until a future time.</summary>
+internal sealed record ChatSettingsRequest : IJsonRequest<ChatSettingsRequest>
+{
+    public required bool Muted { get; init; }
+
+    public DateTimeOffset? MutedUntil { get; init; }
+
+    public static void Check(JsonBody body)
+    {
+        var muted = body.RequiredBool("muted");
+        if (body.OptionalTime("mutedUntil") is not null && !muted)
+        {
+            throw JsonBody.Bad("mutedUntil goes with \"muted\": true only.");
+        }
+    }
+}
+
 /// <summary><c>POST /devices</c>: a push token; the platform is <c>fcm</c>, <c>apns</c> or <c>webpush</c>.</summary>
 internal sealed record RegisterDeviceRequest : IJsonRequest<RegisterDeviceRequest>
 {

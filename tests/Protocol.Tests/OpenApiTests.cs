@@ -7,7 +7,7 @@ namespace OrleansChat.ProtocolTests;
 [Collection(SharedServer.Name)]
 public sealed class OpenApiTests(ChatServerFixture fixture)
 {
-    private static readonly string[] Chat = ["chatId", "type", "title", "ownerId", "members", "createdAt", "lastSeq", "readSeq"];
+    private static readonly string[] Chat = ["chatId", "type", "title", "ownerId", "members", "createdAt", "lastSeq", "readSeq", "muted", "mutedUntil"];
 
     /// <summary>Each row of PROTOCOL.md 4: the call, the body's fields, and each success status with its answer's fields.</summary>
     public static TheoryData<string, string, string[]?, (int Status, string[]? Fields)[]> Section4Routes => new()
@@ -22,6 +22,10 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         { "post", "/api/v1/chats/{chatId}/messages", ["clientMsgId", "content"], [(201, ["chatId", "clientMsgId", "messageId", "seq", "sentAt"])] },
         { "post", "/api/v1/devices", ["platform", "token"], [(201, ["deviceId"])] },
         { "delete", "/api/v1/devices/{deviceId}", null, [(204, null)] },
+        { "put", "/api/v1/chats/{chatId}/settings", ["muted", "mutedUntil"], [(200, ["muted", "mutedUntil"])] },
+        { "get", "/api/v1/me/blocks", null, [(200, ["userIds"])] },
+        { "put", "/api/v1/me/blocks/{userId}", null, [(204, null)] },
+        { "delete", "/api/v1/me/blocks/{userId}", null, [(204, null)] },
     };
 
     [Theory]

@@ -20,6 +20,10 @@ public sealed class RestAuthorizationTests(ChatServerFixture fixture)
         { "POST", "chats/{chat}/messages", """{"clientMsgId":"k1","content":"hi"}""" },
         { "POST", "devices", """{"platform":"fcm","token":"t"}""" },
         { "DELETE", "devices/some-device", null },
+        { "PUT", "chats/{chat}/settings", """{"muted":true}""" },
+        { "GET", "me/blocks", null },
+        { "PUT", "me/blocks/{member}", null },
+        { "DELETE", "me/blocks/{member}", null },
     };
 
     public static TheoryData<string, string, string?> EveryChatRoute => new()
@@ -29,6 +33,7 @@ public sealed class RestAuthorizationTests(ChatServerFixture fixture)
         { "DELETE", "chats/{chat}/members/{member}", null },
         { "GET", "chats/{chat}/messages", null },
         { "POST", "chats/{chat}/messages", """{"clientMsgId":"k1","content":"hi"}""" },
+        { "PUT", "chats/{chat}/settings", """{"muted":true}""" },
     };
 
     [Theory]
