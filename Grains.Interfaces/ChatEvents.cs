@@ -18,12 +18,14 @@ public sealed record TypingChanged(
     [property: Id(2)] bool Typing,
     [property: Id(3)] long Version) : ChatEvent;
 
+/// <summary>A member's read or delivered seq rose (PROTOCOL.md 6.4); it carries both, as the <c>receipt</c> frame does.</summary>
 [GenerateSerializer, Immutable]
-[Alias("chat.ReadReceipt")]
-public sealed record ReadReceipt(
+[Alias("chat.ReceiptChanged")]
+public sealed record ReceiptChanged(
     [property: Id(0)] string ChatId,
     [property: Id(1)] string UserId,
-    [property: Id(2)] long ReadSeq) : ChatEvent;
+    [property: Id(2)] long ReadSeq,
+    [property: Id(3)] long DeliveredSeq) : ChatEvent;
 
 [GenerateSerializer]
 [Alias("chat.MembershipChange")]

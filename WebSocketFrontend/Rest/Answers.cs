@@ -5,7 +5,10 @@ using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Rest;
 
-/// <summary>A chat: <c>readSeq</c> only where one member lists it (<c>GET /me/chats</c>).</summary>
+/// <summary>
+/// A chat: <c>readSeq</c> only where one member lists it (<c>GET /me/chats</c>), <c>receipts</c> only in
+/// <c>GET /chats/{chatId}</c> (PROTOCOL.md 6.4).
+/// </summary>
 internal sealed record ChatDto(
     string ChatId,
     string Type,
@@ -14,7 +17,8 @@ internal sealed record ChatDto(
     IReadOnlyList<string> Members,
     string CreatedAt,
     long LastSeq,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadSeq = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadSeq = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReceiptDto>? Receipts = null)
 {
     public static ChatDto From(ChatInfo chat, long? readSeq = null) => new(
         chat.ChatId,
@@ -25,7 +29,15 @@ internal sealed record ChatDto(
         Times.ToWire(chat.CreatedAt),
         chat.LastSeq,
         readSeq);
+
+    public static ChatDto From(ChatDetails details) => From(details.Chat) with
+    {
+        Receipts = details.Receipts.Select(r => new ReceiptDto(r.UserId, r.ReadSeq, r.DeliveredSeq)).ToArray(),
+    };
 }
+
+/// <summary>One member's receipt: the <c>receipt</c> frame's fields without its <c>type</c> and <c>chatId</c>.</summary>
+internal sealed record ReceiptDto(string UserId, long ReadSeq, long DeliveredSeq);
 
 internal sealed record ChatListDto(IReadOnlyList<ChatDto> Chats);
 
