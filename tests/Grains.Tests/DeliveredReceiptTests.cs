@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace OrleansChat.Grains.Tests;
@@ -75,7 +76,7 @@ public sealed class DeliveredReceiptTests(ChatClusterFixture fixture) : ChatTest
         var member = stored["Members"]!.AsArray()[0]!.AsObject();
         Assert.True(member.Remove(nameof(MemberState.DeliveredSeq)), $"no DeliveredSeq in {stored.ToJsonString()}");
 
-        var loaded = serializer.Deserialize<ChatRoomState>(BinaryData.FromString(stored.ToJsonString())).Members[0];
+        var loaded = serializer.Deserialize<ChatRoomState>(BinaryData.FromString(stored.ToJsonString()))!.Members[0];
 
         Assert.Equal(new MemberReceipt("alice", 5, 5), loaded.Receipt());
         Assert.False(loaded.Raise(4, read: false));
