@@ -18,12 +18,18 @@ public sealed record TypingChanged(
     [property: Id(2)] bool Typing,
     [property: Id(3)] long Version) : ChatEvent;
 
+/// <summary>A member's read or delivered seq rose (PROTOCOL.md 6.4); it carries both, as the <c>receipt</c> frame does.</summary>
+/// <remarks>
+/// It keeps the alias of the read-only receipt it grew from, so silos and gateways of both versions understand each
+/// other during a rolling upgrade (an older reader skips the delivered seq, a field it does not know).
+/// </remarks>
 [GenerateSerializer, Immutable]
 [Alias("chat.ReadReceipt")]
-public sealed record ReadReceipt(
+public sealed record ReceiptChanged(
     [property: Id(0)] string ChatId,
     [property: Id(1)] string UserId,
-    [property: Id(2)] long ReadSeq) : ChatEvent;
+    [property: Id(2)] long ReadSeq,
+    [property: Id(3)] long DeliveredSeq) : ChatEvent;
 
 [GenerateSerializer]
 [Alias("chat.MembershipChange")]

@@ -44,6 +44,21 @@ public sealed record ChatSummary(
     [property: Id(0)] ChatInfo Chat,
     [property: Id(1)] long ReadSeq);
 
+/// <summary>How far one member has received and read a chat (PROTOCOL.md 6.4): the highest any of their devices reported.</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.MemberReceipt")]
+public sealed record MemberReceipt(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] long ReadSeq,
+    [property: Id(2)] long DeliveredSeq);
+
+/// <summary>A chat as <c>GET /chats/{chatId}</c> shows it: with every member's receipt, in the members' order.</summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatDetails")]
+public sealed record ChatDetails(
+    [property: Id(0)] ChatInfo Chat,
+    [property: Id(1)] IReadOnlyList<MemberReceipt> Receipts);
+
 [GenerateSerializer, Immutable]
 [Alias("chat.DirectChat")]
 public sealed record DirectChat(

@@ -21,6 +21,11 @@ public interface IChatRoomGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ChatInfo> GetChat(string requesterId);
 
+    /// <summary>The chat with every member's receipt (PROTOCOL.md 6.4).</summary>
+    [Alias("GetDetails")]
+    [AlwaysInterleave]
+    Task<ChatDetails> GetDetails(string requesterId);
+
     [Alias("GetSummary")]
     [AlwaysInterleave]
     Task<ChatSummary> GetSummary(string requesterId);
@@ -51,8 +56,13 @@ public interface IChatRoomGrain : IGrainWithStringKey
     [Alias("SetTyping")]
     Task SetTyping(string userId, bool typing);
 
+    /// <summary>Raises the member's read seq, and their delivered seq with it (reading implies delivery).</summary>
     [Alias("MarkRead")]
     Task MarkRead(string userId, long seq);
+
+    /// <summary>Raises the member's delivered seq: one of their devices has received the chat up to <paramref name="seq"/>.</summary>
+    [Alias("MarkDelivered")]
+    Task MarkDelivered(string userId, long seq);
 
     /// <summary>Registers or renews a gateway's lease on this chat's events; returns the lease length.</summary>
     [Alias("Subscribe")]

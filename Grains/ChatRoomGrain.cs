@@ -53,6 +53,12 @@ public sealed partial class ChatRoomGrain(
 
     public Task<ChatInfo> GetChat(string requesterId) => Task.FromResult(GetChatFor(requesterId));
 
+    public Task<ChatDetails> GetDetails(string requesterId)
+    {
+        var info = GetChatFor(requesterId);
+        return Task.FromResult(new ChatDetails(info, [.. State.Members.Select(m => m.Receipt())]));
+    }
+
     public Task<ChatSummary> GetSummary(string requesterId)
     {
         var info = GetChatFor(requesterId);
@@ -148,7 +154,15 @@ public sealed partial class ChatRoomGrain(
         return Task.CompletedTask;
     }
 
-    public async Task MarkRead(string userId, long seq)
+    public Task MarkRead(string userId, long seq) => RaiseReceipt(userId, seq, read: true);
+
+    public Task MarkDelivered(string userId, long seq) => RaiseReceipt(userId, seq, read: false);
+
+    /// <summary>
+    /// Raises a member's read or delivered seq and tells every member's gateways. Each rise writes the state before its
+    /// receipt goes out, one way; a report that raises nothing writes and sends nothing.
+    /// </summary>
+    private async Task RaiseReceipt(string userId, long seq, bool read)
     {
         var member = RequireMember(userId);
         if (seq < 0 || seq > _writer.LastSeq)
@@ -156,14 +170,14 @@ public sealed partial class ChatRoomGrain(
             throw ChatException.BadRequest($"seq must be 0 to the chat's last seq ({_writer.LastSeq}).");
         }
 
-        if (seq <= member.ReadSeq)
+        if (!member.Raise(seq, read))
         {
             return;
         }
 
-        member.ReadSeq = seq;
         await room.WriteStateAsync();
-        Publish([new ReadReceipt(ChatId, userId, seq)]);
+        var receipt = member.Receipt();
+        Publish([new ReceiptChanged(ChatId, userId, receipt.ReadSeq, receipt.DeliveredSeq)]);
     }
 
     public async Task<TimeSpan> Subscribe(IChatGatewayObserver gateway)

@@ -76,4 +76,31 @@ public sealed class MemberState
 
     [Id(3)]
     public long ReadSeq { get; set; }
+
+    /// <summary>
+    /// As reported; rooms stored before it existed load 0 here, so <see cref="Receipt"/> and <see cref="Raise"/> take it
+    /// as at least <see cref="ReadSeq"/> (reading implies delivery) rather than trusting it alone.
+    /// </summary>
+    [Id(4)]
+    public long DeliveredSeq { get; set; }
+
+    public MemberReceipt Receipt() => new(UserId, ReadSeq, Math.Max(DeliveredSeq, ReadSeq));
+
+    /// <summary>Raises the read seq (and the delivered seq with it) or only the delivered seq; false when it rose not at all.</summary>
+    public bool Raise(long seq, bool read)
+    {
+        var delivered = Math.Max(DeliveredSeq, ReadSeq);
+        if (read ? seq <= ReadSeq : seq <= delivered)
+        {
+            return false;
+        }
+
+        if (read)
+        {
+            ReadSeq = seq;
+        }
+
+        DeliveredSeq = Math.Max(delivered, seq);
+        return true;
+    }
 }

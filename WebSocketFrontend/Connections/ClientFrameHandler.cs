@@ -61,6 +61,9 @@ internal sealed class ClientFrameHandler(
                 case "read":
                     await Room(frame.ChatId()).MarkRead(UserId, frame.RequiredInt64("seq"));
                     break;
+                case "delivered":
+                    await Room(frame.ChatId()).MarkDelivered(UserId, frame.RequiredInt64("seq"));
+                    break;
                 case "watch_presence":
                     await WatchPresenceAsync(frame);
                     break;

@@ -37,7 +37,7 @@ internal sealed class GatewayObserver(ConnectionRegistry registry, RoomSubscript
                     }
 
                     break;
-                case ReadReceipt receipt:
+                case ReceiptChanged receipt:
                     Broadcast(room.Connections, Frames.Receipt(receipt), except: null);
                     break;
                 case MembershipChanged change:

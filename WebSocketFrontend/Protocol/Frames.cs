@@ -57,12 +57,13 @@ public static class Frames
         w.WriteString("state", typing.Typing ? "start" : "stop");
     });
 
-    public static byte[] Receipt(ReadReceipt receipt) => Write(w =>
+    public static byte[] Receipt(ReceiptChanged receipt) => Write(w =>
     {
         w.WriteString("type", "receipt");
         w.WriteString("chatId", receipt.ChatId);
         w.WriteString("userId", receipt.UserId);
         w.WriteNumber("readSeq", receipt.ReadSeq);
+        w.WriteNumber("deliveredSeq", receipt.DeliveredSeq);
     });
 
     public static byte[] Presence(Presence presence) => Write(w =>

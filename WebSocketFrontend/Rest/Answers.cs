@@ -5,7 +5,10 @@ using OrleansChat.Gateway.Protocol;
 
 namespace OrleansChat.Gateway.Rest;
 
-/// <summary>A chat: <c>readSeq</c>, <c>muted</c> and <c>mutedUntil</c> only where one member lists it (<c>GET /me/chats</c>).</summary>
+/// <summary>
+/// A chat: <c>readSeq</c>, <c>muted</c> and <c>mutedUntil</c> only where one member lists it (<c>GET /me/chats</c>),
+/// <c>receipts</c> only in <c>GET /chats/{chatId}</c> (PROTOCOL.md 6.4).
+/// </summary>
 internal sealed record ChatDto(
     string ChatId,
     string Type,
@@ -16,7 +19,8 @@ internal sealed record ChatDto(
     long LastSeq,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadSeq = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Muted = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MutedUntil = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MutedUntil = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReceiptDto>? Receipts = null)
 {
     public static ChatDto From(ChatInfo chat, long? readSeq = null, ChatSettings? settings = null) => new(
         chat.ChatId,
@@ -29,7 +33,15 @@ internal sealed record ChatDto(
         readSeq,
         settings?.Muted,
         settings?.MutedUntil is { } until ? Times.ToWire(until) : null);
+
+    public static ChatDto From(ChatDetails details) => From(details.Chat) with
+    {
+        Receipts = details.Receipts.Select(r => new ReceiptDto(r.UserId, r.ReadSeq, r.DeliveredSeq)).ToArray(),
+    };
 }
+
+/// <summary>One member's receipt: the <c>receipt</c> frame's fields without its <c>type</c> and <c>chatId</c>.</summary>
+internal sealed record ReceiptDto(string UserId, long ReadSeq, long DeliveredSeq);
 
 /// <summary>A member's settings of a chat: <c>mutedUntil</c> only when the mute ends by itself.</summary>
 internal sealed record ChatSettingsDto(

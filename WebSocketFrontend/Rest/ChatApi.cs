@@ -80,7 +80,7 @@ internal static class ChatApi
     }
 
     private static async Task<Ok<ChatDto>> GetChat(string chatId, HttpContext context, IGrainFactory grains) =>
-        TypedResults.Ok(ChatDto.From(await grains.GetGrain<IChatRoomGrain>(chatId).GetChat(context.UserId())));
+        TypedResults.Ok(ChatDto.From(await grains.GetGrain<IChatRoomGrain>(chatId).GetDetails(context.UserId())));
 
     private static async Task<Ok<ChatDto>> AddMember(string chatId, AddMemberRequest request, HttpContext context, IGrainFactory grains) =>
         TypedResults.Ok(ChatDto.From(await grains.GetGrain<IChatRoomGrain>(chatId).AddMember(context.UserId(), request.UserId)));

@@ -16,9 +16,9 @@ public sealed class ReadReceiptTests(ChatClusterFixture fixture) : ChatTestBase(
         await room.MarkRead(ownerId, 3);
 
         // Once the owner's later receipt is in too, a receipt the reader should not have caused would be in as well.
-        var receipts = await gateway.WaitForChatEventsAsync<ReadReceipt>(room.GetPrimaryKeyString(), r => r.Count >= 3);
+        var receipts = await gateway.WaitForChatEventsAsync<ReceiptChanged>(room.GetPrimaryKeyString(), r => r.Count >= 3);
         Assert.Equal(
-            [new ReadReceipt(room.GetPrimaryKeyString(), readerId, 2), new ReadReceipt(room.GetPrimaryKeyString(), readerId, 3)],
+            [new ReceiptChanged(room.GetPrimaryKeyString(), readerId, 2, 2), new ReceiptChanged(room.GetPrimaryKeyString(), readerId, 3, 3)],
             receipts.Where(r => r.UserId == readerId).OrderBy(r => r.ReadSeq));
     }
 

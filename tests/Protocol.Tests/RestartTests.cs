@@ -26,6 +26,9 @@ public sealed class RestartedServer : IAsyncLifetime
 
     public JsonElement KnownAck { get; private set; }
 
+    /// <summary>The chat's <c>receipts</c> before the restart, after bob reported delivered 3 and read 2.</summary>
+    public string[] ReceiptsBefore { get; private set; } = [];
+
     public int? ShutdownCloseCode { get; private set; }
 
     public async ValueTask InitializeAsync()
@@ -43,6 +46,10 @@ public sealed class RestartedServer : IAsyncLifetime
             MessagesBefore = (await alice.GetMessagesAsync(ChatId)).Items("messages");
 
             await using var connected = await bob.ConnectAsync();
+            await connected.SendAsync(new { type = "delivered", chatId = ChatId, seq = 3 });
+            await connected.SendAsync(new { type = "read", chatId = ChatId, seq = 2 });
+            await connected.ReceiveAsync("receipt", ChatId, f => f.Number("readSeq") == 2);
+            ReceiptsBefore = [.. (await alice.GetChatAsync(ChatId)).Items("receipts").Select(r => r.ToString())];
             var closing = connected.ReceiveCloseAsync(TimeSpan.FromSeconds(60));
             await first.StopAsync();
             try
@@ -97,6 +104,17 @@ public sealed class RestartTests(RestartedServer fixture) : IClassFixture<Restar
         Assert.Equal(fixture.MembersBefore, chat.Members());
         Assert.Equal(fixture.AliceId, chat.Text("ownerId"));
         Assert.Equal(fixture.MembersBefore, (await Bob.MyChatAsync(fixture.ChatId)).Members());
+    }
+
+    [Fact]
+    public async Task Every_members_receipt_survives_a_restart()
+    {
+        var chat = await Alice.GetChatAsync(fixture.ChatId);
+
+        Assert.Equal(
+            [$$"""{"userId":"{{fixture.AliceId}}","readSeq":0,"deliveredSeq":0}""", $$"""{"userId":"{{fixture.BobId}}","readSeq":2,"deliveredSeq":3}"""],
+            fixture.ReceiptsBefore);
+        Assert.Equal(fixture.ReceiptsBefore, chat.Items("receipts").Select(r => r.ToString()));
     }
 
     [Fact]

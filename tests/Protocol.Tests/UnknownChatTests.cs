@@ -36,6 +36,12 @@ public sealed class UnknownChatTests(ChatServerFixture fixture)
 
         foreach (var chatId in Unknown())
         {
+            await socket.SendAsync(new { type = "delivered", @ref = "d", chatId, seq = 1 });
+            Expect.Error(await socket.ReceiveAsync("error", where: f => f.TextOrNull("ref") == "d"), "not_found", "d");
+        }
+
+        foreach (var chatId in Unknown())
+        {
             await socket.SendAsync(new { type = "send", @ref = "m", chatId, clientMsgId = "k1", content = "hello?" });
             Expect.Error(await socket.ReceiveAsync("error", where: f => f.TextOrNull("ref") == "m"), "not_found", "m");
         }

@@ -7,6 +7,7 @@
 //   missed in every known chat (chat-order.js);
 // - sends with client message ids and acks matched by `ref`; sends and read marks made while disconnected go out
 //   after the resync; an unanswered send goes again with the same client message id (outbox.js);
+// - `delivered` for the others' messages it receives, the highest seq per chat once per burst of frames (outbox.js);
 // - REST calls under /api/v1 with the bearer token, and a new token when the old one is refused (chat-api.js).
 //
 // Events (CustomEvent, data in `detail`): status {state}, welcome, message, send-state, typing, receipt,
@@ -175,6 +176,7 @@ export class ChatClient extends EventTarget {
 
   #deliver(frame) {
     if (frame.senderId === this.#userId) this.#outbox.delivered(frame);
+    else this.#outbox.received(frame.chatId, frame.seq);
     this.#emit('message', frame);
   }
 

@@ -1,7 +1,7 @@
 // The open chat: opening and closing it, its header and typing line, its older history on scroll, and read marks.
 
 import { $, paintAvatar } from './dom.js';
-import { state, chats, presence, me, isDirect, peerOf, titleOf } from './state.js';
+import { state, chats, chatOf, presence, me, isDirect, peerOf, titleOf } from './state.js';
 import { renderChatList } from './chat-list.js';
 import { clearMessages, renderMessages, scrollToBottom } from './message-list.js';
 import { showDraft, stopTyping } from './composer.js';
@@ -52,6 +52,7 @@ export function openChat(chatId, { focus = true } = {}) {
   scrollToBottom();
   renderChatList();
   if (chat.messages.size < FEW_MESSAGES) loadOlder(chat);
+  loadReceipts(chat);
   markRead();
   if (focus) $('composer').focus({ preventScroll: true });
 }
@@ -115,6 +116,16 @@ export function markRead() {
     state.client.read(chat.chatId, newest);
     renderChatList();
   }
+}
+
+/** The members' receipts as the server holds them, for the ticks of messages sent before this page was loaded. */
+async function loadReceipts(chat) {
+  try {
+    chatOf(await state.client.getChat(chat.chatId));
+  } catch {
+    return; // offline: the receipts that arrive live still count
+  }
+  if (chat.chatId === state.openChatId) renderMessages(chat);
 }
 
 async function loadOlder(chat) {

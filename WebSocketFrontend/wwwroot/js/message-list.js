@@ -41,6 +41,7 @@ function paintRow(node, row) {
   node.dataset.status = row.status;
   paintTime(node.querySelector('.time'), row.message.sentAt);
   paintLabel(node.querySelector('.state'), row.label);
+  paintTicks(node.querySelector('.ticks'), row.ticks);
 }
 
 function buildMessage(m) {
@@ -52,6 +53,11 @@ function buildMessage(m) {
   bubble.append(el('span', 'sender', m.senderId), el('p', 'text', m.content));
   const meta = el('div', 'meta');
   meta.append(el('time', 'time'), el('span', 'state'));
+  if (own) {
+    const ticks = el('span', 'ticks');
+    ticks.dataset.testid = 'message-status';
+    meta.append(ticks);
+  }
   node.append(bubble, meta);
   return node;
 }
@@ -62,6 +68,21 @@ function paintTime(time, sentAt) {
     time.dateTime = sentAt;
     time.title = new Date(sentAt).toLocaleString();
   }
+}
+
+const TICKS = { sent: '✓', delivered: '✓✓', read: '✓✓' };
+
+function paintTicks(ticks, shown) {
+  if (!ticks) return;
+  ticks.hidden = !shown;
+  if (!shown) {
+    ticks.removeAttribute('data-status');
+    return;
+  }
+  ticks.dataset.status = shown.status;
+  ticks.textContent = TICKS[shown.status];
+  ticks.title = shown.title;
+  ticks.setAttribute('aria-label', shown.title);
 }
 
 function paintLabel(line, label) {

@@ -9,6 +9,8 @@ export class Outbox {
   #sends = new Map(); // clientMsgId -> { chatId, clientMsgId, content, status, ref, error }
   #refs = new Map();  // ref -> clientMsgId of a send waiting for its answer
   #reads = new Map(); // chatId -> seq, waiting for a connection
+  #received = new Map(); // chatId -> highest seq received and not yet reported `delivered`
+  #reported = new Map(); // chatId -> highest seq reported `delivered`
   #wire;
 
   constructor(wire) {
@@ -45,10 +47,21 @@ export class Outbox {
     }
   }
 
+  /**
+   * A message of someone else's reached this device. A burst of frames (a sync brings many) makes one `delivered`
+   * per chat, with its highest seq, once the burst is handled; while disconnected they wait for the resync.
+   */
+  received(chatId, seq) {
+    if (seq <= (this.#reported.get(chatId) ?? 0) || seq <= (this.#received.get(chatId) ?? 0)) return;
+    if (this.#received.size === 0) queueMicrotask(() => { if (this.#wire.isReady()) this.#reportReceived(); });
+    this.#received.set(chatId, seq);
+  }
+
   /** The frames that waited for a connection go now, oldest first. */
   flush() {
     for (const [chatId, seq] of this.#reads) this.#wire.write({ type: 'read', chatId, seq });
     this.#reads.clear();
+    this.#reportReceived();
     for (const entry of this.#sends.values()) {
       if (entry.status === 'pending' && entry.ref === null) this.#transmit(entry);
     }
@@ -97,6 +110,14 @@ export class Outbox {
     entry.error = { code: frame.code, message: frame.message, retryable: RETRYABLE.has(frame.code) };
     this.#emit(entry);
     return true;
+  }
+
+  #reportReceived() {
+    for (const [chatId, seq] of this.#received) {
+      if (!this.#wire.write({ type: 'delivered', chatId, seq })) return; // the rest go after the resync
+      this.#reported.set(chatId, seq);
+      this.#received.delete(chatId);
+    }
   }
 
   #transmit(entry) {

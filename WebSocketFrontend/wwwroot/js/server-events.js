@@ -1,7 +1,7 @@
 // What the server says, applied to the page's state: the chat list, messages, send states, typing, receipts,
 // presence and membership. Each event changes state, then asks for the paints it makes stale.
 
-import { state, chats, pending, presence, early, chatOf, me, isDirect, peerOf } from './state.js';
+import { state, chats, pending, presence, early, chatOf, me, isDirect, peerOf, noteReceipt } from './state.js';
 import { renderChatList } from './chat-list.js';
 import { renderMessages } from './message-list.js';
 import { closeChat, markRead, renderConversation, renderHeader, renderTyping } from './conversation.js';
@@ -110,15 +110,11 @@ function onTyping({ chatId, userId, state: typing }) {
   if (state.openChatId === chatId) renderTyping(chat);
 }
 
-function onReceipt({ chatId, userId, readSeq }) {
-  const chat = chats.get(chatId);
+function onReceipt(receipt) {
+  const chat = chats.get(receipt.chatId);
   if (!chat) return;
-  if (userId === me()) {
-    chat.readSeq = Math.max(chat.readSeq, readSeq); // read on another device
-  } else {
-    chat.receipts.set(userId, Math.max(readSeq, chat.receipts.get(userId) ?? 0));
-  }
-  scheduleRender(chatId);
+  noteReceipt(chat, receipt);
+  scheduleRender(receipt.chatId);
 }
 
 function onPresence({ userId, status }) {

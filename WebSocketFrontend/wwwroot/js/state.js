@@ -26,13 +26,25 @@ export function chatOf(info) {
       loadingOlder: false,
       typing: new Map(),      // userId -> timer
       receipts: new Map(),    // userId -> readSeq
+      delivered: new Map(),   // userId -> deliveredSeq (never below their readSeq)
     };
     chats.set(info.chatId, chat);
   }
   chat.info = { ...chat.info, ...info };
   chat.lastSeq = Math.max(chat.lastSeq, info.lastSeq ?? 0);
   if (info.readSeq !== undefined) chat.readSeq = Math.max(chat.readSeq, info.readSeq);
+  for (const receipt of info.receipts ?? []) noteReceipt(chat, receipt); // GET /chats/{chatId} carries them
   return chat;
+}
+
+/** A member's read and delivered seqs, from a `receipt` frame or the chat's `receipts`: each only rises. */
+export function noteReceipt(chat, { userId, readSeq = 0, deliveredSeq = 0 }) {
+  if (userId === me()) {
+    chat.readSeq = Math.max(chat.readSeq, readSeq); // read on another device
+    return;
+  }
+  chat.receipts.set(userId, Math.max(readSeq, chat.receipts.get(userId) ?? 0));
+  chat.delivered.set(userId, Math.max(deliveredSeq, readSeq, chat.delivered.get(userId) ?? 0));
 }
 
 /** Forgets everything of the signed-out user, so the next one starts clean in the same tab. */

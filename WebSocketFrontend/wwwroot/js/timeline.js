@@ -6,8 +6,9 @@ import { pending, me, isDirect } from './state.js';
 const CONTINUED_WITHIN_MS = 5 * 60 * 1000; // one sender's messages this close together share one name
 
 /**
- * Each row: { key, message, own, status, continued, showSender, label }. `key` names the row's node across paints
- * ('s' + seq, or 'c' + clientMsgId); `label` is what the row's state line says, or null.
+ * Each row: { key, message, own, status, continued, showSender, label, ticks }. `key` names the row's node across
+ * paints ('s' + seq, or 'c' + clientMsgId); `label` is what the row's state line says, or null; `ticks` is an own
+ * stored message's { status: 'sent' | 'delivered' | 'read', title }, or null.
  */
 export function timelineOf(chat) {
   const self = me();
@@ -26,7 +27,8 @@ export function timelineOf(chat) {
     ...stored.map(message => {
       const own = message.senderId === self;
       const status = own && othersRead >= message.seq ? 'seen' : own ? 'sent' : 'received';
-      return { key: `s${message.seq}`, message, own, status, label: own ? storedLabel(message === lastOwn, seenBy, chat) : null };
+      const label = own ? storedLabel(message === lastOwn, seenBy, chat) : null;
+      return { key: `s${message.seq}`, message, own, status, label, ticks: own ? ticksOf(chat, message.seq) : null };
     }),
     ...waiting.map(send => ({
       key: `c${send.clientMsgId}`,
@@ -34,6 +36,7 @@ export function timelineOf(chat) {
       own: true,
       status: send.status, // pending, failed, or sent (acked, its frame still to come)
       label: sendLabel(send),
+      ticks: send.status === 'sent' ? ticksOf(chat, send.seq) : null,
     })),
   ];
 
@@ -46,6 +49,21 @@ export function timelineOf(chat) {
     previous = m;
   }
   return rows;
+}
+
+/**
+ * One tick once stored, two once every other member has it on a device, read marks once every other member read it
+ * (PROTOCOL.md 6.4). A chat with no other member stays at one tick.
+ */
+function ticksOf(chat, seq) {
+  const others = (chat.info.members ?? []).filter(userId => userId !== me());
+  const delivered = others.filter(userId => (chat.delivered.get(userId) ?? 0) >= seq).length;
+  const read = others.filter(userId => (chat.receipts.get(userId) ?? 0) >= seq).length;
+  if (others.length > 0 && read === others.length) return { status: 'read', title: 'Read' };
+  if (others.length > 0 && delivered === others.length) {
+    return { status: 'delivered', title: read ? `Delivered, read by ${read} of ${others.length}` : 'Delivered' };
+  }
+  return { status: 'sent', title: delivered ? `Sent, delivered to ${delivered} of ${others.length}` : 'Sent' };
 }
 
 function storedLabel(isLastOwn, seenBy, chat) {

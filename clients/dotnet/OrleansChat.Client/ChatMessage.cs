@@ -12,4 +12,15 @@ public sealed record ChatMessage(
 }
 
 /// <summary>Any other server frame a <see cref="ChatClient"/> passes on: typing, receipt, presence, chat, chunk, or an error without a ref.</summary>
-public sealed record ChatEvent(FrameType Type, JsonElement Frame);
+public sealed record ChatEvent(FrameType Type, JsonElement Frame)
+{
+    /// <summary>The <c>receipt</c> this event is, or null when it is another frame.</summary>
+    public ChatReceipt? AsReceipt() => Type != FrameType.Receipt ? null : new(
+        Frame.GetProperty("chatId").GetString() ?? "",
+        Frame.GetProperty("userId").GetString() ?? "",
+        Frame.GetProperty("readSeq").GetInt64(),
+        Frame.TryGetProperty("deliveredSeq", out var delivered) ? delivered.GetInt64() : Frame.GetProperty("readSeq").GetInt64());
+}
+
+/// <summary>A <c>receipt</c> frame (PROTOCOL.md 6.4): how far a member's devices have received and read a chat, at the highest.</summary>
+public sealed record ChatReceipt(string ChatId, string UserId, long ReadSeq, long DeliveredSeq);
