@@ -98,6 +98,28 @@ public sealed record ChatMessage(
 
     /// <summary>On a text read from history or sync: its reactions in first-seen order.</summary>
     [Id(14)] public IReadOnlyList<ChatReaction> Reactions { get; init; } = [];
+
+    // The lists compare by their items, so that a message equals itself after a round trip.
+    public bool Equals(ChatMessage? other) =>
+        other is not null
+        && ChatId == other.ChatId
+        && Seq == other.Seq
+        && MessageId == other.MessageId
+        && SenderId == other.SenderId
+        && Content == other.Content
+        && SentAt == other.SentAt
+        && ClientMsgId == other.ClientMsgId
+        && Kind == other.Kind
+        && Target == other.Target
+        && ReplyTo == other.ReplyTo
+        && Remove == other.Remove
+        && EditedAt == other.EditedAt
+        && Deleted == other.Deleted
+        && Mentions.SequenceEqual(other.Mentions)
+        && Reactions.Count == other.Reactions.Count
+        && Reactions.Zip(other.Reactions).All(p => p.First.Content == p.Second.Content && p.First.UserIds.SequenceEqual(p.Second.UserIds));
+
+    public override int GetHashCode() => HashCode.Combine(ChatId, Seq, MessageId, Content, Kind);
 }
 
 /// <summary>A send (PROTOCOL.md 3.2 and 6.1): a text, or a change with its target; content is empty on a delete.</summary>
