@@ -108,7 +108,7 @@ public sealed partial class ChatRoomGrain(
             }
             catch (ChatException failed)
             {
-                // The store failed (the writer's only fault): the send is answered, not the batch.
+                // The store failed, or the change's target broke PROTOCOL.md 6.1: the send is answered, not the batch.
                 outcomes[i] = SendOutcome.Failed(failed.Code, failed.Message);
             }
         }

@@ -53,7 +53,8 @@ internal sealed partial class RoomWriter(
 
     /// <summary>
     /// Queues a send for the next write (<see cref="StartWriting"/> starts it). The task answers with the stored
-    /// message, or faults with an <see cref="ChatErrorCode.Unavailable"/> <see cref="ChatException"/> when the store failed.
+    /// message, or faults with an <see cref="ChatErrorCode.Unavailable"/> <see cref="ChatException"/> when the store failed,
+    /// or with the code of PROTOCOL.md 6.1 when a change's target or a reply's replyTo is refused (<see cref="ChangeRules"/>).
     /// </summary>
     public Task<SendResult> Enqueue(SendCommand command)
     {

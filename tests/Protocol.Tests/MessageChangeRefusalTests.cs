@@ -91,6 +91,8 @@ public sealed class MessageChangeRefusalTests(ChatServerFixture fixture)
         var seq = await Changes.SendAsync(socket, new { type = "send", chatId, clientMsgId = "k2", kind = "reaction", target, content = string.Concat(Enumerable.Repeat("😀", 16)) });
 
         Assert.Equal(2, seq);
+        var reaction = (await alice.GetMessagesAsync(chatId, "?afterSeq=1")).Items("messages").Single();
+        Assert.Equal(("reaction", target), (reaction.Text("kind"), reaction.Number("target")));
     }
 
     [Fact]

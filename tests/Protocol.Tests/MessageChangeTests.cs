@@ -81,7 +81,7 @@ public sealed class MessageChangeTests(ChatServerFixture fixture)
 
         Assert.Equal((first, first + 1), (second, next));
         var history = (await alice.GetMessagesAsync(chatId, "?afterSeq=0")).Items("messages");
-        Assert.Equal([target, first, next], history.Select(m => m.Number("seq")));
+        Assert.Equal([(target, "text"), (first, "edit"), (next, "text")], history.Select(m => (m.Number("seq"), m.Text("kind"))));
     }
 
     [Fact]

@@ -74,6 +74,8 @@ public sealed class MessageStateTests(ChatServerFixture fixture)
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(firstBody, await second.ReadTextAsync());
         Assert.Equal(target + 1, JsonDocument.Parse(firstBody).RootElement.Number("seq"));
+        var stored = (await alice.GetMessagesAsync(chatId, $"?afterSeq={target}")).Items("messages").Single();
+        Assert.Equal(("reaction", target, bob.Id), (stored.Text("kind"), stored.Number("target"), stored.Text("senderId")));
     }
 
     [Theory]
