@@ -74,14 +74,70 @@ public sealed record ChatMessage(
     [property: Id(3)] string SenderId,
     [property: Id(4)] string Content,
     [property: Id(5)] DateTimeOffset SentAt,
-    [property: Id(6)] string ClientMsgId);
+    [property: Id(6)] string ClientMsgId)
+{
+    [Id(7)] public SendKind Kind { get; init; }
 
+    /// <summary>On a change: the seq of the text it applies to.</summary>
+    [Id(8)] public long? Target { get; init; }
+
+    /// <summary>On a text: the seq of the earlier text it replies to.</summary>
+    [Id(9)] public long? ReplyTo { get; init; }
+
+    /// <summary>On a reaction: it takes the sender's reaction away.</summary>
+    [Id(10)] public bool Remove { get; init; }
+
+    /// <summary>On a text or an edit: the members it mentions.</summary>
+    [Id(11)] public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>On a text read from history or sync: when it was last edited.</summary>
+    [Id(12)] public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>On a text read from history or sync: it is a tombstone.</summary>
+    [Id(13)] public bool Deleted { get; init; }
+
+    /// <summary>On a text read from history or sync: its reactions in first-seen order.</summary>
+    [Id(14)] public IReadOnlyList<ChatReaction> Reactions { get; init; } = [];
+
+    // The lists compare by their items, so that a message equals itself after a round trip.
+    public bool Equals(ChatMessage? other) =>
+        other is not null
+        && ChatId == other.ChatId
+        && Seq == other.Seq
+        && MessageId == other.MessageId
+        && SenderId == other.SenderId
+        && Content == other.Content
+        && SentAt == other.SentAt
+        && ClientMsgId == other.ClientMsgId
+        && Kind == other.Kind
+        && Target == other.Target
+        && ReplyTo == other.ReplyTo
+        && Remove == other.Remove
+        && EditedAt == other.EditedAt
+        && Deleted == other.Deleted
+        && Mentions.SequenceEqual(other.Mentions)
+        && Reactions.Count == other.Reactions.Count
+        && Reactions.Zip(other.Reactions).All(p => p.First.Content == p.Second.Content && p.First.UserIds.SequenceEqual(p.Second.UserIds));
+
+    public override int GetHashCode() => HashCode.Combine(ChatId, Seq, MessageId, Content, Kind);
+}
+
+/// <summary>A send (PROTOCOL.md 3.2 and 6.1): a text, or a change with its target; content is empty on a delete.</summary>
 [GenerateSerializer, Immutable]
 [Alias("chat.SendCommand")]
 public sealed record SendCommand(
     [property: Id(0)] string SenderId,
     [property: Id(1)] string ClientMsgId,
-    [property: Id(2)] string Content);
+    [property: Id(2)] string Content)
+{
+    [Id(3)] public SendKind Kind { get; init; }
+
+    [Id(4)] public long? Target { get; init; }
+
+    [Id(5)] public long? ReplyTo { get; init; }
+
+    [Id(6)] public bool Remove { get; init; }
+}
 
 /// <summary>What an <c>ack</c> carries: the message as stored (the first one, for a repeated client message id).</summary>
 [GenerateSerializer, Immutable]

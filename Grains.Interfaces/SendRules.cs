@@ -14,7 +14,52 @@ public static class SendRules
     private static readonly RuleViolation ContentTooLong =
         new(ChatErrorCode.TooLarge, $"content is longer than {ProtocolLimits.MaxContentLength} characters.");
 
-    /// <summary>The first rule the send breaks, in the order above, or null when it is well formed.</summary>
+    public const int MaxReactionLength = 16;
+
+    private static readonly RuleViolation MissingTarget = new(ChatErrorCode.BadRequest, "target is required on an edit, a delete or a reaction.");
+
+    private static readonly RuleViolation TargetOnText = new(ChatErrorCode.BadRequest, "target goes with kind edit, delete or reaction only.");
+
+    private static readonly RuleViolation ReplyToOnChange = new(ChatErrorCode.BadRequest, "replyTo goes with kind text only.");
+
+    private static readonly RuleViolation ContentOnDelete = new(ChatErrorCode.BadRequest, "A delete has no content.");
+
+    private static readonly RuleViolation ReactionTooLong =
+        new(ChatErrorCode.TooLarge, $"A reaction is 1 to {MaxReactionLength} characters.");
+
+    /// <summary>The first shape rule of PROTOCOL.md 6.1 the send breaks, or null when it is well formed.</summary>
+    public static RuleViolation? Check(SendKind kind, string? clientMsgId, string? content, long? target, long? replyTo)
+    {
+        if (kind == SendKind.Text)
+        {
+            return target is not null ? TargetOnText : Check(clientMsgId, content);
+        }
+
+        if (!Identifiers.IsValidClientMsgId(clientMsgId))
+        {
+            return InvalidClientMsgId;
+        }
+
+        if (target is null)
+        {
+            return MissingTarget;
+        }
+
+        if (replyTo is not null)
+        {
+            return ReplyToOnChange;
+        }
+
+        return kind switch
+        {
+            SendKind.Delete => string.IsNullOrEmpty(content) ? null : ContentOnDelete,
+            SendKind.Reaction => string.IsNullOrEmpty(content) ? EmptyContent
+                : ProtocolLimits.IsWithinLength(content, MaxReactionLength) ? null : ReactionTooLong,
+            _ => Check(clientMsgId, content),
+        };
+    }
+
+    /// <summary>The first rule a text's id and content break, in the order above, or null when they are well formed.</summary>
     public static RuleViolation? Check(string? clientMsgId, string? content)
     {
         if (!Identifiers.IsValidClientMsgId(clientMsgId))

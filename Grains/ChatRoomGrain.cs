@@ -38,7 +38,7 @@ public sealed partial class ChatRoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _typing = new TypingStates(time, _options.TypingTimeout, ProtocolLimits.TypingChangeInterval, Once, PublishTyping);
-        _writer = new RoomWriter(ChatId, messages, _options, time, PushTargets, MessagesStored, logger);
+        _writer = new RoomWriter(ChatId, messages, _options, time, PushTargets, MentionsOf, OwnsGroup, MessagesStored, logger);
         await _writer.LoadLastAsync(cancellationToken);
         foreach (var id in State.Gateways.Select(GrainId.Parse))
         {
@@ -108,7 +108,7 @@ public sealed partial class ChatRoomGrain(
             }
             catch (ChatException failed)
             {
-                // The store failed (the writer's only fault): the send is answered, not the batch.
+                // The store failed, or the change's target broke PROTOCOL.md 6.1: the send is answered, not the batch.
                 outcomes[i] = SendOutcome.Failed(failed.Code, failed.Message);
             }
         }
@@ -120,7 +120,7 @@ public sealed partial class ChatRoomGrain(
     private RuleViolation? Refusal(SendCommand command) =>
         Membership(command.SenderId, out var refused) is null
             ? refused
-            : SendRules.Check(command.ClientMsgId, command.Content) ?? BlockedByPeer(command.SenderId);
+            : SendRules.Check(command.Kind, command.ClientMsgId, command.Content, command.Target, command.ReplyTo) ?? BlockedByPeer(command.SenderId);
 
     public async Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query)
     {
@@ -237,11 +237,13 @@ public sealed partial class ChatRoomGrain(
     private IGrainTimer Once(Func<Task> callback, TimeSpan dueTime) => this.RegisterGrainTimer(
         static (callback, _) => callback(), callback, new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan));
 
-    /// <summary>
-    /// Messages carry no mentions yet; once they do, the message's mentioned members go here, so that a mention reaches
-    /// a member who muted the chat.
-    /// </summary>
-    private List<PushTarget> PushTargets(string senderId) => _reachability.PushTargets(State.Members, senderId, [], time.GetUtcNow());
+    /// <summary>A mentioned member gets a push even from a chat they muted.</summary>
+    private List<PushTarget> PushTargets(string senderId, IReadOnlyList<string> mentions) =>
+        _reachability.PushTargets(State.Members, senderId, mentions, time.GetUtcNow());
+
+    private IReadOnlyList<string> MentionsOf(string content) => Mentions.Find(content, userId => Member(userId) is not null);
+
+    private bool OwnsGroup(string userId) => State.Type == ChatType.Group && Member(userId)?.Role == ChatRole.Owner;
 
     private void MessagesStored(IReadOnlyList<ChatEvent> posted, int pushRows)
     {

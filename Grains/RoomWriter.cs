@@ -13,7 +13,9 @@ namespace OrleansChat.Grains;
 /// <remarks>
 /// Needs no locks: the room calls it, and its loop continues, on the grain's scheduler, one turn at a time.
 /// </remarks>
-/// <param name="pushTargets">The devices to notify of a message from the given sender, asked once per message.</param>
+/// <param name="pushTargets">The devices to notify of a text from the given sender mentioning the given members, asked once per text.</param>
+/// <param name="mentionsOf">The members a content mentions.</param>
+/// <param name="ownsGroup">Whether a user is the owner of this chat, a group (who may delete anyone's message).</param>
 /// <param name="stored">Called after a commit with the messages it stored (not repeats) and their push rows.</param>
 /// <param name="logger">The room's logger.</param>
 internal sealed partial class RoomWriter(
@@ -21,7 +23,9 @@ internal sealed partial class RoomWriter(
     IMessageStore store,
     ChatOptions options,
     TimeProvider time,
-    Func<string, IReadOnlyList<PushTarget>> pushTargets,
+    Func<string, IReadOnlyList<string>, IReadOnlyList<PushTarget>> pushTargets,
+    Func<string, IReadOnlyList<string>> mentionsOf,
+    Func<string, bool> ownsGroup,
     Action<IReadOnlyList<ChatEvent>, int> stored,
     ILogger logger)
 {
@@ -49,7 +53,8 @@ internal sealed partial class RoomWriter(
 
     /// <summary>
     /// Queues a send for the next write (<see cref="StartWriting"/> starts it). The task answers with the stored
-    /// message, or faults with an <see cref="ChatErrorCode.Unavailable"/> <see cref="ChatException"/> when the store failed.
+    /// message, or faults with an <see cref="ChatErrorCode.Unavailable"/> <see cref="ChatException"/> when the store failed,
+    /// or with the code of PROTOCOL.md 6.1 when a change's target or a reply's replyTo is refused (<see cref="ChangeRules"/>).
     /// </summary>
     public Task<SendResult> Enqueue(SendCommand command)
     {
@@ -81,7 +86,17 @@ internal sealed partial class RoomWriter(
 
     /// <summary>A stored message as members see it, in events and in history.</summary>
     public static ChatMessage ToChatMessage(StoredMessage m) =>
-        new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, m.SentAt, m.ClientMsgId);
+        new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, m.SentAt, m.ClientMsgId)
+        {
+            Kind = (SendKind)m.Kind,
+            Target = m.Target,
+            ReplyTo = m.ReplyTo,
+            Remove = m.Remove,
+            Mentions = m.Mentions,
+            EditedAt = m.EditedAt,
+            Deleted = m.Deleted,
+            Reactions = m.Reactions.Count == 0 ? [] : [.. m.Reactions.Select(r => new ChatReaction(r.Content, r.UserIds))],
+        };
 
     /// <summary>Stores the queue batch by batch until it is empty.</summary>
     private async Task WriteQueue()
@@ -104,13 +119,33 @@ internal sealed partial class RoomWriter(
 
     private async Task WriteBatch(PendingSend[] batch)
     {
+        if (Array.Exists(batch, p => ChangeRules.NeedsTargets(p.Command)))
+        {
+            batch = await CheckTargets(batch);
+            if (batch.Length == 0)
+            {
+                return;
+            }
+        }
+
         var now = time.UtcNowToTheMillisecond();
         var ids = _ids.NewBatch(now, batch.Length);
         var messages = new NewMessage[batch.Length];
         for (var i = 0; i < batch.Length; i++)
         {
             var command = batch[i].Command;
-            messages[i] = new NewMessage(ids[i], command.SenderId, command.ClientMsgId, command.Content, now, pushTargets(command.SenderId));
+            var mentions = command.Kind is SendKind.Text or SendKind.Edit ? mentionsOf(command.Content) : [];
+
+            // Only a new text notifies: changes reach connected devices as frames and nobody's phone.
+            var push = command.Kind == SendKind.Text ? pushTargets(command.SenderId, mentions) : [];
+            messages[i] = new NewMessage(ids[i], command.SenderId, command.ClientMsgId, command.Content, now, push)
+            {
+                Kind = (MessageKind)command.Kind,
+                Target = command.Target,
+                ReplyTo = command.ReplyTo,
+                Remove = command.Remove,
+                Mentions = mentions,
+            };
         }
 
         IReadOnlyList<AppendOutcome> outcomes;
@@ -153,6 +188,66 @@ internal sealed partial class RoomWriter(
         {
             stored(posted, pushRows);
         }
+    }
+
+    /// <summary>
+    /// Answers the sends whose target or replyTo breaks PROTOCOL.md 6.1 (they store nothing) and returns the rest, in
+    /// order. One store read for the whole batch; when it fails, the whole batch is answered as unavailable.
+    /// </summary>
+    private async Task<PendingSend[]> CheckTargets(PendingSend[] batch)
+    {
+        var seqs = new HashSet<long>();
+        foreach (var p in batch)
+        {
+            if (ChangeRules.NeedsTargets(p.Command))
+            {
+                seqs.Add(ChangeRules.PointsAt(p.Command));
+            }
+        }
+
+        Dictionary<long, MessageTarget> targets;
+        try
+        {
+            targets = (await store.GetTargetsAsync(chatId, seqs)).ToDictionary(t => t.Seq);
+        }
+        catch (Exception ex)
+        {
+            LogAppendFailed(logger, ex, chatId, batch.Length);
+            foreach (var p in batch)
+            {
+                Fail(p, ChatException.Unavailable("The message was not stored; send it again."));
+            }
+
+            return [];
+        }
+
+        var accepted = new List<PendingSend>(batch.Length);
+        var deleted = new HashSet<long>();
+        foreach (var p in batch)
+        {
+            var command = p.Command;
+            if (ChangeRules.NeedsTargets(command)
+                && ChangeRules.Check(command, targets, deleted, ownsGroup(command.SenderId)) is { } refused)
+            {
+                Fail(p, refused.ToException());
+                continue;
+            }
+
+            if (command.Kind == SendKind.Delete)
+            {
+                deleted.Add(command.Target!.Value);
+            }
+
+            accepted.Add(p);
+        }
+
+        return [.. accepted];
+    }
+
+    private void Fail(PendingSend pending, ChatException error)
+    {
+        _queued.Remove((pending.Command.SenderId, pending.Command.ClientMsgId));
+        pending.TrySetException(error);
     }
 
     private async Task ReloadLast()

@@ -90,10 +90,13 @@ internal sealed class ClientFrameHandler(
     {
         var chatId = frame.ChatId();
         var clientMsgId = frame.RequiredString("clientMsgId");
-        var content = frame.RequiredString("content");
+        SendCommand command;
         try
         {
-            Validation.CheckSend(clientMsgId, content);
+            var kind = Validation.ParseKind(frame.OptionalString("kind"));
+            var content = kind == SendKind.Delete ? frame.OptionalString("content") : frame.RequiredString("content");
+            command = Validation.CheckSend(
+                UserId, kind, clientMsgId, content, frame.OptionalInteger("target"), frame.OptionalInteger("replyTo"), frame.OptionalBool("remove"));
         }
         catch (ProtocolException e)
         {
@@ -106,7 +109,7 @@ internal sealed class ClientFrameHandler(
         }
 
         // The ack comes later: the next frames are read while this send waits for its commit.
-        await sends.SubmitAsync(chatId, frame.Ref, new SendCommand(UserId, clientMsgId, content));
+        await sends.SubmitAsync(chatId, frame.Ref, command);
     }
 
     private async Task SyncAsync(ClientFrame frame)

@@ -89,6 +89,37 @@ public sealed class ClientFrame : IDisposable
         return value.GetString()!;
     }
 
+    public string? OptionalString(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Bad($"'{name}' must be a string.", Ref);
+    }
+
+    /// <summary>An integer of either sign: a seq that names no row is the room's to judge, not a shape error.</summary>
+    public long? OptionalInteger(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var l) ? l : throw Bad($"'{name}' must be an integer.", Ref);
+    }
+
+    public bool OptionalBool(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Bad($"'{name}' must be true or false.", Ref);
+    }
+
     public string ChatId(string name = "chatId") => ChatIdOf(Root, name, Ref);
 
     public long RequiredInt64(string name) => Int64Of(Root, name, Ref) ?? throw Bad($"'{name}' is required and must be an integer.", Ref);

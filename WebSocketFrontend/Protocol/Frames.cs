@@ -135,11 +135,84 @@ public static class Frames
         w.WriteString("type", "message");
         w.WriteString("chatId", m.ChatId);
         w.WriteNumber("seq", m.Seq);
+        w.WriteString("kind", SendKinds.ToWire(m.Kind));
+        if (m.Kind != SendKind.Text)
+        {
+            WriteChange(w, m);
+            return;
+        }
+
         w.WriteString("messageId", m.MessageId.ToString("D"));
         w.WriteString("senderId", m.SenderId);
         w.WriteString("content", m.Content);
         w.WriteString("sentAt", Times.ToWire(m.SentAt));
         w.WriteString("clientMsgId", m.ClientMsgId);
+        if (m.ReplyTo is { } replyTo)
+        {
+            w.WriteNumber("replyTo", replyTo);
+        }
+
+        WriteMentions(w, m.Mentions);
+        if (m.EditedAt is { } editedAt)
+        {
+            w.WriteString("editedAt", Times.ToWire(editedAt));
+        }
+
+        if (m.Deleted)
+        {
+            w.WriteBoolean("deleted", true);
+        }
+
+        if (m.Reactions.Count > 0)
+        {
+            w.WriteStartArray("reactions");
+            foreach (var reaction in m.Reactions)
+            {
+                w.WriteStartObject();
+                w.WriteString("content", reaction.Content);
+                w.WriteStartArray("userIds");
+                foreach (var userId in reaction.UserIds)
+                {
+                    w.WriteStringValue(userId);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+    }
+
+    /// <summary>A change event in the field order of PROTOCOL.md 6.2.</summary>
+    private static void WriteChange(Utf8JsonWriter w, ChatMessage m)
+    {
+        w.WriteNumber("target", m.Target ?? 0);
+        w.WriteString("content", m.Content);
+        w.WriteString("senderId", m.SenderId);
+        w.WriteString("messageId", m.MessageId.ToString("D"));
+        w.WriteString("sentAt", Times.ToWire(m.SentAt));
+        w.WriteString("clientMsgId", m.ClientMsgId);
+        if (m.Remove)
+        {
+            w.WriteBoolean("remove", true);
+        }
+
+        if (m.Kind == SendKind.Edit)
+        {
+            WriteMentions(w, m.Mentions);
+        }
+    }
+
+    private static void WriteMentions(Utf8JsonWriter w, IReadOnlyList<string> mentions)
+    {
+        w.WriteStartArray("mentions");
+        foreach (var userId in mentions)
+        {
+            w.WriteStringValue(userId);
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteChat(Utf8JsonWriter w, ChatInfo chat)

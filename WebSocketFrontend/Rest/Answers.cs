@@ -56,11 +56,43 @@ internal sealed record BlockListDto(IReadOnlyList<string> UserIds);
 
 internal sealed record ChatListDto(IReadOnlyList<ChatDto> Chats);
 
-/// <summary>A message of a history page: the <c>message</c> frame without its <c>type</c>.</summary>
-internal sealed record MessageDto(string ChatId, long Seq, Guid MessageId, string SenderId, string Content, string SentAt, string ClientMsgId)
+/// <summary>A message of a history page: the <c>message</c> frame without its <c>type</c>; absent fields are left out.</summary>
+internal sealed record MessageDto(
+    string ChatId,
+    long Seq,
+    string Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Target,
+    Guid MessageId,
+    string SenderId,
+    string Content,
+    string SentAt,
+    string ClientMsgId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReplyTo,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Remove,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Mentions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EditedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Deleted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReactionDto>? Reactions)
 {
-    public static MessageDto From(ChatMessage m) => new(m.ChatId, m.Seq, m.MessageId, m.SenderId, m.Content, Times.ToWire(m.SentAt), m.ClientMsgId);
+    public static MessageDto From(ChatMessage m) => new(
+        m.ChatId,
+        m.Seq,
+        SendKinds.ToWire(m.Kind),
+        m.Kind == SendKind.Text ? null : m.Target,
+        m.MessageId,
+        m.SenderId,
+        m.Content,
+        Times.ToWire(m.SentAt),
+        m.ClientMsgId,
+        m.ReplyTo,
+        m.Remove ? true : null,
+        m.Kind is SendKind.Text or SendKind.Edit ? m.Mentions : null,
+        m.EditedAt is { } editedAt ? Times.ToWire(editedAt) : null,
+        m.Deleted ? true : null,
+        m.Reactions.Count > 0 ? [.. m.Reactions.Select(r => new ReactionDto(r.Content, r.UserIds))] : null);
 }
+
+internal sealed record ReactionDto(string Content, IReadOnlyList<string> UserIds);
 
 internal sealed record MessagePageDto(IReadOnlyList<MessageDto> Messages, bool HasMore)
 {

@@ -121,7 +121,7 @@ internal static class ChatApi
         }
 
         var started = time.GetTimestamp();
-        var result = await grains.GetGrain<IChatRoomGrain>(chatId).Send(new SendCommand(userId, request.ClientMsgId, request.Content));
+        var result = await grains.GetGrain<IChatRoomGrain>(chatId).Send(request.ToCommand(userId));
         metrics.Acked(time.GetElapsedTime(started));
         return TypedResults.Created((string?)null, SendResultDto.From(result));
     }

@@ -118,6 +118,26 @@ internal sealed class JsonBody : IDisposable
         return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Bad($"'{name}' must be a string.");
     }
 
+    public long? OptionalInteger(string name)
+    {
+        if (!_document.RootElement.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var l) ? l : throw Bad($"'{name}' must be an integer.");
+    }
+
+    public bool OptionalBool(string name)
+    {
+        if (!_document.RootElement.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Bad($"'{name}' must be true or false.");
+    }
+
     public bool RequiredBool(string name) =>
         _document.RootElement.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? value.GetBoolean()

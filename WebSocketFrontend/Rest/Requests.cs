@@ -73,13 +73,28 @@ internal sealed record SendMessageRequest : IJsonRequest<SendMessageRequest>
 {
     public required string ClientMsgId { get; init; }
 
-    public required string Content { get; init; }
+    public string? Content { get; init; }
 
-    public static void Check(JsonBody body)
+    public string? Kind { get; init; }
+
+    public long? Target { get; init; }
+
+    public long? ReplyTo { get; init; }
+
+    public bool? Remove { get; init; }
+
+    public static void Check(JsonBody body) => Command(body, "");
+
+    public SendCommand ToCommand(string userId) =>
+        Validation.CheckSend(userId, Validation.ParseKind(Kind), ClientMsgId, Content, Target, ReplyTo, Remove == true);
+
+    private static SendCommand Command(JsonBody body, string userId)
     {
         var clientMsgId = body.RequiredString("clientMsgId");
-        var content = body.RequiredString("content");
-        Validation.CheckSend(clientMsgId, content);
+        var kind = Validation.ParseKind(body.OptionalString("kind"));
+        var content = kind == SendKind.Delete ? body.OptionalString("content") : body.RequiredString("content");
+        return Validation.CheckSend(
+            userId, kind, clientMsgId, content, body.OptionalInteger("target"), body.OptionalInteger("replyTo"), body.OptionalBool("remove"));
     }
 }
 

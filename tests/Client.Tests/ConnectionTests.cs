@@ -57,4 +57,39 @@ public sealed class ConnectionTests : IAsyncLifetime
         Assert.Equal(50, acks.Select(a => a.MessageId).Distinct().Count());
         await connection.PingAsync(TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public async Task A_change_sent_by_the_library_is_acked_with_the_next_seq_and_reaches_members_as_its_kind()
+    {
+        var (alice, bob) = (ClientTestServer.NewUserId("alice"), ClientTestServer.NewUserId("bob"));
+        var chatId = await _server.CreateGroupAsync(alice, bob);
+        var kinds = new List<(long Seq, string Kind)>();
+        await using var connection = await _server.ConnectAsync(alice, (in ServerFrame frame) =>
+        {
+            if (frame.Type == FrameType.Message)
+            {
+                lock (kinds)
+                {
+                    kinds.Add((frame.Seq, frame.GetString("kind"u8) ?? ""));
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        var text = await connection.SendAsync(chatId, "k1", "helo", TestContext.Current.CancellationToken);
+
+        var edit = await connection.SendChangeAsync(chatId, "k2", "edit", text.Seq, "hello", cancellationToken: TestContext.Current.CancellationToken);
+        var reaction = await connection.SendChangeAsync(chatId, "k3", "reaction", text.Seq, "👍", remove: true, TestContext.Current.CancellationToken);
+        var delete = await connection.SendChangeAsync(chatId, "k4", "delete", text.Seq, cancellationToken: TestContext.Current.CancellationToken);
+        var refused = await Assert.ThrowsAsync<ChatErrorException>(() =>
+            connection.SendChangeAsync(chatId, "k5", "edit", text.Seq, "too late", cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal((2L, 3L, 4L), (edit.Seq, reaction.Seq, delete.Seq));
+        Assert.Equal("not_found", refused.Code);
+        await connection.PingAsync(TestContext.Current.CancellationToken);
+        lock (kinds)
+        {
+            Assert.Equal([(1L, "text"), (2L, "edit"), (3L, "reaction"), (4L, "delete")], kinds);
+        }
+    }
 }

@@ -23,6 +23,20 @@ public sealed class MuteAndBlockPushTests(ChatClusterFixture fixture) : ChatTest
     }
 
     [Fact]
+    public async Task A_member_who_muted_the_chat_gets_an_outbox_row_for_a_text_that_mentions_them()
+    {
+        var (senderId, mutedId) = (NewUserId(), NewUserId());
+        var device = await Fixture.RegisterDevice(mutedId);
+        var room = await NewGroup(senderId, mutedId);
+        await User(mutedId).SetChatSettings(room.GetPrimaryKeyString(), new ChatSettings(true, null));
+        await Send(room, senderId, "not for you");
+
+        var ack = await Send(room, senderId, $"look @{mutedId} here");
+
+        Assert.Equal([(device, ack.Seq)], (await Fixture.OutboxRows(room, mutedId)).Select(r => (r.DeviceId, r.Seq)));
+    }
+
+    [Fact]
     public async Task A_member_muted_until_a_later_time_gets_no_outbox_row()
     {
         var (senderId, mutedId) = (NewUserId(), NewUserId());

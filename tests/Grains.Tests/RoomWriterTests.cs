@@ -119,7 +119,7 @@ public sealed class RoomWriterTests
     private async Task<RoomWriter> NewWriter(ChatOptions? options = null)
     {
         var writer = new RoomWriter(
-            ChatId, _store, options ?? new ChatOptions(), _time, _ => [], (events, _) => _published.AddRange(events), NullLogger.Instance);
+            ChatId, _store, options ?? new ChatOptions(), _time, (_, _) => [], _ => [], _ => false, (events, _) => _published.AddRange(events), NullLogger.Instance);
         await writer.LoadLastAsync(TestContext.Current.CancellationToken);
         return writer;
     }
