@@ -5,15 +5,6 @@ public static class Validation
 {
     public const int MaxDeviceTokenLength = 4096;
 
-    /// <summary>Checks a send's client message id and content (PROTOCOL.md 1 and 3.2) by the rules the room applies too.</summary>
-    public static void CheckSend(string clientMsgId, string content)
-    {
-        if (SendRules.Check(clientMsgId, content) is { } broken)
-        {
-            throw new ProtocolException(ProtocolErrors.FromChat(broken.Code, broken.Message));
-        }
-    }
-
     /// <summary>The kind named by a send (text when absent), or a <c>bad_request</c> for one not listed in PROTOCOL.md 6.1.</summary>
     public static SendKind ParseKind(string? kind) =>
         SendKinds.Parse(kind) ?? throw new ProtocolException(ProtocolError.BadRequest("kind must be text, edit, delete or reaction."));
