@@ -102,19 +102,9 @@ public sealed record ChatMessage(
     // The lists compare by their items, so that a message equals itself after a round trip.
     public bool Equals(ChatMessage? other) =>
         other is not null
-        && ChatId == other.ChatId
-        && Seq == other.Seq
-        && MessageId == other.MessageId
-        && SenderId == other.SenderId
-        && Content == other.Content
-        && SentAt == other.SentAt
-        && ClientMsgId == other.ClientMsgId
-        && Kind == other.Kind
-        && Target == other.Target
-        && ReplyTo == other.ReplyTo
-        && Remove == other.Remove
-        && EditedAt == other.EditedAt
-        && Deleted == other.Deleted
+        && (ChatId, Seq, MessageId, SenderId, Content, SentAt, ClientMsgId, Kind, Target, ReplyTo, Remove, EditedAt, Deleted)
+            == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.Content, other.SentAt, other.ClientMsgId,
+                other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
         && Mentions.SequenceEqual(other.Mentions)
         && Reactions.Count == other.Reactions.Count
         && Reactions.Zip(other.Reactions).All(p => p.First.Content == p.Second.Content && p.First.UserIds.SequenceEqual(p.Second.UserIds));

@@ -45,19 +45,9 @@ public sealed record StoredMessage(
 
     public bool Equals(StoredMessage? other) =>
         other is not null
-        && ChatId == other.ChatId
-        && Seq == other.Seq
-        && MessageId == other.MessageId
-        && SenderId == other.SenderId
-        && ClientMsgId == other.ClientMsgId
-        && Content == other.Content
-        && SentAt == other.SentAt
-        && Kind == other.Kind
-        && Target == other.Target
-        && ReplyTo == other.ReplyTo
-        && Remove == other.Remove
-        && EditedAt == other.EditedAt
-        && Deleted == other.Deleted
+        && (ChatId, Seq, MessageId, SenderId, ClientMsgId, Content, SentAt, Kind, Target, ReplyTo, Remove, EditedAt, Deleted)
+            == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.ClientMsgId, other.Content, other.SentAt,
+                other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
         && Mentions.SequenceEqual(other.Mentions)
         && Reactions.SequenceEqual(other.Reactions);
 
