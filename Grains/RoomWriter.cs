@@ -190,66 +190,6 @@ internal sealed partial class RoomWriter(
         }
     }
 
-    /// <summary>
-    /// Answers the sends whose target or replyTo breaks PROTOCOL.md 6.1 (they store nothing) and returns the rest, in
-    /// order. One store read for the whole batch; when it fails, the whole batch is answered as unavailable.
-    /// </summary>
-    private async Task<PendingSend[]> CheckTargets(PendingSend[] batch)
-    {
-        var seqs = new HashSet<long>();
-        foreach (var p in batch)
-        {
-            if (ChangeRules.NeedsTargets(p.Command))
-            {
-                seqs.Add(ChangeRules.PointsAt(p.Command));
-            }
-        }
-
-        Dictionary<long, MessageTarget> targets;
-        try
-        {
-            targets = (await store.GetTargetsAsync(chatId, seqs)).ToDictionary(t => t.Seq);
-        }
-        catch (Exception ex)
-        {
-            LogAppendFailed(logger, ex, chatId, batch.Length);
-            foreach (var p in batch)
-            {
-                Fail(p, ChatException.Unavailable("The message was not stored; send it again."));
-            }
-
-            return [];
-        }
-
-        var accepted = new List<PendingSend>(batch.Length);
-        var deleted = new HashSet<long>();
-        foreach (var p in batch)
-        {
-            var command = p.Command;
-            if (ChangeRules.NeedsTargets(command)
-                && ChangeRules.Check(command, targets, deleted, ownsGroup(command.SenderId)) is { } refused)
-            {
-                Fail(p, refused.ToException());
-                continue;
-            }
-
-            if (command.Kind == SendKind.Delete)
-            {
-                deleted.Add(command.Target!.Value);
-            }
-
-            accepted.Add(p);
-        }
-
-        return [.. accepted];
-    }
-
-    private void Fail(PendingSend pending, ChatException error)
-    {
-        _queued.Remove((pending.Command.SenderId, pending.Command.ClientMsgId));
-        pending.TrySetException(error);
-    }
-
     private async Task ReloadLast()
     {
         try

@@ -157,6 +157,12 @@ public interface IMessageStore
     /// </summary>
     Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The row a sender stored under a client message id in a chat, with its current state; null when there is none.
+    /// What the room answers a repeat with when the idempotency window has forgotten it and the rules would now refuse it.
+    /// </summary>
+    Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default);
+
     /// <summary>Throws when the store cannot be reached; used by readiness checks.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);
 }

@@ -15,6 +15,9 @@ internal sealed class FakeMessageStore : IMessageStore
 
     public int LastReads { get; private set; }
 
+    /// <summary>How often the writer looked a send up by its client message id.</summary>
+    public int Lookups { get; private set; }
+
     /// <summary>Appends wait for this before they do anything; completed by default.</summary>
     public TaskCompletionSource Hold { get; set; } = Completed();
 
@@ -56,8 +59,17 @@ internal sealed class FakeMessageStore : IMessageStore
                 continue;
             }
 
-            var stored = new StoredMessage(append.ChatId, _messages.Count + 1, m.MessageId, m.SenderId, m.ClientMsgId, m.Content, m.SentAt);
+            var stored = new StoredMessage(append.ChatId, _messages.Count + 1, m.MessageId, m.SenderId, m.ClientMsgId, m.Content, m.SentAt)
+            {
+                Kind = m.Kind,
+                Target = m.Target,
+            };
             _messages.Add(stored);
+            if (m.Kind == MessageKind.Delete && m.Target is { } target)
+            {
+                // Only what the writer reads back: the target's deleted flag.
+                _messages[(int)target - 1] = _messages[(int)target - 1] with { Deleted = true };
+            }
             outcomes.Add(new AppendOutcome(stored, IsDuplicate: false));
         }
 
@@ -73,8 +85,11 @@ internal sealed class FakeMessageStore : IMessageStore
     public Task<MessagePage> ReadAsync(string chatId, MessageRange range, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The writer does not read history.");
 
-    public Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("The writer does not look messages up.");
+    public Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default)
+    {
+        Lookups++;
+        return Task.FromResult(_messages.Find(m => m.ChatId == chatId && m.SenderId == senderId && m.ClientMsgId == clientMsgId));
+    }
 
     public Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<MessageTarget>>(

@@ -83,6 +83,55 @@ public sealed class RoomWriterTests
     }
 
     [Fact]
+    public async Task A_reaction_repeated_after_24_hours_on_a_message_deleted_since_gets_its_first_ack_not_not_found()
+    {
+        var writer = await NewWriter();
+        await Send(writer, Command("k1", "one"));
+        var reaction = await Send(writer, Command("k2", "👍") with { Kind = SendKind.Reaction, Target = 1 });
+        await Send(writer, Command("k3", "") with { Kind = SendKind.Delete, Target = 1 });
+
+        _time.Advance(TimeSpan.FromHours(24));
+        var repeat = await Send(writer, Command("k2", "👍") with { Kind = SendKind.Reaction, Target = 1 });
+
+        Assert.Equal(reaction, repeat);
+        Assert.Equal(3, _store.Messages.Count);
+        Assert.Equal(3, _published.Count);
+    }
+
+    [Fact]
+    public async Task A_new_reaction_on_a_deleted_message_is_refused_with_not_found_and_stores_nothing()
+    {
+        var writer = await NewWriter();
+        await Send(writer, Command("k1", "one"));
+        await Send(writer, Command("k2", "") with { Kind = SendKind.Delete, Target = 1 });
+
+        var refused = await Assert.ThrowsAsync<ChatException>(() => Send(writer, Command("k3", "👍") with { Kind = SendKind.Reaction, Target = 1 }));
+
+        Assert.Equal(ChatErrorCode.NotFound, refused.Code);
+        Assert.Equal(1, _store.Lookups);
+        Assert.Equal(2, _store.Messages.Count);
+    }
+
+    [Fact]
+    public async Task An_edit_of_a_text_queued_in_the_same_uncommitted_batch_is_refused_with_not_found()
+    {
+        var writer = await NewWriter();
+        _store.Hold = new TaskCompletionSource();
+        var blocker = Send(writer, Command("k0", "in flight"));
+
+        // Seq 2 will be the text queued next to it, but it is not stored when the batch is checked.
+        var text = Send(writer, Command("k1", "one"));
+        var edit = Send(writer, Command("k2", "two") with { Kind = SendKind.Edit, Target = 2 });
+        _store.Hold.SetResult();
+
+        await blocker;
+        Assert.Equal(2, (await text).Seq);
+        var refused = await Assert.ThrowsAsync<ChatException>(() => edit);
+        Assert.Equal(ChatErrorCode.NotFound, refused.Code);
+        Assert.Equal(["in flight", "one"], _store.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task Sends_that_arrive_during_a_write_form_the_next_batch_with_seqs_and_ids_rising_together()
     {
         var writer = await NewWriter();

@@ -374,6 +374,26 @@ public abstract partial class MessageStoreConformanceTests
         Assert.Empty(await Store.GetTargetsAsync(NewChatId(), [1], Ct));
     }
 
+    [Fact]
+    public async Task A_row_is_found_by_its_sender_and_client_message_id_in_its_chat_only()
+    {
+        var chat = NewChatId();
+        await Append(
+            chat,
+            0,
+            Message("c1", senderId: "alice"),
+            Change("c2", MessageKind.Reaction, target: 1, content: "👍", senderId: "bob"),
+            Change("c3", MessageKind.Delete, target: 1, content: "", senderId: "alice"));
+
+        var reaction = await Store.FindByClientMsgIdAsync(chat, "bob", "c2", Ct);
+
+        Assert.NotNull(reaction);
+        Assert.Equal((2L, MessageKind.Reaction, 1L, ""), (reaction.Seq, reaction.Kind, reaction.Target!.Value, reaction.Content));
+        Assert.True((await Store.FindByClientMsgIdAsync(chat, "alice", "c1", Ct))!.Deleted);
+        Assert.Null(await Store.FindByClientMsgIdAsync(chat, "alice", "c2", Ct));
+        Assert.Null(await Store.FindByClientMsgIdAsync(NewChatId(), "bob", "c2", Ct));
+    }
+
     // ---- builders ---------------------------------------------------------------------------------
 
     protected static NewMessage Change(

@@ -117,6 +117,29 @@ public sealed partial class PostgresMessageStore : IMessageStore, IPushOutbox, I
             cancellationToken);
     }
 
+    public Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chatId);
+        ArgumentException.ThrowIfNullOrEmpty(senderId);
+        ArgumentException.ThrowIfNullOrEmpty(clientMsgId);
+
+        return WithConnectionAsync(
+            async connection =>
+            {
+                var command = connection.Command(
+                    $"SELECT {PostgresRows.MessageColumns} FROM messages AS m WHERE m.chat_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3;",
+                    chatId,
+                    senderId,
+                    clientMsgId);
+                await using (command.ConfigureAwait(false))
+                {
+                    var rows = await command.ReadAllAsync(PostgresRows.ReadMessage, cancellationToken).ConfigureAwait(false);
+                    return rows.Count == 0 ? null : rows[0];
+                }
+            },
+            cancellationToken);
+    }
+
     /// <remarks>Opens a connection without waiting for migrations and runs <c>SELECT 1</c>.</remarks>
     public async Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {

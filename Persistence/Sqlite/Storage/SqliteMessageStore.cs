@@ -113,6 +113,28 @@ public sealed partial class SqliteMessageStore : IMessageStore, IPushOutbox, IAs
         }
     }
 
+    public async Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chatId);
+        ArgumentException.ThrowIfNullOrEmpty(senderId);
+        ArgumentException.ThrowIfNullOrEmpty(clientMsgId);
+
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.Command(
+                    $"SELECT {SqliteRows.MessageColumns} FROM messages AS m WHERE m.chat_id = $chatId AND m.sender_id = $senderId AND m.client_msg_id = $clientMsgId;")
+                .With("$chatId", chatId)
+                .With("$senderId", senderId)
+                .With("$clientMsgId", clientMsgId);
+            await using (command.ConfigureAwait(false))
+            {
+                var rows = await SqliteRows.ReadAllAsync(command, SqliteRows.ReadMessage, cancellationToken).ConfigureAwait(false);
+                return rows.Count == 0 ? null : rows[0];
+            }
+        }
+    }
+
     public async Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         try
