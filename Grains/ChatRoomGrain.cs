@@ -14,10 +14,12 @@ namespace OrleansChat.Grains;
 /// <remarks>
 /// No interleaving method writes state: the <c>[AlwaysInterleave]</c> ones (reads and sends) and the write loop touch
 /// memory and the message store only, and the methods that write the state run one at a time, so two
-/// <c>WriteStateAsync</c> calls never overlap.
+/// <c>WriteStateAsync</c> calls never overlap. Receipts are a state of their own with a write loop of their own
+/// (ChatRoomGrain.Receipts.cs), which membership never writes.
 /// </remarks>
 public sealed partial class ChatRoomGrain(
     [PersistentState("room", ChatGrainStorage.Name)] IPersistentState<ChatRoomState> room,
+    [PersistentState("receipts", ChatGrainStorage.Name)] IPersistentState<RoomReceiptsState> receipts,
     IMessageStore messages,
     IOptions<ChatOptions> options,
     ChatMetrics metrics,
@@ -29,6 +31,7 @@ public sealed partial class ChatRoomGrain(
     private readonly MemberReachabilityCache _reachability = new();
     private TypingStates _typing = null!;
     private RoomWriter _writer = null!;
+    private ReceiptWrites _receipts = null!;
     private long _version;
 
     private string ChatId => this.GetPrimaryKeyString();
@@ -39,6 +42,7 @@ public sealed partial class ChatRoomGrain(
     {
         _typing = new TypingStates(time, _options.TypingTimeout, ProtocolLimits.TypingChangeInterval, Once, PublishTyping);
         _writer = new RoomWriter(ChatId, messages, _options, time, PushTargets, MentionsOf, OwnsGroup, MessagesStored, logger);
+        _receipts = LoadReceipts();
         await _writer.LoadLastAsync(cancellationToken);
         foreach (var id in State.Gateways.Select(GrainId.Parse))
         {
@@ -152,32 +156,6 @@ public sealed partial class ChatRoomGrain(
         RequireMember(userId);
         _typing.Set(userId, typing);
         return Task.CompletedTask;
-    }
-
-    public Task MarkRead(string userId, long seq) => RaiseReceipt(userId, seq, read: true);
-
-    public Task MarkDelivered(string userId, long seq) => RaiseReceipt(userId, seq, read: false);
-
-    /// <summary>
-    /// Raises a member's read or delivered seq and tells every member's gateways. Each rise writes the state before its
-    /// receipt goes out, one way; a report that raises nothing writes and sends nothing.
-    /// </summary>
-    private async Task RaiseReceipt(string userId, long seq, bool read)
-    {
-        var member = RequireMember(userId);
-        if (seq < 0 || seq > _writer.LastSeq)
-        {
-            throw ChatException.BadRequest($"seq must be 0 to the chat's last seq ({_writer.LastSeq}).");
-        }
-
-        if (!member.Raise(seq, read))
-        {
-            return;
-        }
-
-        await room.WriteStateAsync();
-        var receipt = member.Receipt();
-        Publish([new ReceiptChanged(ChatId, userId, receipt.ReadSeq, receipt.DeliveredSeq)]);
     }
 
     public async Task<TimeSpan> Subscribe(IChatGatewayObserver gateway)
