@@ -4,10 +4,10 @@
 // implementation, in Node.
 
 import { Emitter } from './emitter.js';
-import { ChatApiError } from './errors.js';
 import { SocketLink } from './link.js';
 import { ChatOrder } from './order.js';
 import { Outbox } from './outbox.js';
+import { newId, restCall } from './rest.js';
 import type {
   Ack, ChatClientOptions, ChatEvents, ChatFrame, ConnectionState, ErrorFrame, MessageFrame, SendOptions, ServerFrame,
   SyncedFrame, Welcome,
@@ -135,16 +135,8 @@ export class ChatClient extends Emitter<ChatEvents> {
    * A REST call under `/api/v1` (PROTOCOL.md 4) with this client's token, e.g. `request('POST', '/chats', {title, members})`.
    * Resolves with the JSON answer (undefined for 204); any other status rejects with a ChatApiError.
    */
-  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const base = this.#url.endsWith('/') ? this.#url : `${this.#url}/`;
-    const url = new URL(`api/v1/${path.replace(/^\//, '')}`, base.replace(/^ws/, 'http'));
-    const headers: Record<string, string> = { authorization: `Bearer ${await this.#token()}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    const json = text ? JSON.parse(text) as unknown : undefined;
-    if (!response.ok) throw new ChatApiError(response.status, json as Record<string, unknown> | undefined);
-    return json as T;
+  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    return restCall<T>(this.#url, this.#token, method, path, body);
   }
 
   #welcomed(welcome: Welcome): void {
@@ -165,7 +157,13 @@ export class ChatClient extends Emitter<ChatEvents> {
     this.emit('frame', frame);
     switch (frame.type) {
       case 'message': return this.#order.receive(frame as MessageFrame);
-      case 'ack': return this.#outbox.acked(frame as unknown as Ack);
+      case 'ack': {
+        // A chat one sends to is followed from one's own message on; synced at once, since an earlier socket may have
+        // taken that message frame along (the ack of a send that went again comes, its message frame does not).
+        const ack = frame as unknown as Ack;
+        this.track(ack.chatId, ack.seq - 1);
+        return this.#outbox.acked(ack);
+      }
       case 'synced':
         this.#order.answered(frame as SyncedFrame);
         return this.emit('synced', frame as SyncedFrame);
@@ -192,6 +190,8 @@ export class ChatClient extends Emitter<ChatEvents> {
   }
 
   #chat(frame: ChatFrame): void {
+    // A chat created with this user in it has no message yet: it is followed from its start.
+    if (frame.event === 'created') this.#order.track(frame.chatId, 0);
     if (frame.event === 'member_removed' && frame.userId === this.#userId) this.#order.forget(frame.chatId);
     this.emit('chat', frame);
   }
@@ -205,11 +205,4 @@ export class ChatClient extends Emitter<ChatEvents> {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.floor(value)));
-}
-
-function newId(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (crypto?.randomUUID) return crypto.randomUUID();
-  // randomUUID needs a secure context in browsers: a page over plain http gets a random id all the same.
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 }

@@ -1,7 +1,8 @@
 // Sends until they are acknowledged, and the read and delivered marks. A send keeps its client message id for good:
 // when its socket drops before the ack, it goes again on the next connection with the same id, and the server answers
-// a repeat with the first ack and stores nothing new. Read and delivered marks made while disconnected wait, only
-// the highest per chat.
+// a repeat with the first ack and stores nothing new. Sends are pipelined, except that sends going again (after a
+// reconnect, or after `rate_limited`) go one at a time until the backlog is gone, so that they are stored in the order
+// they were made. Read and delivered marks made while disconnected wait, only the highest per chat.
 
 import { ChatError } from './errors.js';
 import type { Ack, ErrorFrame } from './types.js';
@@ -16,7 +17,6 @@ interface PendingSend {
   done: Promise<Ack>;
   resolve(ack: Ack): void;
   reject(error: Error): void;
-  timer?: ReturnType<typeof setTimeout>;
 }
 
 export interface OutboxWire {
@@ -32,7 +32,9 @@ export class Outbox {
   #marks = { read: new Map<string, number>(), delivered: new Map<string, number>() };
   #reported = new Map<string, number>();    // chatId -> highest seq reported delivered
   #deliveredTimer: ReturnType<typeof setTimeout> | undefined;
+  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #connected = false;
+  #oneAtATime = false;
   #wire: OutboxWire;
 
   constructor(wire: OutboxWire) {
@@ -47,9 +49,8 @@ export class Outbox {
     let resolve!: (ack: Ack) => void;
     let reject!: (error: Error) => void;
     const done = new Promise<Ack>((res, rej) => { resolve = res; reject = rej; });
-    const send: PendingSend = { frame, ref: null, retries: 0, done, resolve, reject };
-    this.#sends.set(key, send);
-    if (this.#connected) this.#transmit(send);
+    this.#sends.set(key, { frame, ref: null, retries: 0, done, resolve, reject });
+    this.#pump();
     return done;
   }
 
@@ -79,7 +80,8 @@ export class Outbox {
     this.#connected = true;
     this.#flushMarks('read');
     this.#flushMarks('delivered');
-    for (const send of this.#sends.values()) if (send.ref === null && send.timer === undefined) this.#transmit(send);
+    if (this.#sends.size > 0) this.#oneAtATime = true;
+    this.#pump();
   }
 
   /** The socket is gone, and the answers in flight with it: those sends go again on the next connection. */
@@ -97,8 +99,8 @@ export class Outbox {
     const send = this.#sends.get(key);
     if (!send) return;
     this.#sends.delete(key);
-    clearTimeout(send.timer);
     send.resolve(ack);
+    this.#pump();
   }
 
   /** An `error` frame; true when it answers a send (which is retried when the server says so, or rejected). */
@@ -110,14 +112,15 @@ export class Outbox {
     if (!send) return true;
     send.ref = null;
     if (error.code === 'rate_limited') {
-      this.#later(send, error.retryAfterMs ?? 1000);
+      this.#pause(error.retryAfterMs ?? 1000);
     } else if (error.code === 'unavailable' && send.retries < this.#wire.sendRetries) {
       // Nothing was stored; the same client message id keeps a late success from storing it twice.
       send.retries++;
-      this.#later(send, Math.min(10000, 250 * 2 ** send.retries));
+      this.#pause(Math.min(10000, 250 * 2 ** send.retries));
     } else {
       this.#sends.delete(key);
       send.reject(ChatError.from(error));
+      this.#pump();
     }
     return true;
   }
@@ -125,25 +128,41 @@ export class Outbox {
   /** The client is closed: every pending send fails. */
   close(): void {
     this.dropped();
-    for (const send of this.#sends.values()) {
-      clearTimeout(send.timer);
-      send.reject(new ChatError('closed', 'the client was closed before the send was acknowledged'));
-    }
+    clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = undefined;
+    for (const send of this.#sends.values()) send.reject(new ChatError('closed', 'the client was closed before the send was acknowledged'));
     this.#sends.clear();
   }
 
-  #later(send: PendingSend, delayMs: number): void {
-    send.timer = setTimeout(() => {
-      send.timer = undefined;
-      if (this.#connected && send.ref === null && this.#sends.has(keyOf(send.frame.chatId, send.frame.clientMsgId))) this.#transmit(send);
+  /** The server asked to wait: no send goes until then, and after it they go one at a time until none is left. */
+  #pause(delayMs: number): void {
+    this.#oneAtATime = true;
+    clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = setTimeout(() => {
+      this.#pauseTimer = undefined;
+      this.#pump();
     }, delayMs);
   }
 
-  #transmit(send: PendingSend): void {
+  /** Writes the sends that wait, oldest first, as far as the connection, a pause and one-at-a-time allow. */
+  #pump(): void {
+    if (this.#sends.size === 0) this.#oneAtATime = false;
+    if (!this.#connected || this.#pauseTimer !== undefined) return;
+    for (const send of this.#sends.values()) {
+      if (send.ref !== null) {
+        if (this.#oneAtATime) return;
+        continue;
+      }
+      if (!this.#transmit(send) || this.#oneAtATime) return;
+    }
+  }
+
+  #transmit(send: PendingSend): boolean {
     const ref = this.#wire.ref();
-    if (!this.#wire.write({ type: 'send', ref, ...send.frame })) return;
+    if (!this.#wire.write({ type: 'send', ref, ...send.frame })) return false;
     send.ref = ref;
     this.#refs.set(ref, keyOf(send.frame.chatId, send.frame.clientMsgId));
+    return true;
   }
 
   #flushMarks(type: 'read' | 'delivered'): void {

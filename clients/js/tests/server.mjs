@@ -121,23 +121,40 @@ async function ready(url) {
   return false;
 }
 
-/** A TCP proxy to `port`: `cut()` ends every connection through it at once, mid-frame if need be. */
+/**
+ * A TCP proxy to `port`: `cut()` ends every connection through it at once, mid-frame if need be; `cutWhen(test)` does
+ * so when a chunk from the server passes `test`, and that chunk is lost. (The server's frames are neither masked nor
+ * compressed, so a chunk shows the JSON it carries.)
+ */
 export async function tcpProxy(port) {
   const pairs = new Set();
   let cutting = false;
+  let trigger = null;
   const server = createServer(downstream => {
     const upstream = tcpConnect(port, '127.0.0.1');
     const pair = { downstream, upstream };
     pairs.add(pair);
     const end = () => { pairs.delete(pair); downstream.destroy(); upstream.destroy(); };
     downstream.on('data', chunk => { if (!cutting) upstream.write(chunk); });
-    upstream.on('data', chunk => { if (!cutting) downstream.write(chunk); });
+    upstream.on('data', chunk => {
+      if (trigger?.test(chunk)) {
+        const { done } = trigger;
+        trigger = null;
+        proxy.cut();
+        done();
+        return;
+      }
+      if (!cutting) downstream.write(chunk);
+    });
     downstream.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   });
   await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
-  return {
+  const proxy = {
     url: `http://127.0.0.1:${server.address().port}`,
+    cutWhen(test) {
+      return new Promise(done => { trigger = { test, done }; });
+    },
     cut() {
       cutting = true;
       for (const { downstream, upstream } of pairs) { downstream.destroy(); upstream.destroy(); }
@@ -146,6 +163,7 @@ export async function tcpProxy(port) {
     },
     close: () => new Promise(resolve => { for (const p of pairs) { p.downstream.destroy(); p.upstream.destroy(); } server.close(resolve); }),
   };
+  return proxy;
 }
 
 /** Resolves with the first `event` of `client` for which `predicate` holds; fails after `timeoutMs`. */

@@ -3,10 +3,10 @@
 // and retried with their client message ids (outbox.ts). No DOM: it runs in browsers and, given a WebSocket
 // implementation, in Node.
 import { Emitter } from './emitter.js';
-import { ChatApiError } from './errors.js';
 import { SocketLink } from './link.js';
 import { ChatOrder } from './order.js';
 import { Outbox } from './outbox.js';
+import { newId, restCall } from './rest.js';
 export class ChatClient extends Emitter {
     #url;
     #token;
@@ -120,18 +120,8 @@ export class ChatClient extends Emitter {
      * A REST call under `/api/v1` (PROTOCOL.md 4) with this client's token, e.g. `request('POST', '/chats', {title, members})`.
      * Resolves with the JSON answer (undefined for 204); any other status rejects with a ChatApiError.
      */
-    async request(method, path, body) {
-        const base = this.#url.endsWith('/') ? this.#url : `${this.#url}/`;
-        const url = new URL(`api/v1/${path.replace(/^\//, '')}`, base.replace(/^ws/, 'http'));
-        const headers = { authorization: `Bearer ${await this.#token()}` };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-        const text = await response.text();
-        const json = text ? JSON.parse(text) : undefined;
-        if (!response.ok)
-            throw new ChatApiError(response.status, json);
-        return json;
+    request(method, path, body) {
+        return restCall(this.#url, this.#token, method, path, body);
     }
     #welcomed(welcome) {
         this.#userId = welcome.userId;
@@ -150,7 +140,13 @@ export class ChatClient extends Emitter {
         this.emit('frame', frame);
         switch (frame.type) {
             case 'message': return this.#order.receive(frame);
-            case 'ack': return this.#outbox.acked(frame);
+            case 'ack': {
+                // A chat one sends to is followed from one's own message on; synced at once, since an earlier socket may have
+                // taken that message frame along (the ack of a send that went again comes, its message frame does not).
+                const ack = frame;
+                this.track(ack.chatId, ack.seq - 1);
+                return this.#outbox.acked(ack);
+            }
             case 'synced':
                 this.#order.answered(frame);
                 return this.emit('synced', frame);
@@ -176,6 +172,9 @@ export class ChatClient extends Emitter {
         this.emit('error', frame);
     }
     #chat(frame) {
+        // A chat created with this user in it has no message yet: it is followed from its start.
+        if (frame.event === 'created')
+            this.#order.track(frame.chatId, 0);
         if (frame.event === 'member_removed' && frame.userId === this.#userId)
             this.#order.forget(frame.chatId);
         this.emit('chat', frame);
@@ -189,11 +188,4 @@ export class ChatClient extends Emitter {
 }
 function clamp(value, min, max) {
     return Math.min(max, Math.max(min, Math.floor(value)));
-}
-function newId() {
-    const crypto = globalThis.crypto;
-    if (crypto?.randomUUID)
-        return crypto.randomUUID();
-    // randomUUID needs a secure context in browsers: a page over plain http gets a random id all the same.
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 }

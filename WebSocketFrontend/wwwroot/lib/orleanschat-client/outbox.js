@@ -1,7 +1,8 @@
 // Sends until they are acknowledged, and the read and delivered marks. A send keeps its client message id for good:
 // when its socket drops before the ack, it goes again on the next connection with the same id, and the server answers
-// a repeat with the first ack and stores nothing new. Read and delivered marks made while disconnected wait, only
-// the highest per chat.
+// a repeat with the first ack and stores nothing new. Sends are pipelined, except that sends going again (after a
+// reconnect, or after `rate_limited`) go one at a time until the backlog is gone, so that they are stored in the order
+// they were made. Read and delivered marks made while disconnected wait, only the highest per chat.
 import { ChatError } from './errors.js';
 /** How long received messages gather before one `delivered` per chat reports them (frames are rate-limited). */
 const DELIVERED_DELAY_MS = 100;
@@ -11,7 +12,9 @@ export class Outbox {
     #marks = { read: new Map(), delivered: new Map() };
     #reported = new Map(); // chatId -> highest seq reported delivered
     #deliveredTimer;
+    #pauseTimer;
     #connected = false;
+    #oneAtATime = false;
     #wire;
     constructor(wire) {
         this.#wire = wire;
@@ -25,10 +28,8 @@ export class Outbox {
         let resolve;
         let reject;
         const done = new Promise((res, rej) => { resolve = res; reject = rej; });
-        const send = { frame, ref: null, retries: 0, done, resolve, reject };
-        this.#sends.set(key, send);
-        if (this.#connected)
-            this.#transmit(send);
+        this.#sends.set(key, { frame, ref: null, retries: 0, done, resolve, reject });
+        this.#pump();
         return done;
     }
     /** A read or delivered mark: written now when connected, else the highest per chat waits. */
@@ -59,9 +60,9 @@ export class Outbox {
         this.#connected = true;
         this.#flushMarks('read');
         this.#flushMarks('delivered');
-        for (const send of this.#sends.values())
-            if (send.ref === null && send.timer === undefined)
-                this.#transmit(send);
+        if (this.#sends.size > 0)
+            this.#oneAtATime = true;
+        this.#pump();
     }
     /** The socket is gone, and the answers in flight with it: those sends go again on the next connection. */
     dropped() {
@@ -80,8 +81,8 @@ export class Outbox {
         if (!send)
             return;
         this.#sends.delete(key);
-        clearTimeout(send.timer);
         send.resolve(ack);
+        this.#pump();
     }
     /** An `error` frame; true when it answers a send (which is retried when the server says so, or rejected). */
     refused(error) {
@@ -94,41 +95,61 @@ export class Outbox {
             return true;
         send.ref = null;
         if (error.code === 'rate_limited') {
-            this.#later(send, error.retryAfterMs ?? 1000);
+            this.#pause(error.retryAfterMs ?? 1000);
         }
         else if (error.code === 'unavailable' && send.retries < this.#wire.sendRetries) {
             // Nothing was stored; the same client message id keeps a late success from storing it twice.
             send.retries++;
-            this.#later(send, Math.min(10000, 250 * 2 ** send.retries));
+            this.#pause(Math.min(10000, 250 * 2 ** send.retries));
         }
         else {
             this.#sends.delete(key);
             send.reject(ChatError.from(error));
+            this.#pump();
         }
         return true;
     }
     /** The client is closed: every pending send fails. */
     close() {
         this.dropped();
-        for (const send of this.#sends.values()) {
-            clearTimeout(send.timer);
+        clearTimeout(this.#pauseTimer);
+        this.#pauseTimer = undefined;
+        for (const send of this.#sends.values())
             send.reject(new ChatError('closed', 'the client was closed before the send was acknowledged'));
-        }
         this.#sends.clear();
     }
-    #later(send, delayMs) {
-        send.timer = setTimeout(() => {
-            send.timer = undefined;
-            if (this.#connected && send.ref === null && this.#sends.has(keyOf(send.frame.chatId, send.frame.clientMsgId)))
-                this.#transmit(send);
+    /** The server asked to wait: no send goes until then, and after it they go one at a time until none is left. */
+    #pause(delayMs) {
+        this.#oneAtATime = true;
+        clearTimeout(this.#pauseTimer);
+        this.#pauseTimer = setTimeout(() => {
+            this.#pauseTimer = undefined;
+            this.#pump();
         }, delayMs);
+    }
+    /** Writes the sends that wait, oldest first, as far as the connection, a pause and one-at-a-time allow. */
+    #pump() {
+        if (this.#sends.size === 0)
+            this.#oneAtATime = false;
+        if (!this.#connected || this.#pauseTimer !== undefined)
+            return;
+        for (const send of this.#sends.values()) {
+            if (send.ref !== null) {
+                if (this.#oneAtATime)
+                    return;
+                continue;
+            }
+            if (!this.#transmit(send) || this.#oneAtATime)
+                return;
+        }
     }
     #transmit(send) {
         const ref = this.#wire.ref();
         if (!this.#wire.write({ type: 'send', ref, ...send.frame }))
-            return;
+            return false;
         send.ref = ref;
         this.#refs.set(ref, keyOf(send.frame.chatId, send.frame.clientMsgId));
+        return true;
     }
     #flushMarks(type) {
         const waiting = this.#marks[type];
