@@ -1,6 +1,7 @@
 // @orleanschat/client (dist/, as built) against a real server: the Silo started by tests/server.mjs.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { ChatClient } from '../dist/index.js';
@@ -246,6 +247,38 @@ describe('ChatClient against a real server', () => {
       assert.equal(alice.state, 'connected');
     } finally {
       alice.close();
+    }
+  });
+
+  it('When its token expires the server closes the connection, and the client reconnects with a new token and goes on', async () => {
+    const [aliceId] = users('alice');
+    const lifetimes = [3, 3600];
+    const alice = client(aliceId, { token: async () => token(aliceId, lifetimes.shift() ?? 3600) });
+    try {
+      await alice.connect();
+      const refused = next(alice, 'error', e => e.code === 'unauthorized');
+      const welcomedAgain = next(alice, 'welcome');
+
+      assert.equal((await refused).message, 'The token expired; connect again with a new one.');
+      await welcomedAgain;
+      const chatId = await group(alice, []);
+      const ack = await alice.send(chatId, 'still here');
+
+      assert.deepEqual(lifetimes, []);
+      assert.equal(ack.seq, 1);
+    } finally {
+      alice.close();
+    }
+  });
+
+  it('The server serves the committed browser copy of the library as JavaScript modules at /lib/orleanschat-client/', async () => {
+    const copy = new URL('../../../WebSocketFrontend/wwwroot/lib/orleanschat-client/', import.meta.url);
+    for (const name of ['index.js', 'client.js']) {
+      const response = await fetch(`${silo.url}/lib/orleanschat-client/${name}`);
+
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'text/javascript');
+      assert.equal(await response.text(), readFileSync(new URL(name, copy), 'utf8'));
     }
   });
 
