@@ -51,7 +51,7 @@ function range(from, count, prefix) {
 }
 
 describe('ChatClient against a real server', () => {
-  it('Two clients connect, and a message one sends reaches the other once, with the ack the sender got', async () => {
+  it('Two clients connect, and a message one sends reaches the other once, with the ack the sender got', { timeout: 60_000 }, async () => {
     const [aliceId, bobId] = users('alice', 'bob');
     const alice = client(aliceId);
     const bob = client(bobId);
@@ -83,7 +83,7 @@ describe('ChatClient against a real server', () => {
     assert.equal(alice.state, 'offline');
   });
 
-  it('Changes, replies, reads and delivered reports go out as PROTOCOL.md 6 writes them', async () => {
+  it('Changes, replies, reads and delivered reports go out as PROTOCOL.md 6 writes them', { timeout: 60_000 }, async () => {
     const [aliceId, bobId] = users('alice', 'bob');
     const alice = client(aliceId);
     const bob = client(bobId);
@@ -121,7 +121,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('Sending with the same clientMsgId twice stores one message: both sends get the same ack and the others see it once', async () => {
+  it('Sending with the same clientMsgId twice stores one message: both sends get the same ack and the others see it once', { timeout: 60_000 }, async () => {
     const [aliceId, bobId] = users('alice', 'bob');
     const alice = client(aliceId);
     const bob = client(bobId);
@@ -144,7 +144,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('Message frames that come twice or after a gap reach the application once and in seq order, the gap filled by a sync', async () => {
+  it('Message frames that come twice or after a gap reach the application once and in seq order, the gap filled by a sync', { timeout: 60_000 }, async () => {
     const [aliceId, bobId] = users('alice', 'bob');
     // Bob's socket hands every message frame over twice and holds seq 2 back: 3 arrives before 2 was ever seen.
     const syncs = [];
@@ -185,7 +185,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('A connection cut in the middle of a burst of sends: the unacknowledged ones go again with their clientMsgId, and each message is seen once, in order', async () => {
+  it('A connection cut in the middle of a burst of sends: the unacknowledged ones go again with their clientMsgId, and each message is seen once, in order', { timeout: 60_000 }, async () => {
     const [aliceId, bobId] = users('alice', 'bob');
     const proxy = await tcpProxy(silo.ports.http);
     const written = [];
@@ -231,7 +231,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('An idle connection lives on: the client pings at the heartbeat pace, gets its pongs, and stays connected', async () => {
+  it('An idle connection lives on: the client pings at the heartbeat pace, gets its pongs, and stays connected', { timeout: 60_000 }, async () => {
     const [aliceId] = users('alice');
     const alice = client(aliceId);
     const states = [];
@@ -250,7 +250,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('When its token expires the server closes the connection, and the client reconnects with a new token and goes on', async () => {
+  it('When its token expires the server closes the connection, and the client reconnects with a new token and goes on', { timeout: 60_000 }, async () => {
     const [aliceId] = users('alice');
     const lifetimes = [3, 3600];
     const alice = client(aliceId, { token: async () => token(aliceId, lifetimes.shift() ?? 3600) });
@@ -271,7 +271,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('The server serves the committed browser copy of the library as JavaScript modules at /lib/orleanschat-client/', async () => {
+  it('The server serves the committed browser copy of the library as JavaScript modules at /lib/orleanschat-client/', { timeout: 60_000 }, async () => {
     const copy = new URL('../../../WebSocketFrontend/wwwroot/lib/orleanschat-client/', import.meta.url);
     for (const name of ['index.js', 'client.js']) {
       const response = await fetch(`${silo.url}/lib/orleanschat-client/${name}`);
@@ -282,7 +282,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('Across a server restart, a client that was away gets what was sent meanwhile once and in order, with a token asked anew', async () => {
+  it('Across a server restart, a client that was away gets what was sent meanwhile once and in order, with a token asked anew', { timeout: 60_000 }, async () => {
     const [aliceId, bobId] = users('alice', 'bob');
     let bobTokens = 0;
     let away = null;

@@ -36,7 +36,7 @@ function run(command, args, options = {}) {
   });
 }
 
-it('npm pack makes a package that installs into an empty project, type-checks, and connects, sends and gets its ack from Node', async () => {
+it('npm pack makes a package that installs into an empty project, type-checks, and connects, sends and gets its ack from Node', { timeout: 120_000 }, async () => {
   // dist/ is built already (npm run build); packing again would only rebuild it.
   const pack = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root });
   assert.equal(pack.code, 0, pack.stderr);
