@@ -77,7 +77,7 @@ export class SocketLink {
             if (socket !== this.#socket)
                 return;
             this.#drop();
-            this.#failed(new ChatError('unavailable', `the connection closed (${event?.code ?? 'no code'}) before it was welcomed`));
+            this.#failed(new ChatError('unavailable', `the connection closed (code ${event?.code ?? 'none'})`));
         };
         socket.onerror = () => { };
     }
@@ -146,7 +146,9 @@ export class SocketLink {
             this.#hooks.dropped();
     }
     #scheduleReconnect() {
-        this.#hooks.state('connecting');
+        // A browser that knows it is offline says so; 'online' brings the next attempt forward (#online).
+        const offline = globalThis.navigator?.onLine === false;
+        this.#hooks.state(offline ? 'offline' : 'connecting');
         const ceiling = Math.min(this.#options.maxDelayMs, this.#options.minDelayMs * 2 ** this.#attempt);
         this.#attempt = Math.min(this.#attempt + 1, 30);
         const delay = ceiling / 2 + Math.random() * (ceiling / 2);
