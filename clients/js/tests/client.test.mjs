@@ -374,6 +374,7 @@ describe('ChatClient against a real server', () => {
     const alice = client(aliceId);
     const bob = client(bobId, {
       token: async () => { bobTokens++; await away; return token(bobId); },
+      syncLimit: 2, // what he missed comes in pages of two: hasMore is followed
     });
     const aliceSees = recorder(alice);
     const bobSees = recorder(bob);
