@@ -44,6 +44,28 @@ passed=$(count passed)
 failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
 skipped=$(( $(count notExecuted) + $(count inconclusive) ))
 
+# The JavaScript client (clients/js): npm ci, its build, and its node --test suite, which starts the Silo's Release
+# build (made by dotnet test above) itself. Its counts join the totals; a failure before any test ran counts as one.
+js_log="$results/clients-js.log"
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  js_status=0
+  (cd clients/js && npm ci --no-audit --no-fund && npm run build && ORLEANSCHAT_SILO_BUILT=1 npm test) 2>&1 | tee "$js_log" || js_status=$?
+  tap() { grep -o "^# $1 [0-9]*" "$js_log" | tail -1 | grep -o "[0-9]*$" || echo 0; }
+  js_passed=$(tap pass)
+  js_failed=$(( $(tap fail) + $(tap cancelled) ))
+  if [ "$js_status" -ne 0 ] && [ "$js_failed" -eq 0 ]; then
+    echo "clients/js: npm ci, the build or the test runner failed before any test failed (see above)." >&2
+    js_failed=1
+  fi
+  [ "$js_status" -eq 0 ] || status=1
+  passed=$((passed + js_passed))
+  failed=$((failed + js_failed))
+  skipped=$((skipped + $(tap skipped) + $(tap todo)))
+else
+  echo "clients/js: skipped: node and npm are not installed (Node 20 or later runs the JavaScript client's tests)." >&2
+  skipped=$((skipped + 1))
+fi
+
 if [ "${CI:-}" = "true" ] && [ "$skipped" -gt 0 ]; then
   echo "CI: $skipped test(s) skipped; under CI every test must run (see the skip reasons above)." >&2
   status=1

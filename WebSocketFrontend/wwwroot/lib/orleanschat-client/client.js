@@ -1,0 +1,191 @@
+// The OrleansChat client (PROTOCOL.md version 1): one WebSocket that reconnects by itself (link.ts), each chat's
+// messages exactly once and in seq order across reconnects and server restarts (order.ts), sends acknowledged once
+// and retried with their client message ids (outbox.ts). No DOM: it runs in browsers and, given a WebSocket
+// implementation, in Node.
+import { Emitter } from './emitter.js';
+import { SocketLink } from './link.js';
+import { ChatOrder } from './order.js';
+import { Outbox } from './outbox.js';
+import { newId, restCall } from './rest.js';
+export class ChatClient extends Emitter {
+    #url;
+    #token;
+    #link;
+    #order;
+    #outbox;
+    #watched = new Set();
+    #state = 'offline';
+    #userId = null;
+    #nextRef = 0;
+    #reportDelivered;
+    constructor(options) {
+        super();
+        if (!options || typeof options.url !== 'string')
+            throw new TypeError('ChatClient needs options.url');
+        const WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+        if (!WebSocketImpl)
+            throw new TypeError('No WebSocket here: pass options.WebSocket (in Node 20, the `ws` package)');
+        const token = options.token;
+        this.#url = options.url;
+        this.#token = async () => (typeof token === 'function' ? await token() : token);
+        this.#reportDelivered = options.reportDelivered ?? true;
+        const ref = () => `r${++this.#nextRef}`;
+        const write = (frame) => this.#link.write(frame);
+        this.#order = new ChatOrder({
+            write, ref, syncLimit: clamp(options.syncLimit ?? 100, 1, 500), deliver: message => this.#deliver(message),
+        });
+        this.#outbox = new Outbox({ write, ref, sendRetries: options.sendRetries ?? 5 });
+        this.#link = new SocketLink({
+            url: options.url,
+            token: this.#token,
+            WebSocket: WebSocketImpl,
+            minDelayMs: options.reconnect?.minDelayMs ?? 500,
+            maxDelayMs: options.reconnect?.maxDelayMs ?? 30000,
+        }, {
+            welcomed: welcome => this.#welcomed(welcome),
+            frame: frame => this.#frame(frame),
+            dropped: () => this.#dropped(),
+            state: state => this.#setState(state),
+        });
+    }
+    /** `connecting` (first connection or reconnecting), `connected` (welcomed) or `offline` (not started, or closed). */
+    get state() { return this.#state; }
+    /** The user of the token, from the last welcome. */
+    get userId() { return this.#userId; }
+    /** Connects; resolves with the first welcome, rejects if the first connection fails. Later drops reconnect by themselves. */
+    connect() { return this.#link.start(); }
+    /** Closes the connection for good; sends not acknowledged yet are rejected with code `closed`. */
+    close() {
+        this.#link.stop();
+        this.#outbox.close();
+    }
+    /**
+     * Follows a chat from `lastSeq`, the last seq the application already holds: its messages after it are delivered,
+     * now and after every reconnect. Chats whose messages arrive are followed by themselves from the first one seen.
+     */
+    track(chatId, lastSeq = 0) {
+        if (this.#order.track(chatId, lastSeq) && this.#link.welcomed)
+            this.#order.sync([chatId]);
+    }
+    /** The last seq delivered to the application from a chat (0 before any). */
+    lastSeq(chatId) { return this.#order.heldSeq(chatId); }
+    /**
+     * Sends a message (or, with `options.kind`, a change: PROTOCOL.md 6.1) and resolves with its `ack`. It waits while
+     * disconnected and goes again on each new connection with the same client message id until acknowledged; an
+     * `error` answer rejects with a ChatError (`rate_limited` and `unavailable` are retried first).
+     */
+    send(chatId, content, options = {}) {
+        const { clientMsgId = newId(), ...fields } = options;
+        const frame = { chatId, clientMsgId };
+        if (content !== undefined)
+            frame.content = content;
+        for (const [name, value] of Object.entries(fields))
+            if (value !== undefined)
+                frame[name] = value;
+        return this.#outbox.add(frame);
+    }
+    /** Replaces the content of one's own message `target`. */
+    edit(chatId, target, content, options = {}) {
+        return this.send(chatId, content, { ...options, kind: 'edit', target });
+    }
+    /** Deletes message `target` (one's own, or any in a group one owns). */
+    delete(chatId, target, options = {}) {
+        return this.send(chatId, undefined, { ...options, kind: 'delete', target });
+    }
+    /** Adds the reaction `content` (an emoji) to message `target`, or with `remove: true` takes it back. */
+    react(chatId, target, content, options = {}) {
+        return this.send(chatId, content, { ...options, kind: 'reaction', target });
+    }
+    /** Sends a message that replies to the earlier message `replyTo`. */
+    reply(chatId, replyTo, content, options = {}) {
+        return this.send(chatId, content, { ...options, replyTo });
+    }
+    /** Raises this user's read seq; while disconnected the highest per chat waits for the next connection. */
+    read(chatId, seq) { this.#outbox.mark('read', chatId, seq); }
+    /** Says this device has received a chat up to `seq` (done by itself unless `reportDelivered` is false). */
+    delivered(chatId, seq) { this.#outbox.mark('delivered', chatId, seq); }
+    /** Typing is only worth sending live: false (and nothing sent) while disconnected. */
+    typing(chatId, state) {
+        return this.#link.welcomed && this.#link.write({ type: 'typing', chatId, state });
+    }
+    /** Watches users' presence, on this connection and every later one. */
+    watchPresence(userIds) {
+        const fresh = userIds.filter(id => !this.#watched.has(id));
+        for (const id of fresh)
+            this.#watched.add(id);
+        if (fresh.length > 0 && this.#link.welcomed)
+            this.#link.write({ type: 'watch_presence', userIds: fresh });
+    }
+    /**
+     * A REST call under `/api/v1` (PROTOCOL.md 4) with this client's token, e.g. `request('POST', '/chats', {title, members})`.
+     * Resolves with the JSON answer (undefined for 204); any other status rejects with a ChatApiError.
+     */
+    request(method, path, body) {
+        return restCall(this.#url, this.#token, method, path, body);
+    }
+    #welcomed(welcome) {
+        this.#userId = welcome.userId;
+        this.emit('welcome', welcome);
+        // Missed messages first, then what waited: the server answers a send's repeat with its first ack.
+        this.#order.resync();
+        if (this.#watched.size > 0)
+            this.#link.write({ type: 'watch_presence', userIds: [...this.#watched] });
+        this.#outbox.connected();
+    }
+    #dropped() {
+        this.#order.dropped();
+        this.#outbox.dropped();
+    }
+    #frame(frame) {
+        this.emit('frame', frame);
+        switch (frame.type) {
+            case 'message': return this.#order.receive(frame);
+            case 'ack': {
+                // A chat one sends to is followed from one's own message on; synced at once, since an earlier socket may have
+                // taken that message frame along (the ack of a send that went again comes, its message frame does not).
+                const ack = frame;
+                this.track(ack.chatId, ack.seq - 1);
+                return this.#outbox.acked(ack);
+            }
+            case 'synced':
+                this.#order.answered(frame);
+                return this.emit('synced', frame);
+            case 'error': return this.#error(frame);
+            case 'chat': return this.#chat(frame);
+            case 'typing':
+            case 'receipt':
+            case 'presence':
+                return this.emit(frame.type, frame);
+            default:
+                return undefined; // welcome (handled by the link), pong, and types of later protocol sections ('frame' has them)
+        }
+    }
+    #deliver(message) {
+        if (this.#reportDelivered && message.senderId !== this.#userId)
+            this.#outbox.received(message.chatId, message.seq);
+        this.emit('message', message);
+    }
+    #error(frame) {
+        if (this.#outbox.refused(frame))
+            return;
+        this.#order.refused(frame);
+        this.emit('error', frame);
+    }
+    #chat(frame) {
+        // A chat created with this user in it has no message yet: it is followed from its start.
+        if (frame.event === 'created')
+            this.#order.track(frame.chatId, 0);
+        if (frame.event === 'member_removed' && frame.userId === this.#userId)
+            this.#order.forget(frame.chatId);
+        this.emit('chat', frame);
+    }
+    #setState(state) {
+        if (state === this.#state)
+            return;
+        this.#state = state;
+        this.emit('state', state);
+    }
+}
+function clamp(value, min, max) {
+    return Math.min(max, Math.max(min, Math.floor(value)));
+}

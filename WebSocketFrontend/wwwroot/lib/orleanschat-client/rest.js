@@ -1,0 +1,29 @@
+// REST calls under /api/v1 (PROTOCOL.md 4) with the client's token, and client message ids.
+import { ChatApiError } from './errors.js';
+export async function restCall(base, token, method, path, body) {
+    const root = (base.endsWith('/') ? base : `${base}/`).replace(/^ws/, 'http');
+    const url = new URL(`api/v1/${path.replace(/^\//, '')}`, root);
+    const headers = { authorization: `Bearer ${await token()}` };
+    if (body !== undefined)
+        headers['content-type'] = 'application/json';
+    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    let json;
+    try {
+        json = text ? JSON.parse(text) : undefined;
+    }
+    catch {
+        json = text; // not JSON (a proxy's error page, say)
+    }
+    if (!response.ok)
+        throw new ChatApiError(response.status, typeof json === 'object' ? json : undefined);
+    return json;
+}
+export function newId() {
+    const crypto = globalThis.crypto;
+    if (crypto?.randomUUID)
+        return crypto.randomUUID();
+    // randomUUID needs a secure context in browsers: a page over plain http gets a random id all the same.
+    const hex = (n) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+    return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(Math.random() * 4)]}${hex(3)}-${hex(12)}`;
+}
