@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using OrleansChat.LoadGen.Targets;
 
@@ -31,6 +32,7 @@ public static class ChatListScenario
         }
 
         var latency = new Latency();
+        var cpuBefore = ServerCpu(options.ServerPid);
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < options.Requests; i++)
         {
@@ -42,17 +44,35 @@ public static class ChatListScenario
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var counted = check.CountsSeen ? $"{unread} unread, {mentions} mentions" : "no unreadCount in the answers";
+        var cpu = ServerCpu(options.ServerPid) - cpuBefore is { } used
+            ? string.Create(CultureInfo.InvariantCulture, $", server CPU {used.TotalMilliseconds / options.Requests:0.0} ms per list")
+            : "";
         return new ScenarioResult
         {
             Scenario = "chatlist",
             Target = target.Name,
-            Shape = $"{options.Chats} chats of 2-3 members, {counted}, {options.Requests} sequential GET /me/chats after {warmup} warm-up",
+            Shape = $"{options.Chats} chats of 2-3 members, {counted}, {options.Requests} sequential GET /me/chats after {warmup} warm-up{cpu}",
             ThroughputUnit = "lists/s",
             Throughput = options.Requests / Math.Max(0.001, seconds),
             Latency = latency.Summary(),
             Errors = check.Errors,
             Violations = check.Violations,
         };
+    }
+
+    /// <summary>
+    /// The server's CPU time so far, when its pid is given: on a machine shared with other work the latency says how
+    /// long a list waited, the CPU time how much work it was.
+    /// </summary>
+    private static TimeSpan? ServerCpu(int? pid)
+    {
+        if (pid is not { } id)
+        {
+            return null;
+        }
+
+        using var process = Process.GetProcessById(id);
+        return process.TotalProcessorTime;
     }
 
     /// <summary>Creates the reader's chats and the others' texts; returns the unread and mention totals the reader should see.</summary>
