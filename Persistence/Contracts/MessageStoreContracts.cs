@@ -163,9 +163,22 @@ public interface IMessageStore
     /// </summary>
     Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// For one member, in one query whatever the number of chats: per chat, the texts with seq above the member's read
+    /// seq there that are not deleted and not the member's own, and how many of those mention the member (PROTOCOL.md 6.5).
+    /// A chat with no such text is left out of the answer; chat ids must be distinct.
+    /// </summary>
+    Task<IReadOnlyList<UnreadCount>> CountUnreadAsync(string userId, IReadOnlyCollection<ReadPosition> chats, CancellationToken cancellationToken = default);
+
     /// <summary>Throws when the store cannot be reached; used by readiness checks.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>How far one member has read one chat: what <see cref="IMessageStore.CountUnreadAsync"/> counts after.</summary>
+public readonly record struct ReadPosition(string ChatId, long ReadSeq);
+
+/// <summary>A chat's texts one member has not read (<see cref="Unread"/>), and how many of them mention the member.</summary>
+public readonly record struct UnreadCount(string ChatId, int Unread, int Mentions);
 
 /// <summary>The store could not be reached or the write did not commit: nothing was stored.</summary>
 public sealed class StoreUnavailableException(string message, Exception? innerException = null)

@@ -6,7 +6,8 @@ using OrleansChat.Gateway.Protocol;
 namespace OrleansChat.Gateway.Rest;
 
 /// <summary>
-/// A chat: <c>readSeq</c>, <c>muted</c> and <c>mutedUntil</c> only where one member lists it (<c>GET /me/chats</c>),
+/// A chat: <c>readSeq</c>, <c>unreadCount</c>, <c>mentionCount</c>, <c>muted</c> and <c>mutedUntil</c> only where one
+/// member lists it (<c>GET /me/chats</c>, PROTOCOL.md 6.5),
 /// <c>receipts</c> only in <c>GET /chats/{chatId}</c> (PROTOCOL.md 6.4).
 /// </summary>
 internal sealed record ChatDto(
@@ -18,21 +19,29 @@ internal sealed record ChatDto(
     string CreatedAt,
     long LastSeq,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReadSeq = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? UnreadCount = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MentionCount = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Muted = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MutedUntil = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReceiptDto>? Receipts = null)
 {
-    public static ChatDto From(ChatInfo chat, long? readSeq = null, ChatSettings? settings = null) => new(
+    public static ChatDto From(ChatInfo chat) => new(
         chat.ChatId,
         chat.Type == ChatType.Direct ? "direct" : "group",
         chat.Title,
         chat.OwnerId,
         chat.Members.Select(m => m.UserId).ToArray(),
         Times.ToWire(chat.CreatedAt),
-        chat.LastSeq,
-        readSeq,
-        settings?.Muted,
-        settings?.MutedUntil is { } until ? Times.ToWire(until) : null);
+        chat.LastSeq);
+
+    public static ChatDto From(ListedChat listed) => From(listed.Chat) with
+    {
+        ReadSeq = listed.ReadSeq,
+        UnreadCount = listed.UnreadCount,
+        MentionCount = listed.MentionCount,
+        Muted = listed.Settings.Muted,
+        MutedUntil = listed.Settings.MutedUntil is { } until ? Times.ToWire(until) : null,
+    };
 
     public static ChatDto From(ChatDetails details) => From(details.Chat) with
     {

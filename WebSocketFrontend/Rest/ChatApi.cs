@@ -40,15 +40,8 @@ internal static class ChatApi
 
     private static async Task<Ok<ChatListDto>> ListMyChats(HttpContext context, IGrainFactory grains)
     {
-        var userId = context.UserId();
-        var user = grains.GetGrain<IUserGrain>(userId);
-        var muted = user.GetMutedChats();
-        var chats = await user.GetChats();
-        var summaries = await Task.WhenAll(chats.Select(c => grains.GetGrain<IChatRoomGrain>(c.ChatId).GetSummary(userId)));
-        var settings = await muted;
-        return TypedResults.Ok(new ChatListDto(summaries
-            .Select(s => ChatDto.From(s.Chat, s.ReadSeq, settings.GetValueOrDefault(s.Chat.ChatId) ?? ChatSettings.Unmuted))
-            .ToArray()));
+        var chats = await grains.GetGrain<IChatListGrain>(0).List(context.UserId());
+        return TypedResults.Ok(new ChatListDto([.. chats.Select(ChatDto.From)]));
     }
 
     private static async Task<Created<ChatDto>> CreateGroup(CreateChatRequest request, HttpContext context, IGrainFactory grains, TimeProvider time)

@@ -5,7 +5,7 @@ namespace OrleansChat.LoadGen;
 /// <summary>What to run, against what. Every option is <c>--name value</c> on the command line.</summary>
 public sealed record LoadOptions
 {
-    /// <summary>connections, fanout or direct.</summary>
+    /// <summary>connections, fanout, direct or chatlist.</summary>
     public string Scenario { get; init; } = "fanout";
 
     /// <summary>orleanschat, signalr or websocket.</summary>
@@ -43,7 +43,7 @@ public sealed record LoadOptions
     /// <summary>connections: application heartbeat (ping) period per connection.</summary>
     public double HeartbeatSeconds { get; init; } = 25;
 
-    /// <summary>fanout: chats.</summary>
+    /// <summary>fanout: chats; chatlist: the reader's chats.</summary>
     public int Chats { get; init; } = 10;
 
     /// <summary>fanout: members per chat, the sender included.</summary>
@@ -51,6 +51,9 @@ public sealed record LoadOptions
 
     /// <summary>direct: pairs.</summary>
     public int Pairs { get; init; } = 100;
+
+    /// <summary>chatlist: measured <c>GET /me/chats</c> calls, one after another (a tenth as many warm up first).</summary>
+    public int Requests { get; init; } = 500;
 
     /// <summary>Messages per second per sender (fanout: one sender per chat; direct: both sides of each pair).</summary>
     public double Rate { get; init; } = 10;
@@ -109,6 +112,7 @@ public sealed record LoadOptions
             Chats = Int("chats", o.Chats),
             Members = Int("members", o.Members),
             Pairs = Int("pairs", o.Pairs),
+            Requests = Int("requests", o.Requests),
             Rate = Double("rate", o.Rate),
             DurationSeconds = Double("duration", o.DurationSeconds),
             WarmupSeconds = Double("warmup", o.WarmupSeconds),

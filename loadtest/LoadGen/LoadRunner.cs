@@ -22,7 +22,8 @@ public static class LoadRunner
             "connections" => await ConnectionsScenario.RunAsync(options, target, cancellationToken),
             "fanout" => await FanoutScenario.RunAsync(options, target, cancellationToken),
             "direct" => await DirectScenario.RunAsync(options, target, cancellationToken),
-            _ => throw new ArgumentException($"unknown scenario {options.Scenario}: connections, fanout or direct"),
+            "chatlist" => await ChatListScenario.RunAsync(options, target, cancellationToken),
+            _ => throw new ArgumentException($"unknown scenario {options.Scenario}: connections, fanout, direct or chatlist"),
         };
     }
 }

@@ -15,7 +15,7 @@ try
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
     Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine("usage: LoadGen --scenario connections|fanout|direct --target orleanschat|signalr|websocket --url http://127.0.0.1:5000 [options]");
+    Console.Error.WriteLine("usage: LoadGen --scenario connections|fanout|direct|chatlist --target orleanschat|signalr|websocket --url http://127.0.0.1:5000 [options]");
     Console.Error.WriteLine("       LoadGen report results/*.json");
     return 64;
 }
@@ -42,7 +42,7 @@ else
             $"server memory: {result.ServerMemoryBefore / 1048576.0:0.0} MiB before, {result.ServerMemoryAfter / 1048576.0:0.0} MiB after, {perConnection / 1024:0.00} KiB per connection"));
     }
 
-    if (result.Scenario != "connections")
+    if (result.Scenario is not ("connections" or "chatlist"))
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"offered {result.Offered:0} msg/s, received {result.Received} frames, ack p50 {result.AckLatency.P50Ms:0.00} ms p99 {result.AckLatency.P99Ms:0.00} ms max {result.AckLatency.MaxMs:0.0} ms"));

@@ -95,6 +95,13 @@ internal sealed class FakeMessageStore : IMessageStore
         Task.FromResult<IReadOnlyList<MessageTarget>>(
             [.. _messages.Where(m => m.ChatId == chatId && seqs.Contains(m.Seq)).Select(m => new MessageTarget(m.Seq, m.Kind, m.SenderId, m.Deleted))]);
 
+    public Task<IReadOnlyList<UnreadCount>> CountUnreadAsync(string userId, IReadOnlyCollection<ReadPosition> chats, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<UnreadCount>>(
+            [.. chats
+                .Select(c => _messages.Where(m => m.ChatId == c.ChatId && m.Seq > c.ReadSeq && m.Kind == MessageKind.Text && !m.Deleted && m.SenderId != userId).ToList())
+                .Where(unread => unread.Count > 0)
+                .Select(unread => new UnreadCount(unread[0].ChatId, unread.Count, unread.Count(m => m.Mentions.Contains(userId))))]);
+
     public Task CheckHealthAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     private static TaskCompletionSource Completed()

@@ -42,6 +42,17 @@ public sealed class ScenarioTests(ChatServerFixture server)
     }
 
     [Fact]
+    public async Task A_short_chatlist_run_lists_every_chat_with_the_unread_counts_its_setup_wrote()
+    {
+        var result = await LoadRunner.RunAsync(Options("chatlist") with { Chats = 8, Requests = 20 }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, result.Errors);
+        Assert.Empty(result.Violations);
+        Assert.StartsWith("8 chats of 2-3 members, 15 unread, 2 mentions, 20 sequential GET /me/chats after 2 warm-up, server CPU ", result.Shape);
+        Assert.Equal(20, result.Latency.Count);
+    }
+
+    [Fact]
     public async Task A_short_connections_run_holds_every_connection_and_reads_the_server_memory()
     {
         var result = await LoadRunner.RunAsync(

@@ -7,7 +7,7 @@ namespace OrleansChat.ProtocolTests;
 [Collection(SharedServer.Name)]
 public sealed class OpenApiTests(ChatServerFixture fixture)
 {
-    private static readonly string[] Chat = ["chatId", "type", "title", "ownerId", "members", "createdAt", "lastSeq", "readSeq", "muted", "mutedUntil", "receipts"];
+    private static readonly string[] Chat = ["chatId", "type", "title", "ownerId", "members", "createdAt", "lastSeq", "readSeq", "unreadCount", "mentionCount", "muted", "mutedUntil", "receipts"];
 
     /// <summary>Each row of PROTOCOL.md 4: the call, the body's fields, and each success status with its answer's fields.</summary>
     public static TheoryData<string, string, string[]?, (int Status, string[]? Fields)[]> Section4Routes => new()

@@ -50,7 +50,18 @@ public sealed class OrleansChatTarget : ITarget
         return ValueTask.CompletedTask;
     }
 
-    private async Task<JsonElement> PostAsync(string userId, string path, object body, CancellationToken cancellationToken)
+    /// <summary>A REST GET on the user's behalf; the answer's body as text (callers time the call without the parse).</summary>
+    public async Task<string> GetTextAsync(string userId, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", await TokenAsync(userId, cancellationToken));
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode ? body : throw new TargetException($"GET {path} answered {(int)response.StatusCode}: {body}");
+    }
+
+    /// <summary>A REST POST of a JSON body on the user's behalf; the answer's body.</summary>
+    public async Task<JsonElement> PostAsync(string userId, string path, object body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", await TokenAsync(userId, cancellationToken));
