@@ -81,6 +81,30 @@ public sealed class MessageChangeTests : IAsyncLifetime
         Assert.Equal(synced, history);
     }
 
+    [Fact]
+    public async Task Changes_sent_while_the_connection_is_down_are_sent_on_the_next_one_as_the_changes_they_are()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bob = await _server.StartClientAsync(_bob);
+        var alice = await _server.StartClientAsync(_alice);
+        var text = await alice.SendAsync(_chatId, "helo", cancellationToken: ct);
+        var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.Disconnected += (_, _) => disconnected.TrySetResult();
+        _server.Network.Down();
+        _server.Network.CutLatest();
+        await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(15), ct);
+
+        var edit = alice.EditAsync(_chatId, text.Seq, "hello", "edit-id", ct);
+        var reaction = alice.ReactAsync(_chatId, text.Seq, "👍", clientMsgId: "reaction-id", cancellationToken: ct);
+        _server.Network.Up();
+        var acks = await Task.WhenAll(edit, reaction).WaitAsync(TimeSpan.FromSeconds(15), ct);
+
+        Assert.Equal([(2L, "edit-id"), (3L, "reaction-id")], acks.Select(a => (a.Seq, a.ClientMsgId)));
+        Assert.Equal(
+            [(1L, MessageKinds.Text, (long?)null, "helo"), (2L, MessageKinds.Edit, 1, "hello"), (3L, MessageKinds.Reaction, 1, "👍")],
+            (await ReadAsync(bob, 3)).Select(m => (m.Seq, m.Kind, m.Target, m.Content)));
+    }
+
     /// <summary>
     /// Seven events: alice's text mentioning bob (1), bob's reply (2), bob's and carol's 👍 on it (3, 4), alice's edit
     /// (5), bob taking his 👍 back (6), and alice, the group's owner, deleting bob's reply (7).
