@@ -6,6 +6,12 @@
 #   PROFILE=1 loadtest/run.sh       # also records a thread-time profile of OrleansChat during its last fanout run (dotnet-trace)
 #   PROFILE=direct-orleanschat-20 SCENARIOS=direct TARGETS=orleanschat DIRECT_RATES=20 loadtest/run.sh   # profile one run
 #   SCENARIOS="fanout" TARGETS="orleanschat signalr" loadtest/run.sh
+#   SCENARIOS="direct direct-mixed" TARGETS=orleanschat DIRECT_RATES=20 ROUNDS=3 loadtest/run.sh   # plain and mixed direct, alternating
+#
+# direct-mixed is direct with --mix "$DIRECT_MIX" (issue 12's 80% texts, 10% edits, 10% reactions), against
+# OrleansChat only (the peers have no message changes). With ROUNDS above 1 the whole list runs that many times, each
+# file named with its round (-r1, -r2, ...), so that plain and mixed runs alternate on the same machine state; the
+# report pairs them in the order they ran.
 #
 # Sizes can be overridden with the variables below; RESULTS.md records the ones used.
 set -euo pipefail
@@ -25,6 +31,8 @@ MEMBERS="${MEMBERS:-100}"                    # fanout: members per chat
 FANOUT_RATES="${FANOUT_RATES:-10 30 60}"     # fanout: messages per second per chat, one run each
 PAIRS="${PAIRS:-100}"                        # direct: pairs
 DIRECT_RATES="${DIRECT_RATES:-20 100}"       # direct: messages per second per user, one run each (100 pairs x 100/s = 20,000 sends/s)
+DIRECT_MIX="${DIRECT_MIX:-text=80,edit=10,reaction=10}"   # direct-mixed: the traffic mix
+ROUNDS="${ROUNDS:-1}"                        # how many times the whole list runs
 DURATION="${DURATION:-25}"                   # fanout, direct: seconds of sending (the first WARMUP not measured)
 WARMUP="${WARMUP:-10}"                       # long enough for tiered JIT to settle on 2 shared cores
 
@@ -90,10 +98,15 @@ start_server() { # target
 }
 
 status=0
-run_one() { # scenario target rate
-  local scenario=$1 target=$2 rate=$3 name="$1-$2${3:+-$3}"
+run_one() { # scenario target rate [round]
+  local scenario=$1 target=$2 rate=$3 name="$1-$2${3:+-$3}${4:+-r$4}"
   start_server "$target"
-  local args=(--scenario "$scenario" --target "$target" --url "$URL" --server-pid "$SERVER_PID" --json "$OUT/$name.json")
+  local args=(--target "$target" --url "$URL" --server-pid "$SERVER_PID" --json "$OUT/$name.json")
+  if [[ "$scenario" == direct-mixed ]]; then
+    scenario=direct
+    args+=(--mix "$DIRECT_MIX")
+  fi
+  args+=(--scenario "$scenario")
   [[ "$target" == orleanschat ]] && args+=(--signing-key "$KEY")
   case "$scenario" in
     connections) args+=(--connections "$CONNECTIONS" --processes "$PROCESSES" --source-addresses "$SOURCES" --hold "$HOLD" --heartbeat 10 --connect-concurrency 300) ;;
@@ -116,15 +129,20 @@ run_one() { # scenario target rate
   stop_server
 }
 
-for scenario in $SCENARIOS; do
-  case "$scenario" in
-    fanout) rates="$FANOUT_RATES" ;;
-    direct) rates="$DIRECT_RATES" ;;
-    *) rates="-" ;;
-  esac
-  for rate in $rates; do
-    for target in $TARGETS; do
-      run_one "$scenario" "$target" "${rate#-}"
+for round in $(seq 1 "$ROUNDS"); do
+  round_suffix=""
+  if ((ROUNDS > 1)); then round_suffix=$round; fi
+  for scenario in $SCENARIOS; do
+    case "$scenario" in
+      fanout) rates="$FANOUT_RATES" ;;
+      direct | direct-mixed) rates="$DIRECT_RATES" ;;
+      *) rates="-" ;;
+    esac
+    for rate in $rates; do
+      for target in $TARGETS; do
+        [[ "$scenario" == direct-mixed && "$target" != orleanschat ]] && continue
+        run_one "$scenario" "$target" "${rate#-}" "$round_suffix"
+      done
     done
   done
 done

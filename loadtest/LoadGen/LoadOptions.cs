@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansChat.LoadGen.Mix;
 
 namespace OrleansChat.LoadGen;
 
@@ -67,6 +68,9 @@ public sealed record LoadOptions
     /// <summary>Sends a sender may have waiting for their ack.</summary>
     public int MaxInFlight { get; init; } = 256;
 
+    /// <summary>direct against orleanschat: the shares of texts, edits and reactions each sender sends (<c>--mix text=80,edit=10,reaction=10</c>).</summary>
+    public TrafficMix Mix { get; init; } = TrafficMix.AllText;
+
     /// <summary>Message content size in characters.</summary>
     public int ContentLength { get; init; } = 64;
 
@@ -117,6 +121,7 @@ public sealed record LoadOptions
             DurationSeconds = Double("duration", o.DurationSeconds),
             WarmupSeconds = Double("warmup", o.WarmupSeconds),
             MaxInFlight = Int("max-in-flight", o.MaxInFlight),
+            Mix = Take("mix") is { } mix ? TrafficMix.Parse(mix) : o.Mix,
             ContentLength = Int("content-length", o.ContentLength),
             RunId = Take("run-id") ?? o.RunId,
             Json = Take("json"),
@@ -125,6 +130,12 @@ public sealed record LoadOptions
         if (values.Count > 0)
         {
             throw new ArgumentException($"unknown options: {string.Join(", ", values.Keys.Select(k => "--" + k))}");
+        }
+
+        // Only OrleansChat stores changes, and only the direct scenario has a peer's texts to react to.
+        if (!o.Mix.IsPlain && (o.Scenario != "direct" || o.Target != "orleanschat"))
+        {
+            throw new ArgumentException($"--mix {o.Mix} needs --scenario direct --target orleanschat");
         }
 
         return o;

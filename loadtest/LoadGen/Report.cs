@@ -14,7 +14,7 @@ public static class Report
         var table = new StringBuilder();
         table.AppendLine("| scenario | target | shape | throughput | p50 ms | p99 ms | server KiB/conn | errors | checks | OrleansChat / target |");
         table.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var scenario in results.GroupBy(r => (r.Scenario, r.Shape)).OrderBy(g => Array.IndexOf(ScenarioOrder, g.Key.Scenario)))
+        foreach (var scenario in results.GroupBy(r => (r.Scenario, r.Shape, r.Mix)).OrderBy(g => Array.IndexOf(ScenarioOrder, g.Key.Scenario)))
         {
             var ours = scenario.FirstOrDefault(r => r.Target == "orleanschat");
             foreach (var r in scenario.OrderBy(r => r.Target == "orleanschat" ? 0 : 1).ThenBy(r => r.Target, StringComparer.Ordinal))
@@ -24,14 +24,14 @@ public static class Report
                     : F($"throughput x{ours.Throughput / r.Throughput:0.00}, p99 x{(r.Latency.P99Ms > 0 ? ours.Latency.P99Ms / r.Latency.P99Ms : 0):0.00}");
                 var memory = r.ServerMemoryPerConnection is { } m ? F($"{m / 1024:0.0}") : "";
                 var checks = r.CorrectnessPassed ? "pass" : F($"FAIL (gaps {r.Gaps}, dup {r.Duplicates}, reorder {r.Reorderings})");
-                table.AppendLine(F($"| {r.Scenario} | {r.Target} | {r.Shape} | {r.Throughput:0} {r.ThroughputUnit} | {r.Latency.P50Ms:0.00} | {r.Latency.P99Ms:0.00} | {memory} | {r.Errors} | {checks} | {ratio} |"));
+                table.AppendLine(F($"| {r.Scenario} | {r.Target} | {ShapeOf(r)} | {r.Throughput:0} {r.ThroughputUnit} | {r.Latency.P50Ms:0.00} | {r.Latency.P99Ms:0.00} | {memory} | {r.Errors} | {checks} | {ratio} |"));
             }
         }
 
         // The targets: the best throughput each target reached within its latency bound, over the rates run.
         foreach (var (scenario, boundMs) in new[] { ("fanout", 250.0), ("direct", 20.0) })
         {
-            var best = results.Where(r => r.Scenario == scenario && r.CorrectnessPassed && r.Errors == 0 && r.Latency.P99Ms < boundMs)
+            var best = results.Where(r => r.Scenario == scenario && r.Mix is null && r.CorrectnessPassed && r.Errors == 0 && r.Latency.P99Ms < boundMs)
                 .GroupBy(r => r.Target).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Throughput)!);
             if (!results.Any(r => r.Scenario == scenario))
             {
@@ -56,8 +56,11 @@ public static class Report
             table.AppendLine();
         }
 
+        table.Append(MixComparison.Table(results));
         return table.ToString();
     }
+
+    public static string ShapeOf(ScenarioResult r) => r.Mix is null ? r.Shape : F($"{r.Shape}, mix {r.Mix}");
 
     public static int Print(IEnumerable<string> files)
     {

@@ -7,8 +7,20 @@ public sealed record ScenarioResult
 
     public required string Target { get; init; }
 
-    /// <summary>The shape, in words (sizes and rates).</summary>
+    /// <summary>The shape, in words (sizes and rates), without the mix.</summary>
     public required string Shape { get; init; }
+
+    /// <summary>direct: the traffic mix (<c>text=80,edit=10,reaction=10</c>); null when every send was a text.</summary>
+    public string? Mix { get; init; }
+
+    /// <summary>When sending started (UTC), to pair runs in the order they ran.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Acked sends by kind (text, edit, reaction), the warm-up included.</summary>
+    public IReadOnlyDictionary<string, long> AckedByKind { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>With a mix: send-to-ack latency of each kind after the warm-up.</summary>
+    public IReadOnlyDictionary<string, LatencySummary> AckLatencyByKind { get; init; } = new Dictionary<string, LatencySummary>();
 
     /// <summary>What <see cref="Throughput"/> counts: connections/s, delivered msg/s or acked sends/s.</summary>
     public required string ThroughputUnit { get; init; }

@@ -86,6 +86,90 @@ export class SeqChecker {
   }
 }
 
+// PROTOCOL.md 6.2/6.3: the fields a message frame, a sync result or a history item may carry, with their defaults.
+export function readMessage(frame) {
+  return {
+    chatId: frame.chatId,
+    seq: frame.seq,
+    kind: frame.kind || 'text',
+    senderId: frame.senderId,
+    content: frame.content || '',
+    target: frame.target,
+    replyTo: frame.replyTo,
+    remove: frame.remove === true,
+    mentions: frame.mentions || [],
+    editedAt: frame.editedAt,
+    deleted: frame.deleted === true,
+    reactions: frame.reactions || [],
+  };
+}
+
+// A traffic mix, MIX=text=80,edit=10,reaction=10 (weights; a kind left out weighs 0). Empty: texts only.
+export function parseMix(spec) {
+  const mix = { text: 0, edit: 0, reaction: 0 };
+  if (!spec) return { text: 1, edit: 0, reaction: 0 };
+  const seen = new Set();
+  for (const part of spec.split(',')) {
+    const [kind, weight, extra] = part.trim().split('=').map((x) => x.trim());
+    if (!(kind in mix) || seen.has(kind) || extra !== undefined || !/^[0-9]+$/.test(weight || '')) {
+      throw new Error(`MIX: '${part}' is not text=N, edit=N or reaction=N (each kind once)`);
+    }
+    seen.add(kind);
+    mix[kind] = Number(weight);
+  }
+  if (mix.text === 0) throw new Error('MIX: text needs a weight above 0 (edits and reactions change earlier texts)');
+  return mix;
+}
+
+// One sender's kinds in smooth weighted round robin, as the .NET generator chooses them: within every
+// text+edit+reaction sends each kind comes exactly its weight's times, spread out.
+export class MixChooser {
+  constructor(mix) {
+    this.kinds = ['text', 'edit', 'reaction'];
+    this.weights = this.kinds.map((k) => mix[k]);
+    this.current = [0, 0, 0];
+  }
+
+  next() {
+    let total = 0;
+    let best = 0;
+    for (let i = 0; i < this.weights.length; i++) {
+      this.current[i] += this.weights[i];
+      total += this.weights[i];
+      if (this.current[i] > this.current[best]) best = i;
+    }
+    this.current[best] -= total;
+    return this.kinds[best];
+  }
+}
+
+// A sender's change targets: its own acked texts (edits) and the peer's received texts (reactions), the last 16 of
+// each. A kind without a target yet is sent as a text.
+export class ChangeTargets {
+  constructor(userId) {
+    this.userId = userId;
+    this.own = [];
+    this.peer = [];
+  }
+
+  ownTextAcked(seq) {
+    this.own.push(seq);
+    if (this.own.length > 16) this.own.shift();
+  }
+
+  received(message) {
+    if (message.kind !== 'text' || message.senderId === this.userId) return;
+    this.peer.push(message.seq);
+    if (this.peer.length > 16) this.peer.shift();
+  }
+
+  pick(kind) {
+    const pool = kind === 'edit' ? this.own : kind === 'reaction' ? this.peer : [];
+    if (pool.length === 0) return { kind: 'text' };
+    return { kind, target: pool[Math.floor(Math.random() * pool.length)] };
+  }
+}
+
 export const correctnessThresholds = {
   chat_seq_gaps: ['count==0'],
   chat_seq_duplicates: ['count==0'],

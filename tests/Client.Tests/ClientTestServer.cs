@@ -7,6 +7,8 @@ using ChatClient = OrleansChat.Client.ChatClient;
 
 namespace OrleansChat.ClientTests;
 
+using ChatMessage = OrleansChat.Client.ChatMessage;
+
 /// <summary>
 /// A real chat server (silo and gateway in this process) over a data directory of the test's own, which can be
 /// stopped and started again on the same data, and the client library's <see cref="ChatClient"/>s that talk to it
@@ -93,6 +95,19 @@ public sealed class ClientTestServer : IAsyncDisposable
     {
         var ack = await PostAsync(userId, $"chats/{Uri.EscapeDataString(chatId)}/messages", new { clientMsgId = Guid.NewGuid().ToString(), content });
         return ack.GetProperty("seq").GetInt64();
+    }
+
+    /// <summary>A page of <c>GET /chats/{chatId}/messages</c>, read by the library.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> HistoryAsync(string userId, string chatId)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/chats/{Uri.EscapeDataString(chatId)}/messages?limit=500");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.For(userId));
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET messages: {(int)response.StatusCode} {text}");
+        using var document = JsonDocument.Parse(text);
+        return [.. document.RootElement.GetProperty("messages").EnumerateArray().Select(ChatMessage.FromJson)];
     }
 
     public async ValueTask DisposeAsync()

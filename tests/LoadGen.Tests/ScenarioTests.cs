@@ -1,4 +1,5 @@
 using OrleansChat.LoadGen;
+using OrleansChat.LoadGen.Mix;
 
 namespace OrleansChat.LoadGenTests;
 
@@ -50,6 +51,22 @@ public sealed class ScenarioTests(ChatServerFixture server)
         Assert.Empty(result.Violations);
         Assert.StartsWith("8 chats of 2-3 members, 15 unread, 2 mentions, 20 sequential GET /me/chats after 2 warm-up, server CPU ", result.Shape);
         Assert.Equal(20, result.Latency.Count);
+    }
+
+    [Fact]
+    public async Task A_short_mixed_direct_run_acks_texts_edits_and_reactions_and_both_sides_receive_every_seq_in_order()
+    {
+        var options = Options("direct") with { Pairs = 4, Rate = 20, Mix = TrafficMix.Parse("text=80,edit=10,reaction=10") };
+
+        var result = await LoadRunner.RunAsync(options, TestContext.Current.CancellationToken);
+
+        Assert.True(result.CorrectnessPassed, string.Join("; ", result.Violations));
+        Assert.Equal(0, result.Errors);
+        Assert.Equal("text=80,edit=10,reaction=10", result.Mix);
+        Assert.Equal(4 * 2 * 40, result.AckedByKind.Values.Sum());
+        Assert.True(result.AckedByKind["edit"] > 0 && result.AckedByKind["reaction"] > 0, string.Join(", ", result.AckedByKind));
+        // Every event, change events included, reaches both sides of its pair.
+        Assert.Equal(4 * 2 * 40 * 2, result.Received);
     }
 
     [Fact]

@@ -66,9 +66,32 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// each new connection with the same <paramref name="clientMsgId"/> (a new UUID when null). An <c>error</c> reply
     /// throws <see cref="ChatErrorException"/>.
     /// </summary>
-    public Task<Ack> SendAsync(string chatId, string content, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    public Task<Ack> SendAsync(string chatId, string content, string? clientMsgId = null, CancellationToken cancellationToken = default) =>
+        SendAsync(chatId, OutgoingMessage.Text(content), clientMsgId, cancellationToken);
+
+    /// <summary>Sends a text that answers the text at <paramref name="replyTo"/>, as <see cref="SendAsync(string, string, string?, CancellationToken)"/> does.</summary>
+    public Task<Ack> SendAsync(string chatId, string content, long replyTo, string? clientMsgId = null, CancellationToken cancellationToken = default) =>
+        SendAsync(chatId, OutgoingMessage.Text(content, replyTo), clientMsgId, cancellationToken);
+
+    /// <summary>Replaces the content of this user's text at <paramref name="target"/>; sent again across reconnects until acknowledged.</summary>
+    public Task<Ack> EditAsync(string chatId, long target, string content, string? clientMsgId = null, CancellationToken cancellationToken = default) =>
+        SendAsync(chatId, OutgoingMessage.Edit(target, content), clientMsgId, cancellationToken);
+
+    /// <summary>Deletes the text at <paramref name="target"/> for everyone; sent again across reconnects until acknowledged.</summary>
+    public Task<Ack> DeleteAsync(string chatId, long target, string? clientMsgId = null, CancellationToken cancellationToken = default) =>
+        SendAsync(chatId, OutgoingMessage.Delete(target), clientMsgId, cancellationToken);
+
+    /// <summary>Adds (or with <paramref name="remove"/> takes away) this user's reaction on the text at <paramref name="target"/>.</summary>
+    public Task<Ack> ReactAsync(
+        string chatId, long target, string emoji, bool remove = false, string? clientMsgId = null, CancellationToken cancellationToken = default) =>
+        SendAsync(chatId, OutgoingMessage.Reaction(target, emoji, remove), clientMsgId, cancellationToken);
+
+    /// <summary>
+    /// Sends a text or a change (PROTOCOL.md 6.1) and completes with its <c>ack</c>, across reconnects, as a text is sent.
+    /// </summary>
+    public Task<Ack> SendAsync(string chatId, OutgoingMessage message, string? clientMsgId = null, CancellationToken cancellationToken = default)
     {
-        var send = new PendingSend(chatId, clientMsgId ?? Guid.CreateVersion7().ToString(), content, Interlocked.Increment(ref _sendOrder));
+        var send = new PendingSend(chatId, clientMsgId ?? Guid.CreateVersion7().ToString(), message, Interlocked.Increment(ref _sendOrder));
         var pending = _unacked.GetOrAdd((send.ChatId, send.ClientMsgId), send);
         if (ReferenceEquals(pending, send))
         {
@@ -145,7 +168,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
             try
             {
-                var ack = await connection.SendAsync(send.ChatId, send.ClientMsgId, send.Content, _stopping.Token).ConfigureAwait(false);
+                var ack = await connection.SendAsync(send.ChatId, send.ClientMsgId, send.Message, _stopping.Token).ConfigureAwait(false);
                 Finish(send).TrySetResult(ack);
                 return;
             }
@@ -172,13 +195,13 @@ public sealed partial class ChatClient : IAsyncDisposable
         return send.Acked;
     }
 
-    private sealed class PendingSend(string chatId, string clientMsgId, string content, long order)
+    private sealed class PendingSend(string chatId, string clientMsgId, OutgoingMessage message, long order)
     {
         public string ChatId { get; } = chatId;
 
         public string ClientMsgId { get; } = clientMsgId;
 
-        public string Content { get; } = content;
+        public OutgoingMessage Message { get; } = message;
 
         /// <summary>The order the application sent in, kept when sending again.</summary>
         public long Order { get; } = order;

@@ -30,35 +30,6 @@ public sealed partial class ChatConnection
     }
 
     /// <summary>
-    /// Sends a change to the text at <paramref name="target"/> (PROTOCOL.md 6.1): <paramref name="kind"/> is <c>edit</c>,
-    /// <c>delete</c> (no content) or <c>reaction</c> (<paramref name="remove"/> takes one away). Completes with its
-    /// <c>ack</c>; an <c>error</c> reply throws <see cref="ChatErrorException"/>.
-    /// </summary>
-    public async Task<Ack> SendChangeAsync(
-        string chatId, string clientMsgId, string kind, long target, string? content = null, bool remove = false, CancellationToken cancellationToken = default)
-    {
-        var reply = await AskAsync("send", (chatId, clientMsgId, kind, target, content, remove), static (writer, send) =>
-        {
-            writer.WriteString("chatId"u8, send.chatId);
-            writer.WriteString("clientMsgId"u8, send.clientMsgId);
-            writer.WriteString("kind"u8, send.kind);
-            writer.WriteNumber("target"u8, send.target);
-            if (send.content is not null)
-            {
-                writer.WriteString("content"u8, send.content);
-            }
-
-            if (send.remove)
-            {
-                writer.WriteBoolean("remove"u8, true);
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        return reply.Type == FrameType.Ack
-            ? new Ack(chatId, clientMsgId, reply.Seq, reply.MessageId ?? "", reply.SentAt ?? "")
-            : throw reply.ToException("send");
-    }
-
-    /// <summary>
     /// Asks for what each chat holds after its cursor; the <c>message</c> frames arrive at the frame handler, in seq
     /// order, before this completes with the <c>synced</c> reply.
     /// </summary>

@@ -10,7 +10,7 @@ namespace OrleansChat.Client;
 /// frames carry are located without being decoded, and a property decodes its string only when it is read (each
 /// read allocates a new string), so a reader pays only for the fields it looks at.
 /// </summary>
-public readonly ref struct ServerFrame
+public readonly ref partial struct ServerFrame
 {
     private readonly Fields _fields;
 
@@ -107,11 +107,26 @@ public readonly ref struct ServerFrame
             reader.Read();
             switch (reader.TokenType)
             {
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                case JsonTokenType.StartObject:
                     reader.Skip();
+                    break;
+                case JsonTokenType.StartArray:
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    fields.SetArray(name, new Field(start, (int)reader.BytesConsumed - start, false));
                     break;
                 case JsonTokenType.Number when name.SequenceEqual("seq"u8):
                     seq = reader.GetInt64();
+                    break;
+                case JsonTokenType.Number:
+                    if (reader.TryGetInt64(out var number))
+                    {
+                        fields.SetNumber(name, number);
+                    }
+
+                    break;
+                case JsonTokenType.True:
+                    fields.SetTrue(name);
                     break;
                 case JsonTokenType.String:
                     var field = new Field((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);

@@ -79,7 +79,7 @@ public static class ConnectionsScenario
                 var began = Stopwatch.GetTimestamp();
                 try
                 {
-                    clients[i] = await target.ConnectAsync($"{options.RunId}-w{options.Worker ?? 0}-c{i}", [], static (_, _, _) => { }, ct);
+                    clients[i] = await target.ConnectAsync($"{options.RunId}-w{options.Worker ?? 0}-c{i}", [], static _ => { }, ct);
                     latency.RecordSince(began);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using OrleansChat.Client;
+using OrleansChat.LoadGen.Mix;
 using OrleansChat.LoadGen.Targets;
 
 namespace OrleansChat.LoadGen.Scenarios;
@@ -8,7 +10,9 @@ namespace OrleansChat.LoadGen.Scenarios;
 /// <summary>
 /// What fanout and direct share: connected members of chats, paced senders, and the checks on every message frame.
 /// Each message's content starts with the Stopwatch timestamp at which it was due to be sent, so send-to-receive
-/// latency counts from the schedule (no coordinated omission), wherever the message is received.
+/// latency counts from the schedule (no coordinated omission), wherever the message is received. With a traffic mix
+/// (direct), a sender's edits carry the same stamp; its reactions carry an emoji, so they count for acks only. Every
+/// seq is checked, change events included.
 /// </summary>
 internal sealed class MessagingRun(LoadOptions options, ITarget target)
 {
@@ -18,6 +22,9 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
     private readonly ConcurrentDictionary<string, long> _lastAcked = new();
     private readonly List<IChatClient> _clients = [];
     private readonly string _padding = new('x', Math.Max(0, options.ContentLength - 20));
+    private readonly ConcurrentDictionary<IChatClient, ChangeTargets> _changeTargets = new();
+    private readonly Latency[] _ackByKind = [new(), new(), new()];
+    private readonly long[] _ackedByKind = new long[3];
     private long _measureFrom;
     private long _measureTo = long.MaxValue;
     private long _deliveredInWindow;
@@ -42,10 +49,16 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
             _checker.Expect(index, chat);
         }
 
-        var client = await target.ConnectAsync(userId, chats, (chatId, seq, content) => OnMessage(index, chatId, seq, content), cancellationToken);
+        var changes = options.Mix.IsPlain ? null : new ChangeTargets(userId, seed: index);
+        var client = await target.ConnectAsync(userId, chats, message => OnMessage(index, message, changes), cancellationToken);
         lock (_clients)
         {
             _clients[index] = client;
+        }
+
+        if (changes is not null)
+        {
+            _changeTargets[client] = changes;
         }
 
         return client;
@@ -55,6 +68,7 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
     public async Task<ScenarioResult> SendAsync(
         string scenario, string shape, string unit, IReadOnlyList<(IChatClient Client, string ChatId)> senders, bool throughputIsAcks, CancellationToken cancellationToken)
     {
+        var startedAt = DateTimeOffset.UtcNow;
         var start = Stopwatch.GetTimestamp();
         _measureFrom = start + (long)(options.WarmupSeconds * Stopwatch.Frequency);
         _measureTo = start + (long)(options.DurationSeconds * Stopwatch.Frequency);
@@ -76,6 +90,12 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
             Scenario = scenario,
             Target = target.Name,
             Shape = shape,
+            Mix = options.Mix.IsPlain ? null : options.Mix.ToString(),
+            StartedAt = startedAt,
+            AckedByKind = Enum.GetValues<TrafficKind>().ToDictionary(KindName, k => Interlocked.Read(ref _ackedByKind[(int)k])),
+            AckLatencyByKind = options.Mix.IsPlain
+                ? new Dictionary<string, LatencySummary>()
+                : Enum.GetValues<TrafficKind>().ToDictionary(KindName, k => _ackByKind[(int)k].Summary()),
             ThroughputUnit = unit,
             Throughput = (throughputIsAcks ? Interlocked.Read(ref _ackedInWindow) : Interlocked.Read(ref _deliveredInWindow)) / window,
             Offered = Interlocked.Read(ref _offered) / options.DurationSeconds,
@@ -102,6 +122,8 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
         var total = (long)(options.Rate * options.DurationSeconds);
         var ticksPerMessage = Stopwatch.Frequency / options.Rate;
         using var slots = new SemaphoreSlim(options.MaxInFlight);
+        var chooser = options.Mix.IsPlain ? null : options.Mix.NewChooser();
+        var changes = chooser is null ? null : _changeTargets[client];
         var pending = new List<Task>();
         for (long i = 0; i < total; i++)
         {
@@ -117,7 +139,8 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
             var stamp = Math.Max(due, Stopwatch.GetTimestamp());
             await slots.WaitAsync(cancellationToken);
             Interlocked.Increment(ref _offered);
-            pending.Add(SendOneAsync(client, chatId, $"{sender}-{i}", stamp, slots, cancellationToken));
+            var (kind, changed) = changes is null ? (TrafficKind.Text, 0) : changes.Pick(chooser!.Next());
+            pending.Add(SendOneAsync(client, chatId, $"{sender}-{i}", new Planned(kind, changed, i, changes), stamp, slots, cancellationToken));
             if (pending.Count >= 4096)
             {
                 pending.RemoveAll(t => t.IsCompleted);
@@ -127,16 +150,33 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
         await Task.WhenAll(pending);
     }
 
-    private async Task SendOneAsync(IChatClient client, string chatId, string clientMsgId, long due, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task SendOneAsync(
+        IChatClient client, string chatId, string clientMsgId, Planned send, long due, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         try
         {
             var content = string.Create(CultureInfo.InvariantCulture, $"{due}|{_padding}");
-            var seq = await client.SendAsync(chatId, clientMsgId, content, cancellationToken);
+            var seq = send.Kind switch
+            {
+                // A text goes the plain way, so that a run without a mix sends exactly what it always did.
+                TrafficKind.Text => await client.SendAsync(chatId, clientMsgId, content, cancellationToken),
+                TrafficKind.Edit => await client.SendAsync(chatId, clientMsgId, OutgoingMessage.Edit(send.Target, content), cancellationToken),
+                _ => await client.SendAsync(chatId, clientMsgId, OutgoingMessage.Reaction(send.Target, Emojis[send.Index % Emojis.Length]), cancellationToken),
+            };
             var now = Stopwatch.GetTimestamp();
             if (due >= _measureFrom)
             {
                 _ack.RecordSince(due);
+                if (send.Changes is not null)
+                {
+                    _ackByKind[(int)send.Kind].RecordSince(due);
+                }
+            }
+
+            Interlocked.Increment(ref _ackedByKind[(int)send.Kind]);
+            if (send.Kind == TrafficKind.Text)
+            {
+                send.Changes?.OwnTextAcked(seq);
             }
 
             if (now >= _measureFrom && now <= _measureTo)
@@ -159,9 +199,18 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
         }
     }
 
-    private void OnMessage(int connection, string chatId, long seq, string content)
+    private static string KindName(TrafficKind kind) => kind switch
     {
-        _checker.Observe(connection, chatId, seq);
+        TrafficKind.Edit => MessageKinds.Edit,
+        TrafficKind.Reaction => MessageKinds.Reaction,
+        _ => MessageKinds.Text,
+    };
+
+    private void OnMessage(int connection, ReceivedMessage message, ChangeTargets? changes)
+    {
+        _checker.Observe(connection, message.ChatId, message.Seq);
+        changes?.Received(message.Seq, message.Kind, message.SenderId);
+        var content = message.Content;
         var bar = content.IndexOf('|', StringComparison.Ordinal);
         if (bar > 0 && long.TryParse(content.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var due))
         {
@@ -177,4 +226,9 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
             }
         }
     }
+
+    /// <summary>One send as planned: its kind, the seq it changes, its index in the sender's schedule.</summary>
+    private readonly record struct Planned(TrafficKind Kind, long Target, long Index, ChangeTargets? Changes);
+
+    private static readonly string[] Emojis = ["👍", "❤️", "😂", "🎉"];
 }

@@ -1,3 +1,5 @@
+using OrleansChat.Client;
+
 namespace OrleansChat.LoadGen.Targets;
 
 /// <summary>
@@ -17,10 +19,10 @@ public interface ITarget : IAsyncDisposable
     Task<string> CreateDirectAsync(string userA, string userB, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Connects a user; <paramref name="onMessage"/> gets each <c>message</c> frame (chat id, seq, content).
+    /// Connects a user; <paramref name="onMessage"/> gets each <c>message</c> frame, change events included.
     /// The chats must exist before, so that the connection receives them.
     /// </summary>
-    Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken);
+    Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken);
 
     /// <summary>The server process's resident memory in bytes, or null when it cannot be read.</summary>
     Task<long?> ServerMemoryAsync(CancellationToken cancellationToken);
@@ -32,12 +34,18 @@ public interface IChatClient : IAsyncDisposable
     /// <summary>Sends a message and completes with its seq when the server acks it.</summary>
     Task<long> SendAsync(string chatId, string clientMsgId, string content, CancellationToken cancellationToken);
 
+    /// <summary>Sends a text or a change (PROTOCOL.md 6.1) and completes with its seq when the server acks it.</summary>
+    Task<long> SendAsync(string chatId, string clientMsgId, OutgoingMessage message, CancellationToken cancellationToken);
+
     /// <summary>An application-level heartbeat: a round trip to the server.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether the connection is still open.</summary>
     bool IsOpen { get; }
 }
+
+/// <summary>A received <c>message</c> frame: a text, or a change event with its own seq (<paramref name="Kind"/>).</summary>
+public readonly record struct ReceivedMessage(string ChatId, long Seq, string Content, string Kind, string SenderId);
 
 /// <summary>The server refused or failed a request.</summary>
 public sealed class TargetException(string message) : Exception(message);

@@ -36,7 +36,7 @@ public sealed class OrleansChatTarget : ITarget
         return chat.GetProperty("chatId").GetString()!;
     }
 
-    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken)
+    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken)
     {
         var uri = new UriBuilder(_baseAddress) { Scheme = _baseAddress.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
         return await ProtocolClient.ConnectAsync(uri, await TokenAsync(userId, cancellationToken), _sources.Next(), onMessage, cancellationToken);

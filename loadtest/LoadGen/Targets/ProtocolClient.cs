@@ -4,7 +4,8 @@ namespace OrleansChat.LoadGen.Targets;
 
 /// <summary>
 /// One load user over the client library's <see cref="ChatConnection"/>. The frame handler runs on the connection's
-/// receive loop, where latency is measured: it decodes a <c>message</c>'s chat id and content and nothing else.
+/// receive loop, where latency is measured: it decodes a <c>message</c>'s chat id, content and sender and nothing else
+/// (its kind is one of the library's constants).
 /// The bare WebSocket peer speaks the same frames, plus <c>join</c>/<c>joined</c>.
 /// </summary>
 public sealed class ProtocolClient : IChatClient
@@ -16,7 +17,7 @@ public sealed class ProtocolClient : IChatClient
     public bool IsOpen => _connection.IsOpen;
 
     public static async Task<ProtocolClient> ConnectAsync(
-        Uri uri, string? bearerToken, HttpMessageInvoker invoker, Action<string, long, string> onMessage, CancellationToken cancellationToken)
+        Uri uri, string? bearerToken, HttpMessageInvoker invoker, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken)
     {
         // No WebSocket-level pings: the connections scenario sends the protocol's own heartbeats.
         var options = new ChatConnectionOptions { AccessToken = bearerToken, Invoker = invoker, KeepAliveInterval = TimeSpan.Zero };
@@ -24,7 +25,7 @@ public sealed class ProtocolClient : IChatClient
         {
             if (frame.Type == FrameType.Message)
             {
-                onMessage(frame.ChatId ?? "", frame.Seq, frame.Content ?? "");
+                onMessage(new(frame.ChatId ?? "", frame.Seq, frame.Content ?? "", frame.Kind ?? MessageKinds.Text, frame.SenderId ?? ""));
             }
             else if (frame.Type == FrameType.Error && frame.Ref is null)
             {
@@ -45,6 +46,18 @@ public sealed class ProtocolClient : IChatClient
         catch (ChatErrorException e)
         {
             throw new TargetException($"send to {chatId} answered error {e.Message}");
+        }
+    }
+
+    public async Task<long> SendAsync(string chatId, string clientMsgId, OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _connection.SendAsync(chatId, clientMsgId, message, cancellationToken)).Seq;
+        }
+        catch (ChatErrorException e)
+        {
+            throw new TargetException($"{message.Kind} to {chatId} answered error {e.Message}");
         }
     }
 

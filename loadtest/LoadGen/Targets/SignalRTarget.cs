@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using OrleansChat.Client;
 
 namespace OrleansChat.LoadGen.Targets;
 
@@ -21,7 +22,7 @@ public sealed class SignalRTarget(Uri baseAddress, SourceAddresses sources, int?
     public Task<string> CreateDirectAsync(string userA, string userB, CancellationToken cancellationToken) =>
         Task.FromResult($"d:{userA}:{userB}");
 
-    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken)
+    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken)
     {
         var invoker = sources.Next();
         var connection = new HubConnectionBuilder()
@@ -38,7 +39,7 @@ public sealed class SignalRTarget(Uri baseAddress, SourceAddresses sources, int?
             })
             .Build();
         connection.ServerTimeout = TimeSpan.FromSeconds(120);
-        connection.On<SignalRMessage>("message", m => onMessage(m.ChatId, m.Seq, m.Content));
+        connection.On<SignalRMessage>("message", m => onMessage(new(m.ChatId, m.Seq, m.Content, MessageKinds.Text, m.SenderId)));
         await connection.StartAsync(cancellationToken);
         foreach (var chat in chats)
         {
@@ -61,6 +62,12 @@ public sealed class SignalRTarget(Uri baseAddress, SourceAddresses sources, int?
             var ack = await connection.InvokeAsync<SignalRAck>("Send", chatId, clientMsgId, content, cancellationToken);
             return ack.Seq;
         }
+
+        /// <summary>The peer's hub stores texts only: a change is refused before it leaves (the options refuse a mix anyway).</summary>
+        public Task<long> SendAsync(string chatId, string clientMsgId, OutgoingMessage message, CancellationToken cancellationToken) =>
+            message.Kind == MessageKinds.Text && message.ReplyTo is null
+                ? SendAsync(chatId, clientMsgId, message.Content ?? "", cancellationToken)
+                : throw new TargetException("the SignalR peer has no message changes or replies");
 
         public Task PingAsync(CancellationToken cancellationToken) => connection.InvokeAsync("Ping", cancellationToken);
 

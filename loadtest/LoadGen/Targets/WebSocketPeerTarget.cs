@@ -17,7 +17,7 @@ public sealed class WebSocketPeerTarget(Uri baseAddress, SourceAddresses sources
     public Task<string> CreateDirectAsync(string userA, string userB, CancellationToken cancellationToken) =>
         Task.FromResult($"d:{userA}:{userB}");
 
-    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<string, long, string> onMessage, CancellationToken cancellationToken)
+    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken)
     {
         var uri = new UriBuilder(baseAddress) { Scheme = "ws", Path = "/ws", Query = $"user={Uri.EscapeDataString(userId)}" }.Uri;
         var socket = await ProtocolClient.ConnectAsync(uri, null, sources.Next(), onMessage, cancellationToken);
