@@ -34,6 +34,7 @@ public static class SiloHostingExtensions
 
             // Else Orleans' watchdog warns at start of a stall as long as the machine's uptime (see the class).
             orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WatchdogStartTimestamp>();
+            orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ClusterSizeMetric>();
             orleans.AddDashboard(_ => { });
         });
         return builder;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OrleansChat.Hosting;
 using OrleansChat.Persistence.Writing;
 
 namespace OrleansChat.Gateway;
@@ -41,11 +42,21 @@ public static class Operations
     }
 }
 
-/// <summary>Ready when the cluster answers and has at least one active silo.</summary>
-internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
+/// <summary>
+/// Ready when the cluster answers and has at least one active silo. A standalone gateway's client that is not
+/// connected (not yet, or no longer) is not ready without asking: before its start, its grain calls cannot be made.
+/// </summary>
+internal sealed class ClusterHealthCheck(IGrainFactory grains, IServiceProvider services) : IHealthCheck
 {
+    private readonly ClusterClientConnection? _connection = services.GetService<ClusterClientConnection>();
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (_connection is { IsConnected: false })
+        {
+            return HealthCheckResult.Unhealthy("Not connected to the cluster.");
+        }
+
         try
         {
             var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
