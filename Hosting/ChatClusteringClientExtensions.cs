@@ -30,6 +30,12 @@ public static class ChatClusteringClientExtensions
         client.Services.AddSingleton<ILifecycleParticipant<IClusterClientLifecycle>>(sp => sp.GetRequiredService<ClusterClientConnection>());
         client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterClientConnection>());
 
+        if (client.Configuration.IsTracing())
+        {
+            // Grain calls carry the caller's trace context, so a request's trace goes on into the grains.
+            client.AddActivityPropagation();
+        }
+
         if (client.Configuration.GetStorageMode() == StorageMode.Cluster)
         {
             client.UsePostgresClustering(client.Configuration.GetPostgresConnectionString()!);

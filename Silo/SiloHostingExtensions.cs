@@ -36,6 +36,10 @@ public static class SiloHostingExtensions
             orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WatchdogStartTimestamp>();
             orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ClusterSizeMetric>();
             orleans.AddDashboard(_ => { });
+            if (builder.Configuration.IsTracing())
+            {
+                orleans.AddActivityPropagation(); // a grain call's trace goes on in the grain, and in the calls it makes
+            }
         });
         return builder;
     }

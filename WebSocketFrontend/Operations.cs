@@ -8,7 +8,10 @@ using OrleansChat.Persistence.Writing;
 
 namespace OrleansChat.Gateway;
 
-/// <summary>What every process serves for operators: <c>/health</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
+/// <summary>
+/// What every process serves for operators: <c>/health</c>, <c>/health/ready</c> and <c>/metrics</c> (on its own port
+/// when <c>Metrics:Port</c> is set).
+/// </summary>
 public static class Operations
 {
     /// <summary>Health checks with this tag decide <c>/health/ready</c>.</summary>
@@ -25,6 +28,8 @@ public static class Operations
     public static WebApplicationBuilder AddChatOperations(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        MetricsEndpoint.ListenOnMetricsPort(builder);   // Metrics:Port
+        builder.AddChatTracing();                       // OTLP, when OpenTelemetry:Otlp:Endpoint is set
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(GatewayMetrics.MeterName, StorageMetrics.MeterName /* the silo's message store */, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()
@@ -37,7 +42,7 @@ public static class Operations
     {
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        MetricsEndpoint.Map(app, MetricsPath);
         return app;
     }
 }

@@ -42,6 +42,7 @@ internal sealed class ClientFrameHandler(
         try
         {
             using var frame = ClientFrame.Parse(payload);
+            using var activity = Tracing.StartFrame(frame.Type);
             reference = frame.Ref;
             if (frame.Type == "send")
             {
