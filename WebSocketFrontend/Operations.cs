@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
@@ -41,7 +42,18 @@ public static class Operations
     public static WebApplication MapChatOperations(this WebApplication app)
     {
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+
+            // Degraded is a gateway waiting for its cluster client: not ready either (see ClusterHealthCheck).
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         MetricsEndpoint.Map(app, MetricsPath);
         return app;
     }
@@ -57,9 +69,11 @@ internal sealed class ClusterHealthCheck(IGrainFactory grains, IServiceProvider 
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // Expected while the silos start or move, and the client keeps trying: Degraded (logged as a warning, where
+        // Unhealthy is an error), which /health/ready answers with 503 all the same.
         if (_connection is { IsConnected: false })
         {
-            return HealthCheckResult.Unhealthy("Not connected to the cluster.");
+            return HealthCheckResult.Degraded("Not connected to the cluster; the client keeps trying.");
         }
 
         try
