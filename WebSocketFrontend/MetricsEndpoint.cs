@@ -52,14 +52,17 @@ internal static class MetricsEndpoint
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         if (string.IsNullOrWhiteSpace(urls))
         {
-            var httpPorts = builder.Configuration[WebHostDefaults.HttpPortsKey];
-            urls = string.IsNullOrWhiteSpace(httpPorts)
-                ? DefaultUrls
-                : string.Join(';', httpPorts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
+            var ports = Urls("http", builder.Configuration[WebHostDefaults.HttpPortsKey])
+                .Concat(Urls("https", builder.Configuration[WebHostDefaults.HttpsPortsKey]))
+                .ToList();
+            urls = ports.Count == 0 ? DefaultUrls : string.Join(';', ports);
         }
 
         builder.WebHost.UseUrls($"{urls};http://*:{port}");
     }
+
+    private static IEnumerable<string> Urls(string scheme, string? ports) =>
+        (ports ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(port => $"{scheme}://*:{port}");
 
     public static void Map(WebApplication app, string path)
     {
