@@ -14,15 +14,24 @@ public static class ClusterClientHosting
         new("unavailable", StatusCodes.Status503ServiceUnavailable, "The gateway is not connected to the cluster yet; nothing was done. Retry.");
 
     /// <summary>
-    /// The cluster client of <see cref="ChatClusteringClientExtensions.UseChatClustering"/>. Its hosted service does
-    /// not return from its start until the cluster answers, and the host starts its services one after the other, the
-    /// web server last: so the hosted services start together here, and Kestrel listens (and answers <c>/health</c>)
-    /// while the client is still trying.
+    /// The cluster client of <see cref="ChatClusteringClientExtensions.UseChatClustering"/>, connected in the
+    /// background. Orleans' own hosted service for it returns from its start only once the cluster answers, and the
+    /// host starts the web server after every other service: with it, nothing listened (not even <c>/health</c>)
+    /// while the client waited. It is replaced by <see cref="ClusterClientConnector"/>, in the same place among the
+    /// hosted services, so Kestrel serves at once and a stop while the client waits is an ordinary stop.
     /// </summary>
     public static WebApplicationBuilder AddChatClusterClient(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
+        var before = services.Where(IsHostedService).ToHashSet();
         builder.UseOrleansClient(client => client.UseChatClustering());
-        builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
+        var added = services.Where(d => IsHostedService(d) && !before.Contains(d)).ToList();
+        if (added.Count != 1)
+        {
+            throw new InvalidOperationException($"Expected the Orleans client to add one hosted service, found {added.Count}.");
+        }
+
+        services[services.IndexOf(added[0])] = ServiceDescriptor.Singleton<IHostedService, ClusterClientConnector>();
         return builder;
     }
 
@@ -45,6 +54,8 @@ public static class ClusterClientHosting
         });
         return app;
     }
+
+    private static bool IsHostedService(ServiceDescriptor descriptor) => descriptor.ServiceType == typeof(IHostedService);
 
     private static bool NeedsCluster(PathString path) =>
         path.StartsWithSegments(GatewayEndpoints.WebSocketPath)
