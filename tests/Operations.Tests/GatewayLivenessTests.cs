@@ -18,7 +18,7 @@ public sealed class GatewayLivenessTests : IDisposable
     private readonly ScratchDirectory _data = new("orleanschat-operations");
 
     [Fact]
-    public async Task A_gateway_started_before_any_silo_lives_at_once_and_is_ready_only_while_the_cluster_is_there()
+    public async Task A_gateway_started_before_any_silo_lives_at_once_and_is_ready_only_while_a_silo_answers()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var gatewayPort = LoopbackPorts.Free();
@@ -31,25 +31,22 @@ public sealed class GatewayLivenessTests : IDisposable
         await AssertUnavailableAsync(http, gateway.BaseAddress);
 
         // A silo comes: the gateway turns ready by itself.
-        var silo = await ChatProcess.StartReadyAsync(
-            "silo", "Silo", "OrleansChat.Silo",
-            () => [.. common, $"Orleans:SiloPort={LoopbackPorts.Free()}", $"Storage:DataDirectory={_data.Path}", "Gateway:Enabled=false"],
-            http, Start);
-        try
+        string[] silo = [.. common, $"Orleans:SiloPort={LoopbackPorts.Free()}", $"Storage:DataDirectory={_data.Path}", "Gateway:Enabled=false"];
+        await using (var first = await ChatProcess.StartReadyAsync("silo", "Silo", "OrleansChat.Silo", () => silo, http, Start))
         {
             await Probes.AwaitStatusAsync(http, new Uri(gateway.BaseAddress, "/health/ready"), HttpStatusCode.OK, Turn, () => gateway.Output);
             using var chats = await GetChatsAsync(http, gateway.BaseAddress);
             Assert.Equal(HttpStatusCode.OK, chats.StatusCode);
 
             // The silo dies: not ready again, while still alive.
-            silo.Kill();
+            first.Kill();
             await Probes.AwaitStatusAsync(http, new Uri(gateway.BaseAddress, "/health/ready"), HttpStatusCode.ServiceUnavailable, Turn, () => gateway.Output);
             Assert.Equal(HttpStatusCode.OK, await Probes.StatusAsync(http, new Uri(gateway.BaseAddress, "/health")));
         }
-        finally
-        {
-            await silo.DisposeAsync();
-        }
+
+        // The cluster is back at the same address: ready again.
+        await using var second = await ChatProcess.StartReadyAsync("silo again", "Silo", "OrleansChat.Silo", () => silo, http, Start);
+        await Probes.AwaitStatusAsync(http, new Uri(gateway.BaseAddress, "/health/ready"), HttpStatusCode.OK, Turn, () => gateway.Output);
     }
 
     public void Dispose() => _data.Dispose();
