@@ -13,7 +13,8 @@ public static class ChatClusteringClientExtensions
     /// <summary>
     /// Joins through the silos that PostgreSQL's membership table lists in <see cref="StorageMode.Cluster"/>, else
     /// through a silo on this machine at <c>Orleans:GatewayPort</c>; as <c>Orleans:ClusterId</c> and
-    /// <c>Orleans:ServiceId</c>. Until the cluster answers, the client keeps trying instead of failing its host.
+    /// <c>Orleans:ServiceId</c>. Until the cluster answers, the client keeps trying instead of failing its host;
+    /// <see cref="ClusterClientConnection"/> tells whether it is connected.
     /// </summary>
     public static IClientBuilder UseChatClustering(this IClientBuilder client)
     {
@@ -25,6 +26,15 @@ public static class ChatClusteringClientExtensions
         client.Services.RemoveAll<IClientConnectionRetryFilter>();
         client.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilTheClusterAnswers>();
         client.Services.TryAddSingleton(TimeProvider.System);
+        client.Services.TryAddSingleton<ClusterClientConnection>();
+        client.Services.AddSingleton<ILifecycleParticipant<IClusterClientLifecycle>>(sp => sp.GetRequiredService<ClusterClientConnection>());
+        client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterClientConnection>());
+
+        if (client.Configuration.IsTracing())
+        {
+            // Grain calls carry the caller's trace context, so a request's trace goes on into the grains.
+            client.AddActivityPropagation();
+        }
 
         if (client.Configuration.GetStorageMode() == StorageMode.Cluster)
         {

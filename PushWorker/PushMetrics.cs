@@ -10,9 +10,11 @@ public sealed class PushMetrics
     private readonly Counter<long> _sent;
     private readonly Counter<long> _retried;
     private readonly Counter<long> _failed;
-    private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _dropped;
     private readonly Histogram<double> _outboxAge;
+
+    // Observed, so that the series exists (at 0) before the first dead letter and a dashboard's rate of it shows 0.
+    private long _deadLettered;
 
     public PushMetrics(IMeterFactory meterFactory)
     {
@@ -21,7 +23,8 @@ public sealed class PushMetrics
         _sent = meter.CreateCounter<long>("chat.push.sent", "{notification}", "Notifications a provider accepted.");
         _retried = meter.CreateCounter<long>("chat.push.retried", "{notification}", "Failed attempts scheduled to be tried again.");
         _failed = meter.CreateCounter<long>("chat.push.failed", "{attempt}", "Failed attempts, by reason: transient, unregistered, rejected.");
-        _deadLettered = meter.CreateCounter<long>("chat.push.dead_lettered", "{notification}", "Outbox rows given up on and kept for inspection.");
+        meter.CreateObservableCounter(
+            "chat.push.dead_lettered", () => Interlocked.Read(ref _deadLettered), "{notification}", "Outbox rows given up on and kept for inspection.");
         _dropped = meter.CreateCounter<long>("chat.push.dropped", "{notification}", "Outbox rows for devices the user no longer has.");
         _outboxAge = meter.CreateHistogram<double>("chat.push.outbox_age", "s", "Time from queueing to claim of an outbox row.");
     }
@@ -33,7 +36,7 @@ public sealed class PushMetrics
     public void Failed(DevicePlatform platform, string reason) =>
         _failed.Add(1, Platform(platform), new KeyValuePair<string, object?>("reason", reason));
 
-    public void DeadLettered() => _deadLettered.Add(1);
+    public void DeadLettered() => Interlocked.Increment(ref _deadLettered);
 
     public void Dropped() => _dropped.Add(1);
 

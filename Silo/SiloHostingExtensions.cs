@@ -34,7 +34,12 @@ public static class SiloHostingExtensions
 
             // Else Orleans' watchdog warns at start of a stall as long as the machine's uptime (see the class).
             orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WatchdogStartTimestamp>();
+            orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ClusterSizeMetric>();
             orleans.AddDashboard(_ => { });
+            if (builder.Configuration.IsTracing())
+            {
+                orleans.AddActivityPropagation(); // a grain call's trace goes on in the grain, and in the calls it makes
+            }
         });
         return builder;
     }

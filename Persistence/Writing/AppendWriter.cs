@@ -90,6 +90,8 @@ internal sealed partial class AppendWriter : IAsyncDisposable, IDisposable
 
     private async Task RunLoopAsync()
     {
+        // A transaction's span takes its parent from its calls, never from whatever this loop was started under.
+        Activity.Current = null;
         try
         {
             var reader = _appends.Reader;
@@ -133,16 +135,19 @@ internal sealed partial class AppendWriter : IAsyncDisposable, IDisposable
     private async Task WriteAndAnswerAsync(List<PendingAppend> calls)
     {
         AppendCallResult[] results;
+        var messages = calls.Sum(call => call.Append.Messages.Count);
+        using var activity = StorageTracing.StartTransaction(calls, call => call.Caller, messages);
         try
         {
             var started = Stopwatch.GetTimestamp();
             results = await WriteTransactionAsync(calls.ConvertAll(call => call.Append)).ConfigureAwait(false);
-            _metrics.TransactionCommitted(started, calls.Sum(call => call.Append.Messages.Count));
+            _metrics.TransactionCommitted(started, messages);
         }
 #pragma warning disable CA1031 // The loop must survive any failure: it is handed to the callers instead.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             LogTransactionFailed(_logger, exception, calls.Count);
             foreach (var call in calls)
             {
@@ -174,6 +179,9 @@ internal sealed partial class AppendWriter : IAsyncDisposable, IDisposable
         public ChatAppend Append { get; } = append;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>The caller's trace, for the transaction's span; default when nobody listens.</summary>
+        public ActivityContext Caller { get; } = StorageTracing.CallerContext();
 
         public TaskCompletionSource<IReadOnlyList<AppendOutcome>> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);

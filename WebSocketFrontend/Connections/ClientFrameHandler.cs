@@ -17,6 +17,7 @@ internal sealed class ClientFrameHandler(
     IGrainFactory grains,
     SendRateLimiter rateLimiter,
     TokenBucket frameLimit,
+    GatewayMetrics metrics,
     ILogger logger)
 {
     private string UserId => connection.UserId;
@@ -26,6 +27,7 @@ internal sealed class ClientFrameHandler(
         // Every frame counts, binary and malformed ones included (PROTOCOL.md 3.4).
         if (!frameLimit.TryTake(out var retryAfter))
         {
+            metrics.RateLimited();
             await SendErrorAsync(ProtocolError.RateLimited(retryAfter, "Too many frames; retry after the delay."), isText ? ClientFrame.RefOf(payload) : null);
             return;
         }
@@ -40,6 +42,7 @@ internal sealed class ClientFrameHandler(
         try
         {
             using var frame = ClientFrame.Parse(payload);
+            using var activity = Tracing.StartFrame(frame.Type);
             reference = frame.Ref;
             if (frame.Type == "send")
             {
@@ -105,6 +108,7 @@ internal sealed class ClientFrameHandler(
 
         if (!rateLimiter.TryAcquire(UserId, out var retryAfter))
         {
+            metrics.RateLimited();
             throw new ProtocolException(ProtocolError.RateLimited(retryAfter), frame.Ref);
         }
 

@@ -27,5 +27,6 @@ internal sealed class ConnectionFactory(
         grains,
         rateLimiter,
         frameLimiter.ForConnection(),
+        metrics,
         logger);
 }

@@ -6,7 +6,8 @@ namespace OrleansChat.Gateway.Connections;
 /// The gateway's one observer. Rooms and users send each event here once; it is serialized once and the same bytes
 /// are queued on every interested local connection.
 /// </summary>
-internal sealed class GatewayObserver(ConnectionRegistry registry, RoomSubscriptions rooms, PresenceWatches watches) : IChatGatewayObserver
+internal sealed class GatewayObserver(
+    ConnectionRegistry registry, RoomSubscriptions rooms, PresenceWatches watches, GatewayMetrics metrics, TimeProvider time) : IChatGatewayObserver
 {
     public Task OnChatEvents(string chatId, IReadOnlyList<ChatEvent> events)
     {
@@ -20,6 +21,7 @@ internal sealed class GatewayObserver(ConnectionRegistry registry, RoomSubscript
             switch (e)
             {
                 case MessagePosted posted:
+                    metrics.MessageArrived(time.GetUtcNow() - posted.Message.SentAt);
                     var frame = Frames.Message(posted.Message);
                     lock (room.Gate)
                     {

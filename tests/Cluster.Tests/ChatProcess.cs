@@ -38,16 +38,17 @@ internal sealed class ChatProcess : IAsyncDisposable
     /// Starts <c>dotnet</c> on a project's built assembly with configuration ("Key=value") from <paramref name="settings"/>
     /// and waits until it is ready. Free ports are only free when asked: when another process took one meanwhile,
     /// the start is tried again with new ones (<paramref name="settings"/> is asked again too). A <paramref name="launcher"/>
-    /// (a command and its arguments, such as <c>faketime -f -1h</c>) runs <c>dotnet</c> under it.
+    /// (a command and its arguments, such as <c>faketime -f -1h</c>) runs <c>dotnet</c> under it. Ready means
+    /// <paramref name="readyPath"/> answers 200: <c>/health/ready</c>, or <c>/health</c> for a process that only has to live.
     /// </summary>
     public static async Task<ChatProcess> StartReadyAsync(
         string name, string project, string assembly, Func<IEnumerable<string>> settings, HttpClient http, TimeSpan timeout,
-        Launcher? launcher = null)
+        Launcher? launcher = null, string readyPath = "/health/ready")
     {
         for (var attempt = 1; ; attempt++)
         {
             var process = Start(name, project, assembly, settings(), launcher ?? Launcher.Direct);
-            if (await process.WaitReadyAsync(http, timeout))
+            if (await process.WaitReadyAsync(http, timeout, readyPath))
             {
                 return process;
             }
@@ -96,8 +97,8 @@ internal sealed class ChatProcess : IAsyncDisposable
         return chat;
     }
 
-    /// <summary>Waits until <c>/health/ready</c> answers 200; false when the process exited first.</summary>
-    private async Task<bool> WaitReadyAsync(HttpClient http, TimeSpan timeout)
+    /// <summary>Waits until <paramref name="path"/> answers 200; false when the process exited first.</summary>
+    private async Task<bool> WaitReadyAsync(HttpClient http, TimeSpan timeout, string path)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -110,7 +111,7 @@ internal sealed class ChatProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri(BaseAddress, "/health/ready"));
+                using var response = await http.GetAsync(new Uri(BaseAddress, path));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return true;

@@ -24,6 +24,7 @@ public sealed class ManifestTests
         [ChatOptions.SectionName] = typeof(ChatOptions),
         [StorageOptions.SectionName] = typeof(StorageOptions),
         [OrleansChat.PushWorker.PushOptions.SectionName] = typeof(OrleansChat.PushWorker.PushOptions),
+        [MetricsOptions.SectionName] = typeof(MetricsOptions),
     };
 
     /// <summary>Variables read by the platform rather than bound to options.</summary>
@@ -93,6 +94,23 @@ public sealed class ManifestTests
         Assert.Equal(Operations.LivenessPath, ProbePath(container, "livenessProbe"));
         Assert.Equal(Operations.ReadinessPath, ProbePath(container, "readinessProbe"));
         Assert.Equal("http", Text(Mapping(Mapping(container, "readinessProbe"), "httpGet")["port"]));
+    }
+
+    [Theory]
+    [InlineData("silo")]
+    [InlineData("gateway")]
+    public void Metrics_are_served_on_a_port_of_their_own_that_Prometheus_is_told_to_scrape(string workload)
+    {
+        var deployment = Base.Single("Deployment", workload);
+        var container = Container(deployment);
+        var metricsPort = Ports(container)["metrics"].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(metricsPort, Environment(container)["Metrics__Port"]);
+        Assert.NotEqual(Ports(container)["http"], Ports(container)["metrics"]);
+
+        var scrape = Mapping(Mapping(Mapping(Mapping(deployment, "spec"), "template"), "metadata"), "annotations");
+        Assert.Equal("true", Text(scrape["prometheus.io/scrape"]));
+        Assert.Equal(metricsPort, Text(scrape["prometheus.io/port"]));
+        Assert.Equal(Operations.MetricsPath, Text(scrape["prometheus.io/path"]));
     }
 
     [Fact]

@@ -97,6 +97,12 @@ public sealed class CountingMessageStore(SqliteMessageStore inner) : IMessageSto
         return inner.GetTargetsAsync(chatId, seqs, cancellationToken);
     }
 
+    public Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _otherReads);
+        return inner.FindByClientMsgIdAsync(chatId, senderId, clientMsgId, cancellationToken);
+    }
+
     public Task<IReadOnlyList<UnreadCount>> CountUnreadAsync(string userId, IReadOnlyCollection<ReadPosition> chats, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _unreadCalls);
