@@ -40,3 +40,18 @@ export function placeInOrder(list, nodes, entries, keyOf, build, fill) {
     if (list.children[index] !== node) list.insertBefore(node, list.children[index] ?? null);
   });
 }
+
+const NOTICE_SHOWN_MS = 8000;
+let noticeTimer = null;
+
+/** Tells the user what the server refused (an error frame or a problem details answer), until closed or for a while. */
+export function showNotice(text) {
+  const notice = $('notice');
+  notice.querySelector('.notice-text').textContent = text;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { notice.hidden = true; }, NOTICE_SHOWN_MS);
+}
+
+/** The words of a refusal, for showNotice: the server's message, else its code. */
+export const reasonOf = error => error?.message || error?.code || 'Something went wrong.';

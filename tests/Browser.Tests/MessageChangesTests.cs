@@ -1,0 +1,250 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrleansChat.BrowserTests;
+
+/// <summary>
+/// PROTOCOL.md 6 in the web client, by the data-testids of issue 12: two people in two browser profiles, one at a
+/// desktop size and one at a phone size (each test runs both ways round), edit, delete, react, reply, mention, see
+/// unread and mention badges, mute and block; a reload shows the same state from history.
+/// </summary>
+public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static readonly Regex Seq = new("^[0-9]+$");
+
+    private void SkipWithoutChromium()
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+    }
+
+    private static string Size(bool phone) => phone ? "phone" : "desktop";
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Edits_reactions_replies_and_deletes_change_the_one_message_they_target_for_both_users_and_after_a_reload(bool alicePhone)
+    {
+        SkipWithoutChromium();
+        var alice = await ChatPage.SignInAsync(fixture, "alice", alicePhone);
+        var bob = await ChatPage.SignInAsync(fixture, "bob", !alicePhone);
+        var chatId = await alice.CreateGroupAsync("Lunch", bob.UserId);
+        await alice.SendAsync("Lunch at noon?");
+        await bob.OpenAsync(chatId);
+        await Expect(bob.Message("Lunch at noon?")).ToHaveAttributeAsync("data-seq", "1");
+
+        // Alice edits: the text goes into the composer, and Enter changes the message in place for both.
+        await alice.Page.Locator("[data-testid=message][data-seq='1']").GetByTestId("message-edit").ClickAsync();
+        await Expect(alice.Composer).ToHaveValueAsync("Lunch at noon?");
+        await Expect(alice.Page.GetByTestId("edit-cancel")).ToBeVisibleAsync();
+        await alice.Composer.FillAsync("Lunch at one?");
+        await alice.Composer.PressAsync("Enter");
+        await Expect(alice.Page.GetByTestId("edit-cancel")).ToHaveCountAsync(0);
+        await Expect(alice.Composer).ToHaveValueAsync("");
+        foreach (var page in new[] { alice, bob })
+        {
+            var edited = page.Page.Locator("[data-testid=message][data-seq='1']");
+            await Expect(edited.Locator(".text")).ToHaveTextAsync("Lunch at one?");
+            await Expect(edited.GetByTestId("message-edited")).ToBeVisibleAsync();
+            await Expect(page.Messages).ToHaveCountAsync(1);
+        }
+
+        // Only the sender edits: Bob has no edit and, not being the owner, no delete on Alice's message.
+        var bobsView = bob.Page.Locator("[data-testid=message][data-seq='1']");
+        await Expect(bobsView.GetByTestId("message-edit")).ToHaveCountAsync(0);
+        await Expect(bobsView.GetByTestId("message-delete")).ToHaveCountAsync(0);
+
+        // Bob reacts through the picker, Alice too: each sees the count of both; Bob takes his back by clicking it.
+        await bobsView.GetByTestId("message-react").ClickAsync();
+        await bobsView.GetByTestId("emoji-option").Filter(new() { HasText = "👍" }).ClickAsync();
+        var alicesView = alice.Page.Locator("[data-testid=message][data-seq='1']");
+        await Expect(alicesView.GetByTestId("reaction")).ToHaveTextAsync("👍 1");
+        await alicesView.GetByTestId("message-react").ClickAsync();
+        await alicesView.GetByTestId("emoji-option").Filter(new() { HasText = "👍" }).ClickAsync();
+        await Expect(bobsView.GetByTestId("reaction")).ToHaveTextAsync("👍 2");
+        await Expect(alicesView.GetByTestId("reaction")).ToHaveTextAsync("👍 2");
+        await bobsView.GetByTestId("reaction").ClickAsync();
+        await Expect(alicesView.GetByTestId("reaction")).ToHaveTextAsync("👍 1");
+        await Expect(bobsView.GetByTestId("reaction")).ToHaveTextAsync("👍 1");
+        await Expect(bobsView.GetByTestId("reaction")).ToHaveAttributeAsync("aria-pressed", "false");
+
+        // Bob replies: the quoted message shows above the composer, then inside his reply for both.
+        await bobsView.GetByTestId("message-reply").ClickAsync();
+        await Expect(bob.Page.GetByTestId("reply-cancel")).ToBeVisibleAsync();
+        await bob.SendAsync("Works for me");
+        await Expect(bob.Page.GetByTestId("reply-cancel")).ToHaveCountAsync(0);
+        foreach (var page in new[] { alice, bob })
+        {
+            await Expect(page.Message("Works for me").GetByTestId("reply-preview")).ToContainTextAsync("Lunch at one?");
+        }
+
+        // Alice deletes a message of hers: a tombstone for both, its text and reactions gone, still one element.
+        await alice.SendAsync("Wrong chat, sorry");
+        var wrong = alice.Message("Wrong chat, sorry");
+        var wrongSeq = await wrong.GetAttributeAsync("data-seq");
+        await Expect(bob.Message("Wrong chat, sorry")).ToHaveCountAsync(1);
+        await wrong.GetByTestId("message-delete").ClickAsync();
+        foreach (var page in new[] { alice, bob })
+        {
+            var deleted = page.Page.Locator($"[data-testid=message][data-seq='{wrongSeq}']");
+            await Expect(deleted.GetByTestId("message-deleted")).ToBeVisibleAsync();
+            await Expect(deleted).Not.ToContainTextAsync("Wrong chat");
+            await Expect(deleted.GetByTestId("message-delete")).ToHaveCountAsync(0);
+            await Expect(page.Messages).ToHaveCountAsync(3);
+        }
+
+        await fixture.ScreenshotAsync(alice.Page, $"changes-{Size(alicePhone)}-alice");
+        await fixture.ScreenshotAsync(bob.Page, $"changes-{Size(!alicePhone)}-bob");
+
+        // A reload rebuilds the same state from history: one element per text, changes applied.
+        await bob.Page.ReloadAsync();
+        await bob.ExpectConnectedAsync();
+        await bob.OpenAsync(chatId);
+        await Expect(bob.Messages).ToHaveCountAsync(3);
+        var rows = await bob.ReadMessagesAsync();
+        Assert.Equal(["Lunch at one?", "Works for me", "This message was deleted"], rows.Select(r => r.Text));
+        await Expect(bobsView.GetByTestId("message-edited")).ToBeVisibleAsync();
+        await Expect(bobsView.GetByTestId("reaction")).ToHaveTextAsync("👍 1");
+        await Expect(bob.Message("Works for me").GetByTestId("reply-preview")).ToContainTextAsync("Lunch at one?");
+        await Expect(bob.Page.Locator($"[data-testid=message][data-seq='{wrongSeq}']").GetByTestId("message-deleted")).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(bob.Page, $"changes-{Size(!alicePhone)}-bob-after-reload");
+        await alice.Page.Context.CloseAsync();
+        await bob.Page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_group_owner_deletes_a_members_message_for_everyone(bool ownerPhone)
+    {
+        SkipWithoutChromium();
+        var owner = await ChatPage.SignInAsync(fixture, "olga", ownerPhone);
+        var bob = await ChatPage.SignInAsync(fixture, "bob", !ownerPhone);
+        var chatId = await owner.CreateGroupAsync("Moderated", bob.UserId);
+        await bob.OpenAsync(chatId);
+        await bob.SendAsync("Spam spam spam");
+        var seq = await bob.Message("Spam spam spam").GetAttributeAsync("data-seq");
+
+        var ownersView = owner.Page.Locator($"[data-testid=message][data-seq='{seq}']");
+        await Expect(ownersView.GetByTestId("message-edit")).ToHaveCountAsync(0);
+        await ownersView.GetByTestId("message-delete").ClickAsync();
+
+        var bobsView = bob.Page.Locator($"[data-testid=message][data-seq='{seq}']");
+        await Expect(bobsView.GetByTestId("message-deleted")).ToBeVisibleAsync();
+        await Expect(bobsView).Not.ToContainTextAsync("Spam");
+        await Expect(ownersView.GetByTestId("message-deleted")).ToBeVisibleAsync();
+        await fixture.ScreenshotAsync(bob.Page, $"owner-deleted-{Size(!ownerPhone)}");
+        await owner.Page.Context.CloseAsync();
+        await bob.Page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Messages_in_a_chat_not_open_raise_unread_and_mention_badges_that_opening_clears_and_mentions_are_highlighted(bool bobPhone)
+    {
+        SkipWithoutChromium();
+        var alice = await ChatPage.SignInAsync(fixture, "alice", !bobPhone);
+        var bob = await ChatPage.SignInAsync(fixture, "bob", bobPhone);
+        var chatId = await alice.CreateGroupAsync("Standup", bob.UserId);
+        await alice.SendAsync("Morning all");
+        await alice.SendAsync($"@{bob.UserId} can you take the notes?");
+
+        var item = bob.ChatItem(chatId);
+        await Expect(item.GetByTestId("unread-badge")).ToHaveTextAsync("2");
+        await Expect(item.GetByTestId("mention-badge")).ToHaveTextAsync("1");
+        await fixture.ScreenshotAsync(bob.Page, $"badges-{Size(bobPhone)}");
+
+        // The counts come back after a reload, from the server's list.
+        await bob.Page.ReloadAsync();
+        await bob.ExpectConnectedAsync();
+        await Expect(item.GetByTestId("unread-badge")).ToHaveTextAsync("2");
+        await Expect(item.GetByTestId("mention-badge")).ToHaveTextAsync("1");
+
+        await bob.OpenAsync(chatId);
+        var mention = bob.Message("can you take the notes?");
+        await Expect(mention.Locator(".mention")).ToHaveTextAsync($"@{bob.UserId}");
+        await Expect(mention).ToHaveClassAsync(new Regex(@"\bmentions-me\b"));
+        await Expect(bob.Message("Morning all")).Not.ToHaveClassAsync(new Regex(@"\bmentions-me\b"));
+        await fixture.ScreenshotAsync(bob.Page, $"mention-{Size(bobPhone)}");
+        await bob.ShowListAsync(chatId);
+        await Expect(item.GetByTestId("unread-badge")).ToHaveCountAsync(0);
+        await Expect(item.GetByTestId("mention-badge")).ToHaveCountAsync(0);
+
+        // Read is read on the server too: a reload shows no badge.
+        await bob.Page.ReloadAsync();
+        await bob.ExpectConnectedAsync();
+        await bob.ShowListAsync(chatId);
+        await Expect(item.GetByTestId("unread-badge")).ToHaveCountAsync(0);
+        await alice.Page.Context.CloseAsync();
+        await bob.Page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_chat_menu_mutes_and_unmutes_and_blocks_and_unblocks_and_a_blocked_user_is_told_their_message_was_refused(bool alicePhone)
+    {
+        SkipWithoutChromium();
+        var alice = await ChatPage.SignInAsync(fixture, "alice", alicePhone);
+        var bob = await ChatPage.SignInAsync(fixture, "bob", !alicePhone);
+        var chatId = await alice.StartDirectAsync(bob.UserId);
+        await alice.SendAsync("Hi Bob");
+        await bob.OpenAsync(chatId);
+        await Expect(bob.Message("Hi Bob")).ToBeVisibleAsync();
+
+        // Mute: the list shows it, and so does a reload (the server holds it).
+        await alice.Page.GetByTestId("chat-menu").ClickAsync();
+        await alice.Page.GetByTestId("chat-mute").ClickAsync();
+        await Expect(alice.Page.Locator("#chat-muted")).ToBeVisibleAsync();
+        await alice.ShowListAsync(chatId);
+        await Expect(alice.ChatItem(chatId)).ToHaveAttributeAsync("data-muted", "true");
+        await Expect(alice.ChatItem(chatId).GetByTestId("chat-muted-icon")).ToBeVisibleAsync();
+        await alice.Page.ReloadAsync();
+        await alice.ExpectConnectedAsync();
+        await Expect(alice.ChatItem(chatId)).ToHaveAttributeAsync("data-muted", "true");
+        await alice.OpenAsync(chatId);
+        await alice.Page.GetByTestId("chat-menu").ClickAsync();
+        await Expect(alice.Page.GetByTestId("chat-mute")).ToHaveCountAsync(0);
+        await alice.Page.GetByTestId("chat-unmute").ClickAsync();
+        await Expect(alice.Page.Locator("#chat-muted")).ToBeHiddenAsync();
+        await alice.ShowListAsync(chatId);
+        await Expect(alice.ChatItem(chatId)).ToHaveAttributeAsync("data-muted", "false");
+
+        // Block: Bob's next message is refused and he is told so; Alice never gets it.
+        await alice.OpenAsync(chatId);
+        await alice.Page.GetByTestId("chat-menu").ClickAsync();
+        await alice.Page.GetByTestId("user-block").ClickAsync();
+        await Expect(alice.Page.Locator("#chat-blocked")).ToContainTextAsync($"You blocked {bob.UserId}");
+        await bob.Composer.FillAsync("Are you there?");
+        await bob.Composer.PressAsync("Enter");
+        await Expect(bob.Message("Are you there?")).ToHaveAttributeAsync("data-status", "failed");
+        await Expect(bob.Message("Are you there?")).ToContainTextAsync("Not sent");
+
+        // A refused change is told too, and leaves nothing behind: no reaction shows, on either side.
+        var hi = bob.Message("Hi Bob");
+        await hi.GetByTestId("message-react").ClickAsync();
+        await hi.GetByTestId("emoji-option").Filter(new() { HasText = "🎉" }).ClickAsync();
+        await Expect(bob.Page.GetByTestId("notice")).ToContainTextAsync("Not done");
+        await Expect(hi.GetByTestId("reaction")).ToHaveCountAsync(0);
+        await Expect(alice.Message("Hi Bob").GetByTestId("reaction")).ToHaveCountAsync(0);
+        await fixture.ScreenshotAsync(bob.Page, $"blocked-{Size(!alicePhone)}");
+        await fixture.ScreenshotAsync(alice.Page, $"blocker-{Size(alicePhone)}");
+
+        // Unblock: the menu offers block again, and Bob's messages arrive.
+        await alice.Page.GetByTestId("chat-menu").ClickAsync();
+        await Expect(alice.Page.GetByTestId("user-block")).ToHaveCountAsync(0);
+        await alice.Page.GetByTestId("user-unblock").ClickAsync();
+        await Expect(alice.Page.Locator("#chat-blocked")).ToBeHiddenAsync();
+        await bob.SendAsync("Back again");
+        await Expect(alice.Message("Back again")).ToHaveAttributeAsync("data-seq", Seq);
+        await Expect(alice.Message("Are you there?")).ToHaveCountAsync(0);
+        await alice.Page.GetByTestId("chat-menu").ClickAsync();
+        await Expect(alice.Page.GetByTestId("user-block")).ToBeVisibleAsync();
+        await alice.Page.Context.CloseAsync();
+        await bob.Page.Context.CloseAsync();
+    }
+}
