@@ -59,7 +59,10 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
 
         // Bob reacts through the picker, Alice too: each sees the count of both; Bob takes his back by clicking it.
         await bobsView.GetByTestId("message-react").ClickAsync();
+        await Expect(bobsView.GetByTestId("emoji-option")).ToHaveCountAsync(8);
+        await fixture.ScreenshotAsync(bob.Page, $"picker-{Size(!alicePhone)}");
         await bobsView.GetByTestId("emoji-option").Filter(new() { HasText = "👍" }).ClickAsync();
+        await Expect(bob.Page.GetByTestId("emoji-option")).ToHaveCountAsync(0);
         var alicesView = alice.Page.Locator("[data-testid=message][data-seq='1']");
         await Expect(alicesView.GetByTestId("reaction")).ToHaveTextAsync("👍 1");
         await alicesView.GetByTestId("message-react").ClickAsync();
@@ -74,6 +77,9 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
         // Bob replies: the quoted message shows above the composer, then inside his reply for both.
         await bobsView.GetByTestId("message-reply").ClickAsync();
         await Expect(bob.Page.GetByTestId("reply-cancel")).ToBeVisibleAsync();
+        await Expect(bob.Page.Locator("#composer-context")).ToContainTextAsync("Lunch at one?");
+        await bob.Composer.FillAsync("Works for me");
+        await fixture.ScreenshotAsync(bob.Page, $"replying-{Size(!alicePhone)}");
         await bob.SendAsync("Works for me");
         await Expect(bob.Page.GetByTestId("reply-cancel")).ToHaveCountAsync(0);
         foreach (var page in new[] { alice, bob })
@@ -94,6 +100,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
             await Expect(deleted).Not.ToContainTextAsync("Wrong chat");
             await Expect(deleted.GetByTestId("message-delete")).ToHaveCountAsync(0);
             await Expect(page.Messages).ToHaveCountAsync(3);
+            Assert.False(await page.HasHorizontalScrollAsync());
         }
 
         await fixture.ScreenshotAsync(alice.Page, $"changes-{Size(alicePhone)}-alice");

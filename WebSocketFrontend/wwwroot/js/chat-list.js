@@ -1,7 +1,7 @@
 // The sidebar: every chat, newest activity first, with its last message, unread and mention counts, whether it is
 // muted, and the peer's presence.
 
-import { $, el, paintAvatar, placeInOrder } from './dom.js';
+import { $, el, icon, paintAvatar, placeInOrder, MUTED_ICON } from './dom.js';
 import { state, chats, pending, presence, me, isDirect, isMuted, peerOf, titleOf } from './state.js';
 import { lastTextOf, unreadOf } from './message-state.js';
 
@@ -69,7 +69,16 @@ function fillChatItem(item, chat) {
   const { unread, mentions } = open ? { unread: 0, mentions: 0 } : unreadOf(chat);
   const muted = isMuted(chat);
   const bottom = button.querySelector('.chat-item-bottom');
-  badge(bottom, 'chat-item-muted', 'chat-muted-icon', muted ? '🔕' : '', 'Muted');
+  let mutedIcon = bottom.querySelector('[data-testid="chat-muted-icon"]');
+  if (muted && !mutedIcon) {
+    mutedIcon = el('span', 'chat-item-muted');
+    mutedIcon.dataset.testid = 'chat-muted-icon';
+    mutedIcon.title = 'Muted';
+    mutedIcon.append(icon(MUTED_ICON, 15));
+    bottom.append(mutedIcon);
+  } else if (!muted) {
+    mutedIcon?.remove();
+  }
   badge(bottom, 'mention-count', 'mention-badge', mentions > 0 ? count(mentions) : '', `${mentions} mentioning you`);
   badge(bottom, 'unread', 'unread-badge', unread > 0 ? count(unread) : '', `${unread} unread`);
   button.classList.toggle('has-unread', unread > 0);

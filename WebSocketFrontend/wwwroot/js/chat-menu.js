@@ -1,9 +1,13 @@
 // The open chat's menu (PROTOCOL.md 6.5): mute or unmute it, and in a direct chat block or unblock the other person.
 // Each item is one REST call; the page changes only once the server said yes, and tells why when it said no.
 
-import { $, el, showNotice, reasonOf } from './dom.js';
+import { $, el, icon, showNotice, reasonOf, MUTED_ICON } from './dom.js';
 import { state, chats, blocked, isDirect, isMuted, peerOf } from './state.js';
 import { renderChatList } from './chat-list.js';
+
+const BELL = 'M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0';
+const BLOCK = 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M5.6 5.6l12.8 12.8';
+const UNBLOCK = 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M8 12l3 3 5-6';
 
 export function wireChatMenu(renderHeader) {
   $('chat-menu').addEventListener('click', () => ($('chat-menu-popup').hidden ? openMenu() : closeMenu()));
@@ -31,10 +35,10 @@ export function closeMenu() {
 function openMenu() {
   const chat = chats.get(state.openChatId);
   if (!chat) return;
-  const items = [isMuted(chat) ? item('chat-unmute', 'Unmute notifications', '🔔') : item('chat-mute', 'Mute notifications', '🔕')];
+  const items = [isMuted(chat) ? item('chat-unmute', 'Unmute notifications', BELL) : item('chat-mute', 'Mute notifications', MUTED_ICON)];
   if (isDirect(chat)) {
     const peer = peerOf(chat);
-    items.push(blocked.has(peer) ? item('user-unblock', `Unblock ${peer}`, '✓') : item('user-block', `Block ${peer}`, '⛔'));
+    items.push(blocked.has(peer) ? item('user-unblock', `Unblock ${peer}`, UNBLOCK) : item('user-block', `Block ${peer}`, BLOCK));
   }
   $('chat-menu-popup').replaceChildren(...items);
   $('chat-menu-popup').hidden = false;
@@ -42,12 +46,14 @@ function openMenu() {
   items[0].focus();
 }
 
-function item(testid, label, icon) {
+function item(testid, label, path) {
   const button = el('button', 'menu-item');
   button.type = 'button';
   button.dataset.testid = testid;
   button.setAttribute('role', 'menuitem');
-  button.append(el('span', 'menu-icon', icon), el('span', '', label));
+  const mark = el('span', 'menu-icon');
+  mark.append(icon(path, 18));
+  button.append(mark, el('span', '', label));
   return button;
 }
 

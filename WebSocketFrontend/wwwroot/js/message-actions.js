@@ -9,15 +9,15 @@ import { startEdit, startReply } from './composer.js';
 
 const EMOJIS = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'];
 
-let picker = null; // the one picker, moved into the message it is open on
+let picker = null; // the one picker, in the message it is open on while open, out of the page while closed
 
 export function wireMessageActions() {
   $('message-list').addEventListener('click', onClick);
   document.addEventListener('click', event => {
-    if (picker && !picker.hidden && !event.target.closest('.emoji-picker, [data-action="react"]')) closePicker();
+    if (picker?.isConnected && !event.target.closest('.emoji-picker, [data-action="react"]')) closePicker();
   });
   document.addEventListener('keydown', event => {
-    if (event.key === 'Escape' && picker && !picker.hidden) {
+    if (event.key === 'Escape' && picker?.isConnected) {
       event.stopPropagation();
       closePicker(true);
     }
@@ -54,23 +54,23 @@ function choose(chat, text, emoji) {
 }
 
 function togglePicker(node, seq) {
-  if (picker && !picker.hidden && picker.dataset.target === String(seq)) {
+  if (picker?.isConnected && picker.dataset.target === String(seq)) {
     closePicker(true);
     return;
   }
   picker ??= buildPicker();
   picker.dataset.target = String(seq);
+  closePicker();
   node.append(picker);
-  picker.hidden = false;
   node.querySelector('[data-action="react"]')?.setAttribute('aria-expanded', 'true');
   picker.querySelector('button').focus({ preventScroll: true });
   picker.scrollIntoView({ block: 'nearest' });
 }
 
 function closePicker(refocus = false) {
-  if (!picker || picker.hidden) return;
-  picker.hidden = true;
+  if (!picker?.isConnected) return;
   const opener = picker.closest('[data-testid="message"]')?.querySelector('[data-action="react"]');
+  picker.remove();
   opener?.setAttribute('aria-expanded', 'false');
   if (refocus) opener?.focus();
 }

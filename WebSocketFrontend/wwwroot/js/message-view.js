@@ -2,18 +2,16 @@
 // its line below (time, "edited", send state, ticks, actions). Parts that do not apply are left out, not hidden, so
 // the page holds a `message-edited` only on an edited message and a `message-delete` only where one may delete.
 
-import { el } from './dom.js';
+import { el, icon } from './dom.js';
 import { me, isOwner } from './state.js';
 import { mentionParts, textAt } from './message-state.js';
 
-// Icons are drawn, not taken from a font: a device without an emoji font still shows them.
 const ACTIONS = [
   { action: 'reply', testid: 'message-reply', icon: 'M9 7L4 12l5 5M4 12h10a6 6 0 0 1 6 6', label: 'Reply' },
   { action: 'react', testid: 'message-react', icon: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01', label: 'React' },
   { action: 'edit', testid: 'message-edit', icon: 'M4 20h4L19 9l-4-4L4 16v4M13.5 6.5l4 4', label: 'Edit', own: true },
   { action: 'delete', testid: 'message-delete', icon: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6', label: 'Delete', mayDelete: true },
 ];
-const SVG = 'http://www.w3.org/2000/svg';
 
 export function buildMessage(m) {
   const own = m.senderId === me();
@@ -134,19 +132,4 @@ function actions(own, mayDelete) {
     box.append(button);
   }
   return box;
-}
-
-function icon(path) {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('width', '16');
-  svg.setAttribute('height', '16');
-  svg.setAttribute('aria-hidden', 'true');
-  const line = document.createElementNS(SVG, 'path');
-  line.setAttribute('d', path);
-  for (const [name, value] of [['fill', 'none'], ['stroke', 'currentColor'], ['stroke-width', '2'], ['stroke-linecap', 'round'], ['stroke-linejoin', 'round']]) {
-    line.setAttribute(name, value);
-  }
-  svg.append(line);
-  return svg;
 }
