@@ -2,7 +2,8 @@
 // edits one of this user's messages (the text goes into the box) and answers one (the quoted message shows above).
 
 import { $, el } from './dom.js';
-import { state } from './state.js';
+import { state, chats, me } from './state.js';
+import { textsOf } from './message-state.js';
 import { scrollToBottom } from './message-list.js';
 
 const TYPING_SEND_EVERY_MS = 3000; // a `start` now and then keeps the others' indicator from timing out
@@ -110,6 +111,14 @@ function sendComposed(event) {
 
 function onComposerKey(event) {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) sendComposed(event);
+  if (event.key === 'ArrowUp' && !mode && $('composer').value === '' && chats.has(state.openChatId)) {
+    // Up in an empty box edits one's last message, as in most chat clients.
+    const last = textsOf(chats.get(state.openChatId)).findLast(m => m.senderId === me() && !m.deleted);
+    if (last) {
+      event.preventDefault();
+      startEdit(state.openChatId, last);
+    }
+  }
   if (event.key === 'Escape' && mode) {
     event.stopPropagation(); // Escape leaves the edit or reply, not the chat
     cancelMode();

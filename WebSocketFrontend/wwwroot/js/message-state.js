@@ -23,7 +23,9 @@ export function textsOf(chat) {
       text.editedAt = item.sentAt;
       if (item.mentions) text.mentions = item.mentions;
     } else if (kind === 'delete') {
-      Object.assign(text, { deleted: true, content: '', reactions: [], attachments: undefined, mentions: [] });
+      // When and whom it mentioned stay known: a count the server made before the delete included it (unreadOf).
+      const mentioned = (text.mentions ?? []).includes(me());
+      Object.assign(text, { deleted: true, content: '', reactions: [], attachments: undefined, mentions: [], deletedSeq: item.seq, mentioned });
     } else if (kind === 'reaction') {
       react(text.reactions, item.content, item.senderId, item.remove === true);
     }
@@ -69,9 +71,15 @@ export function unreadOf(chat) {
     from = Math.max(from, listed.lastSeq);
   }
   for (const text of textsOf(chat)) {
-    if (text.seq <= from || text.senderId === self || text.deleted) continue;
-    unread++;
-    if (text.mentions?.includes(self)) mentions++;
+    if (text.senderId === self) continue;
+    if (text.seq > from && !text.deleted) {
+      unread++;
+      if (text.mentions?.includes(self)) mentions++;
+    } else if (listed && from === listed.lastSeq && text.deleted && text.seq > chat.readSeq && text.deletedSeq > from) {
+      // Counted by the server, deleted since: no longer unread.
+      unread = Math.max(0, unread - 1);
+      if (text.mentioned) mentions = Math.max(0, mentions - 1);
+    }
   }
   return { unread, mentions };
 }
