@@ -268,4 +268,41 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
         await alice.Page.Context.CloseAsync();
         await bob.Page.Context.CloseAsync();
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Older_history_shows_each_text_in_its_current_state_after_changes_made_over_REST(bool phone)
+    {
+        SkipWithoutChromium();
+        var userId = ChatPage.NewUserId("erin");
+        using var api = await ChatApi.SignInAsync(fixture.BaseAddress, userId);
+        var chatId = await api.CreateGroupAsync("Changed history");
+        var first = await api.PostAsync(chatId, new { clientMsgId = Guid.NewGuid().ToString(), content = "first draft" });
+        var gone = await api.PostAsync(chatId, new { clientMsgId = Guid.NewGuid().ToString(), content = "to be deleted" });
+        await api.PostAsync(chatId, new { clientMsgId = Guid.NewGuid().ToString(), kind = "edit", target = first, content = "final text" });
+        await api.PostAsync(chatId, new { clientMsgId = Guid.NewGuid().ToString(), kind = "reaction", target = first, content = "🎉" });
+        await api.PostAsync(chatId, new { clientMsgId = Guid.NewGuid().ToString(), kind = "delete", target = gone });
+        for (var i = 1; i <= 40; i++)
+        {
+            await api.SendAsync(chatId, $"filler {i}");
+        }
+
+        // The first texts are past the page's first sync: they come from history, with their changes applied.
+        var erin = await ChatPage.SignInAsAsync(fixture, userId, phone);
+        await erin.OpenAsync(chatId);
+        await Expect(erin.Message("filler 40")).ToBeVisibleAsync();
+        await erin.Page.Locator("#messages").EvaluateAsync("box => box.scrollTop = 0");
+        await Expect(erin.Messages).ToHaveCountAsync(42);
+        var firstView = erin.Page.Locator($"[data-testid=message][data-seq='{first}']");
+        await Expect(firstView.Locator(".text")).ToHaveTextAsync("final text");
+        await Expect(firstView.GetByTestId("message-edited")).ToBeVisibleAsync();
+        await Expect(firstView.GetByTestId("reaction")).ToHaveTextAsync("🎉 1");
+        await Expect(firstView.GetByTestId("reaction")).ToHaveAttributeAsync("aria-pressed", "true");
+        var goneView = erin.Page.Locator($"[data-testid=message][data-seq='{gone}']");
+        await Expect(goneView.GetByTestId("message-deleted")).ToBeVisibleAsync();
+        await Expect(goneView).Not.ToContainTextAsync("to be deleted");
+        await fixture.ScreenshotAsync(erin.Page, $"history-{Size(phone)}");
+        await erin.Page.Context.CloseAsync();
+    }
 }
