@@ -29,12 +29,15 @@ export async function refreshChats() {
   let list;
   let blocks;
   try {
-    [list, blocks] = await Promise.all([state.client.listChats(), state.client.api('GET', '/me/blocks')]);
+    // The block list only marks the menu: without it the chats still show, with what was known before.
+    [list, blocks] = await Promise.all([state.client.listChats(), state.client.api('GET', '/me/blocks').catch(() => null)]);
   } catch {
     return; // offline or the server is away: the next welcome tries again
   }
-  blocked.clear();
-  for (const userId of blocks.userIds ?? []) blocked.add(userId);
+  if (blocks) {
+    blocked.clear();
+    for (const userId of blocks.userIds ?? []) blocked.add(userId);
+  }
   for (const info of list) addChat(info);
   const known = new Set(list.map(c => c.chatId));
   for (const chatId of [...chats.keys()]) {
