@@ -24,6 +24,9 @@ public sealed class ChatPage(IPage page, string userId)
 
     public ILocator Message(string text) => Messages.Filter(new LocatorFilterOptions { HasText = text });
 
+    /// <summary>The viewport's name in screenshot names.</summary>
+    public static string SizeName(bool phone) => phone ? "phone" : "desktop";
+
     public static string NewUserId(string name) => $"{name}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Signs in a new user whose id starts with <paramref name="name"/>.</summary>
