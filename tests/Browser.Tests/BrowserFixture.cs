@@ -84,6 +84,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var path = Path.Combine(ScreenshotDirectory, $"{name}.png");
         var png = await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
         TestContext.Current.AddAttachment($"{name}.png", png, "image/png");
+        TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {path}");
     }
 
     public async ValueTask DisposeAsync()

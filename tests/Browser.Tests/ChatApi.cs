@@ -35,6 +35,14 @@ public sealed class ChatApi : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Sends a message or a change (PROTOCOL.md 6.1: <c>kind</c>, <c>target</c>, <c>remove</c>); returns its seq.</summary>
+    public async Task<long> PostAsync(string chatId, object body)
+    {
+        using var response = await _http.PostAsJsonAsync($"/api/v1/chats/{Uri.EscapeDataString(chatId)}/messages", body, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await ReadAsync(response)).GetProperty("seq").GetInt64();
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>

@@ -26,11 +26,11 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
 
         // Bob's list shows the new group with one unread message; opening it shows the message and reads it.
         await Expect(bob.ChatItem(chatId)).ToContainTextAsync("Weekend trip");
-        await Expect(bob.ChatItem(chatId).GetByTestId("unread")).ToHaveTextAsync("1");
+        await Expect(bob.ChatItem(chatId).GetByTestId("unread-badge")).ToHaveTextAsync("1");
         await fixture.ScreenshotAsync(bob.Page, "phone-chat-list");
         await bob.OpenAsync(chatId);
         await Expect(bob.Message("Hello Bob, are you in?")).ToHaveAttributeAsync("data-sender", alice.UserId);
-        await Expect(bob.ChatItem(chatId).GetByTestId("unread")).ToHaveCountAsync(0);
+        await Expect(bob.ChatItem(chatId).GetByTestId("unread-badge")).ToHaveCountAsync(0);
 
         // Alice sees that Bob read it.
         await Expect(alice.Page.GetByTestId("seen")).ToContainTextAsync($"Seen by {bob.UserId}");

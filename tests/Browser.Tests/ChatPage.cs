@@ -24,6 +24,9 @@ public sealed class ChatPage(IPage page, string userId)
 
     public ILocator Message(string text) => Messages.Filter(new LocatorFilterOptions { HasText = text });
 
+    /// <summary>The viewport's name in screenshot names.</summary>
+    public static string SizeName(bool phone) => phone ? "phone" : "desktop";
+
     public static string NewUserId(string name) => $"{name}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Signs in a new user whose id starts with <paramref name="name"/>.</summary>
@@ -64,6 +67,12 @@ public sealed class ChatPage(IPage page, string userId)
 
     public async Task OpenAsync(string chatId)
     {
+        if (await Page.Locator("#shell[data-view=chat]").CountAsync() > 0 && !await ChatItem(chatId).IsVisibleAsync())
+        {
+            // A phone shows the list or the chat: back to the list first.
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Back to chats" }).ClickAsync();
+        }
+
         await ChatItem(chatId).ClickAsync();
         await Expect(Composer).ToBeVisibleAsync();
     }
@@ -76,6 +85,17 @@ public sealed class ChatPage(IPage page, string userId)
         var sent = Message(text).Last;
         await Expect(sent).ToHaveAttributeAsync("data-sender", UserId);
         await Expect(sent).ToHaveAttributeAsync("data-seq", new System.Text.RegularExpressions.Regex("^[0-9]+$"));
+    }
+
+    /// <summary>Goes back to the chat list (a phone shows one or the other; a desktop both, and nothing changes).</summary>
+    public async Task ShowListAsync(string chatId)
+    {
+        if (!await ChatItem(chatId).IsVisibleAsync())
+        {
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Back to chats" }).ClickAsync();
+        }
+
+        await Expect(ChatItem(chatId)).ToBeVisibleAsync();
     }
 
     public async Task<string> OpenChatIdAsync()

@@ -84,8 +84,11 @@ export class ChatClient extends EventTarget {
   /** The last seq delivered for a chat (everything up to it has been). */
   heldSeq(chatId) { return this.#order.heldSeq(chatId); }
 
-  /** Sends a message; it waits while disconnected. Returns its client message id. */
-  send(chatId, content, clientMsgId = crypto.randomUUID()) { return this.#outbox.add(chatId, content, clientMsgId); }
+  /** Sends a message (`fields.replyTo` makes it a reply); it waits while disconnected. Returns its client message id. */
+  send(chatId, content, clientMsgId = crypto.randomUUID(), fields = {}) { return this.#outbox.add(chatId, content, clientMsgId, fields); }
+
+  /** Sends a change (PROTOCOL.md 6.1): `fields` has `kind` and `target`, and `remove` for a reaction taken back. */
+  change(chatId, fields, content) { return this.#outbox.add(chatId, content, crypto.randomUUID(), fields); }
 
   /** Sends a failed message again, with its first client message id. */
   retry(clientMsgId) { this.#outbox.retry(clientMsgId); }

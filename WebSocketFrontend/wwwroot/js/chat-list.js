@@ -1,9 +1,11 @@
-// The sidebar: every chat, newest activity first, with its last message, unread count and the peer's presence.
+// The sidebar: every chat, newest activity first, with its last message, unread and mention counts, whether it is
+// muted, and the peer's presence.
 
-import { $, el, paintAvatar, placeInOrder } from './dom.js';
-import { state, chats, pending, presence, me, isDirect, peerOf, titleOf } from './state.js';
+import { $, el, icon, paintAvatar, placeInOrder, MUTED_ICON } from './dom.js';
+import { state, chats, pending, presence, me, isDirect, isMuted, peerOf, titleOf } from './state.js';
+import { lastTextOf, unreadOf } from './message-state.js';
 
-const UNREAD_COUNTED_UP_TO = 100; // past it the badge says 99+, so counting further is wasted
+const BADGE_MAX = 99; // past it the badge says 99+
 
 const items = new Map(); // chatId -> <li>
 
@@ -63,48 +65,62 @@ function fillChatItem(item, chat) {
   if (last?.sentAt) time.dateTime = last.sentAt;
   button.querySelector('.chat-item-preview').textContent = previewOf(chat, last);
 
-  const unread = unreadOf(chat);
-  let badge = button.querySelector('.unread');
-  if (unread > 0) {
-    if (!badge) {
-      badge = el('span', 'unread');
-      badge.dataset.testid = 'unread';
-      button.querySelector('.chat-item-bottom').append(badge);
-    }
-    badge.textContent = unread >= UNREAD_COUNTED_UP_TO ? '99+' : String(unread);
-    badge.setAttribute('aria-label', `${unread} unread`);
-  } else {
-    badge?.remove();
+  const open = chat.chatId === state.openChatId && document.visibilityState === 'visible';
+  const { unread, mentions } = open ? { unread: 0, mentions: 0 } : unreadOf(chat);
+  const muted = isMuted(chat);
+  const bottom = button.querySelector('.chat-item-bottom');
+  let mutedIcon = bottom.querySelector('[data-testid="chat-muted-icon"]');
+  if (muted && !mutedIcon) {
+    mutedIcon = el('span', 'chat-item-muted');
+    mutedIcon.dataset.testid = 'chat-muted-icon';
+    mutedIcon.title = 'Muted';
+    mutedIcon.append(icon(MUTED_ICON, 15));
+    bottom.append(mutedIcon);
+  } else if (!muted) {
+    mutedIcon?.remove();
   }
+  badge(bottom, 'mention-count', 'mention-badge', mentions > 0 ? count(mentions) : '', `${mentions} mentioning you`);
+  badge(bottom, 'unread', 'unread-badge', unread > 0 ? count(unread) : '', `${unread} unread`);
   button.classList.toggle('has-unread', unread > 0);
+  button.classList.toggle('muted', muted);
+  button.dataset.muted = String(muted);
   button.setAttribute('aria-current', chat.chatId === state.openChatId ? 'true' : 'false');
-  button.setAttribute('aria-label', `${title}${unread ? `, ${unread} unread` : ''}`);
+  button.setAttribute('aria-label', [title, unread ? `${unread} unread` : '', mentions ? `${mentions} mentioning you` : '',
+    muted ? 'muted' : ''].filter(Boolean).join(', '));
 }
+
+/** A badge of the item's bottom line, there only while it has something to say. */
+function badge(bottom, className, testid, text, label) {
+  let node = bottom.querySelector(`[data-testid="${testid}"]`);
+  if (!text) {
+    node?.remove();
+    return;
+  }
+  if (!node) {
+    node = el('span', className);
+    node.dataset.testid = testid;
+    bottom.append(node);
+  }
+  node.textContent = text;
+  node.title = label;
+  node.setAttribute('aria-label', label);
+}
+
+const count = n => (n > BADGE_MAX ? '99+' : String(n));
 
 function previewOf(chat, last) {
   if (!last) return isDirect(chat) ? 'Direct chat' : `${(chat.info.members ?? []).length} members`;
   const mine = last.senderId === me();
   const who = mine ? 'You' : isDirect(chat) ? '' : last.senderId;
-  return `${who}${mine || !isDirect(chat) ? ': ' : ''}${oneLine(last.content)}`;
+  return `${who}${mine || !isDirect(chat) ? ': ' : ''}${last.deleted ? 'Message deleted' : oneLine(last.content)}`;
 }
 
-/** The newest message, or this device's newest send while it is not stored yet. */
+/** The newest text, or this device's newest send while it is not stored yet. */
 function lastMessage(chat) {
-  let best = null;
-  for (const m of chat.messages.values()) if (!best || m.seq > best.seq) best = m;
+  const best = lastTextOf(chat);
   const own = [...pending.values()].filter(p => p.chatId === chat.chatId && !chat.messages.has(p.seq));
   const newest = own.at(-1);
   return newest ? { senderId: me(), content: newest.content, sentAt: newest.createdAt } : best;
-}
-
-function unreadOf(chat) {
-  if (chat.chatId === state.openChatId && document.visibilityState === 'visible') return 0;
-  let count = 0;
-  for (let seq = chat.readSeq + 1; seq <= chat.lastSeq && count < UNREAD_COUNTED_UP_TO; seq++) {
-    const m = chat.messages.get(seq);
-    if (!m || m.senderId !== me()) count++;
-  }
-  return count;
 }
 
 function activityOf(chat) {

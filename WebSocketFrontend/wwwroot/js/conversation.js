@@ -5,6 +5,7 @@ import { state, chats, chatOf, presence, me, isDirect, peerOf, titleOf } from '.
 import { renderChatList } from './chat-list.js';
 import { clearMessages, renderMessages, scrollToBottom } from './message-list.js';
 import { showDraft, stopTyping } from './composer.js';
+import { closeMenu, paintChatState } from './chat-menu.js';
 
 const HISTORY_PAGE = 50;
 const FEW_MESSAGES = 20;      // an opened chat with fewer fetches older ones at once, so there is something to read
@@ -41,6 +42,7 @@ export function openChat(chatId, { focus = true } = {}) {
   const chat = chats.get(chatId);
   if (!chat) return;
   if (state.openChatId !== chatId) stopTyping();
+  closeMenu();
   state.openChatId = chatId;
   history.replaceState(null, '', `#chat=${encodeURIComponent(chatId)}`);
   showView('chat');
@@ -81,6 +83,7 @@ export function renderHeader(chat) {
   $('chat-title').textContent = title;
   paintAvatar($('chat-avatar'), title);
   $('chat-avatar').classList.toggle('group', !isDirect(chat));
+  paintChatState(chat);
   const dot = $('presence');
   if (isDirect(chat)) {
     const status = presence.get(peerOf(chat)) ?? 'offline';

@@ -2,8 +2,10 @@
 // node it does not have to, and the reader's scroll position with them.
 
 import { $, el, placeInOrder } from './dom.js';
-import { state, me } from './state.js';
+import { state } from './state.js';
 import { timelineOf } from './timeline.js';
+import { buildMessage, paintBody } from './message-view.js';
+import { textAt } from './message-state.js';
 
 const NEAR_BOTTOM_PX = 80; // a reader this close to the end follows new messages
 
@@ -19,7 +21,11 @@ export function renderMessages(chat) {
   const box = $('messages');
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
   const rows = timelineOf(chat);
-  placeInOrder($('message-list'), nodes, rows, row => row.key, row => buildMessage(row.message), paintRow);
+  placeInOrder($('message-list'), nodes, rows, row => row.key, row => buildMessage(row.message), (node, row) => {
+    paintRow(node, row);
+    paintBody(node, row, chat);
+  });
+  fetchQuotes(chat, rows);
 
   $('history-status').textContent = chat.loadingOlder ? 'Loading earlier messages…'
     : !chat.hasOlder && rows.length ? 'This is the beginning of the chat.'
@@ -44,22 +50,21 @@ function paintRow(node, row) {
   paintTicks(node.querySelector('.ticks'), row.ticks);
 }
 
-function buildMessage(m) {
-  const own = m.senderId === me();
-  const node = el('li', `message ${own ? 'own' : 'theirs'}`);
-  node.dataset.testid = 'message';
-  node.dataset.sender = m.senderId;
-  const bubble = el('div', 'bubble');
-  bubble.append(el('span', 'sender', m.senderId), el('p', 'text', m.content));
-  const meta = el('div', 'meta');
-  meta.append(el('time', 'time'), el('span', 'state'));
-  if (own) {
-    const ticks = el('span', 'ticks');
-    ticks.dataset.testid = 'message-status';
-    meta.append(ticks);
+/** A reply to a text older than what is held: that one text is fetched, for the reply's preview only. */
+async function fetchQuotes(chat, rows) {
+  const missing = rows.map(r => r.message.replyTo).filter(seq => seq && !textAt(chat, seq) && !chat.quotes.has(seq));
+  for (const seq of new Set(missing)) {
+    chat.quotes.set(seq, null); // asked once
+    try {
+      const page = await state.client.history(chat.chatId, { afterSeq: seq - 1, limit: 1 });
+      const quoted = page.messages.find(m => m.seq === seq);
+      if (quoted) chat.quotes.set(seq, quoted);
+    } catch {
+      chat.quotes.delete(seq); // offline: the next paint asks again
+      return;
+    }
+    if (chat.chatId === state.openChatId) renderMessages(chat);
   }
-  node.append(bubble, meta);
-  return node;
 }
 
 function paintTime(time, sentAt) {

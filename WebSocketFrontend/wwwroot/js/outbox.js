@@ -1,4 +1,4 @@
-// Sends with client message ids (crypto.randomUUID), acks matched by `ref`. Sends and read marks made while
+// Sends and changes (edit, delete, reaction) with client message ids (crypto.randomUUID), acks matched by `ref`. Sends and read marks made while
 // disconnected wait and go out after the resync; a send whose answer the socket took with it is sent again with the
 // same client message id (the server answers a repeat with the first ack and delivers nothing new).
 
@@ -17,8 +17,9 @@ export class Outbox {
     this.#wire = wire;
   }
 
-  add(chatId, content, clientMsgId) {
-    const entry = { chatId, clientMsgId, content, status: 'pending', ref: null, error: null };
+  /** `fields`: the send's `kind`, `target`, `replyTo` and `remove` (PROTOCOL.md 6.1), those that apply. */
+  add(chatId, content, clientMsgId, fields = {}) {
+    const entry = { chatId, clientMsgId, content, fields, status: 'pending', ref: null, error: null };
     this.#sends.set(clientMsgId, entry);
     this.#emit(entry);
     if (this.#wire.isReady()) this.#transmit(entry);
@@ -123,7 +124,9 @@ export class Outbox {
   #transmit(entry) {
     entry.ref = this.#wire.ref();
     this.#refs.set(entry.ref, entry.clientMsgId);
-    if (!this.#wire.write({ type: 'send', ref: entry.ref, chatId: entry.chatId, clientMsgId: entry.clientMsgId, content: entry.content })) {
+    const frame = { type: 'send', ref: entry.ref, chatId: entry.chatId, clientMsgId: entry.clientMsgId, ...entry.fields };
+    if (entry.content !== undefined) frame.content = entry.content; // a delete has none
+    if (!this.#wire.write(frame)) {
       this.#refs.delete(entry.ref);
       entry.ref = null;
     }
@@ -134,6 +137,8 @@ export class Outbox {
       chatId: entry.chatId,
       clientMsgId: entry.clientMsgId,
       content: entry.content,
+      kind: entry.fields?.kind ?? 'text',
+      replyTo: entry.fields?.replyTo,
       status: entry.status,
       error: entry.error,
       seq: entry.seq,

@@ -1,7 +1,8 @@
 // What the server says, applied to the page's state: the chat list, messages, send states, typing, receipts,
 // presence and membership. Each event changes state, then asks for the paints it makes stale.
 
-import { state, chats, pending, presence, early, chatOf, me, isDirect, peerOf, noteReceipt } from './state.js';
+import { state, chats, pending, presence, early, blocked, chatOf, me, isDirect, peerOf, noteReceipt } from './state.js';
+import { showNotice, reasonOf } from './dom.js';
 import { renderChatList } from './chat-list.js';
 import { renderMessages } from './message-list.js';
 import { closeChat, markRead, renderConversation, renderHeader, renderTyping } from './conversation.js';
@@ -19,16 +20,23 @@ export function followServer(client) {
   client.addEventListener('chat', e => onChatEvent(e.detail));
   client.addEventListener('chat-unknown', e => fetchChat(e.detail.chatId));
   client.addEventListener('chat-lost', e => removeChat(e.detail.chatId));
+  client.addEventListener('server-error', e => showNotice(reasonOf(e.detail)));
 }
 
 /** Reads the chat list: at start, and after every (re)connect, since chats made meanwhile sent no event we saw. */
 export async function refreshChats() {
   if (!state.client) return;
   let list;
+  let blocks;
   try {
-    list = await state.client.listChats();
+    // The block list only marks the menu: without it the chats still show, with what was known before.
+    [list, blocks] = await Promise.all([state.client.listChats(), state.client.api('GET', '/me/blocks').catch(() => null)]);
   } catch {
     return; // offline or the server is away: the next welcome tries again
+  }
+  if (blocks) {
+    blocked.clear();
+    for (const userId of blocks.userIds ?? []) blocked.add(userId);
   }
   for (const info of list) addChat(info);
   const known = new Set(list.map(c => c.chatId));
@@ -86,6 +94,14 @@ function onMessage(message) {
 }
 
 function onSendState(send) {
+  if (send.kind !== 'text') {
+    // A change is shown once its message frame comes, so a refused one left nothing to undo: say why, drop it.
+    if (send.status === 'failed') {
+      showNotice(`Not done: ${reasonOf(send.error)}`);
+      state.client.discard(send.clientMsgId);
+    }
+    return;
+  }
   const chat = chats.get(send.chatId);
   if (send.status === 'sent' && chat?.messages.has(send.seq)) {
     pending.delete(send.clientMsgId);

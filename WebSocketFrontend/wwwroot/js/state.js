@@ -10,6 +10,7 @@ export const state = {
 export const chats = new Map();    // chatId -> Chat (see chatOf)
 export const pending = new Map();  // clientMsgId -> { chatId, clientMsgId, content, status, error, seq, createdAt }
 export const presence = new Map(); // userId -> 'online' | 'offline'
+export const blocked = new Set();  // the users this user blocked (GET /me/blocks)
 export const early = new Map();    // chatId -> messages that came before their chat was known
 
 /** The Chat of a chat id, made on first sight; what the server says about it is merged in. */
@@ -27,12 +28,18 @@ export function chatOf(info) {
       typing: new Map(),      // userId -> timer
       receipts: new Map(),    // userId -> readSeq
       delivered: new Map(),   // userId -> deliveredSeq (never below their readSeq)
+      quotes: new Map(),      // seq -> a text fetched only to quote it in a reply's preview
+      listed: null,           // the unread and mention counts of GET /me/chats, with the seqs they were counted at
+      derived: null,          // message-state.js's texts, kept while no message comes
     };
     chats.set(info.chatId, chat);
   }
   chat.info = { ...chat.info, ...info };
   chat.lastSeq = Math.max(chat.lastSeq, info.lastSeq ?? 0);
   if (info.readSeq !== undefined) chat.readSeq = Math.max(chat.readSeq, info.readSeq);
+  if (typeof info.unreadCount === 'number') {
+    chat.listed = { unread: info.unreadCount, mentions: info.mentionCount ?? 0, lastSeq: info.lastSeq ?? 0, readSeq: info.readSeq ?? 0 };
+  }
   for (const receipt of info.receipts ?? []) noteReceipt(chat, receipt); // GET /chats/{chatId} carries them
   return chat;
 }
@@ -53,6 +60,7 @@ export function forgetAll() {
   early.clear();
   pending.clear();
   presence.clear();
+  blocked.clear();
   state.openChatId = null;
 }
 
@@ -60,6 +68,9 @@ export const isUserId = text => /^[A-Za-z0-9_.\-@]{1,64}$/.test(text);
 
 export const me = () => state.session?.userId;
 export const isDirect = chat => chat.info.type === 'direct';
+export const isOwner = chat => !isDirect(chat) && chat.info.ownerId === me();
+export const isMuted = chat => Boolean(chat.info.muted)
+  && !(chat.info.mutedUntil && Date.parse(chat.info.mutedUntil) <= Date.now());
 export const peerOf = chat => (chat.info.members ?? []).find(m => m !== me()) ?? me();
 export const titleOf = chat => isDirect(chat)
   ? peerOf(chat)

@@ -1,7 +1,9 @@
-// The rows of an open chat and what each row says about its message: stored messages in seq order, then this
+// The rows of an open chat and what each row says about its message: stored texts in seq order (their changes
+// applied: message-state.js), then this
 // device's sends the chat does not hold yet. Deciding status here leaves the view nothing to do but paint.
 
 import { pending, me, isDirect } from './state.js';
+import { textsOf } from './message-state.js';
 
 const CONTINUED_WITHIN_MS = 5 * 60 * 1000; // one sender's messages this close together share one name
 
@@ -12,7 +14,7 @@ const CONTINUED_WITHIN_MS = 5 * 60 * 1000; // one sender's messages this close t
  */
 export function timelineOf(chat) {
   const self = me();
-  const stored = [...chat.messages.values()].sort((a, b) => a.seq - b.seq);
+  const stored = textsOf(chat);
   const storedIds = new Set(stored.map(m => m.clientMsgId));
   const waiting = [...pending.values()]
     .filter(p => p.chatId === chat.chatId && !storedIds.has(p.clientMsgId));
@@ -32,7 +34,7 @@ export function timelineOf(chat) {
     }),
     ...waiting.map(send => ({
       key: `c${send.clientMsgId}`,
-      message: { senderId: self, content: send.content, sentAt: send.createdAt, seq: send.seq },
+      message: { senderId: self, content: send.content, sentAt: send.createdAt, seq: send.seq, replyTo: send.replyTo },
       own: true,
       status: send.status, // pending, failed, or sent (acked, its frame still to come)
       label: sendLabel(send),
