@@ -21,6 +21,7 @@ public static class SiloHostingExtensions
 
         // Registered before Orleans: the store's migrations run at start, before the silo needs its tables.
         builder.Services.AddChatMessageStore(mode);
+        builder.Services.AddChatAttachmentStore(mode).AddAttachmentOrphanCleanup();
         if (mode == StorageMode.Cluster)
         {
             builder.Logging.AddJsonConsole();

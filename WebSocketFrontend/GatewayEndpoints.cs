@@ -37,7 +37,9 @@ public static partial class GatewayEndpoints
 
         var api = app.MapGroup(ApiPath).AddEndpointFilter(AnswerErrorsAsProblems)
             .Problems(StatusCodes.Status500InternalServerError, StatusCodes.Status503ServiceUnavailable);
-        api.MapGroup("").RequireAuthorization().Problems(StatusCodes.Status401Unauthorized).MapChatApi();
+        var authorized = api.MapGroup("").RequireAuthorization().Problems(StatusCodes.Status401Unauthorized);
+        authorized.MapChatApi();
+        authorized.MapAttachmentsApi();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens is true)
         {
             if (!app.Environment.IsDevelopment())

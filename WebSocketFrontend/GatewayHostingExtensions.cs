@@ -38,6 +38,7 @@ public static class GatewayHostingExtensions
         services.AddHostedService<LeaseRenewalService>();
         services.AddHostedService<SessionHeartbeatService>();
         services.AddChatRest();
+        services.AddChatAttachmentStore(builder.Configuration.GetStorageMode()); // any gateway serves any attachment
         return builder;
     }
 }

@@ -33,9 +33,9 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         await using var connection = await _files.Database.OpenConnectionAsync(Ct);
 
-        Assert.Equal([1L, 2L, 3L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 5L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(
-            ["grain_state", "message_reactions", "messages", "push_outbox", "schema_migrations"],
+            ["attachments", "grain_state", "message_reactions", "messages", "push_outbox", "schema_migrations"],
             await Column<string>(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
     }
 
@@ -62,7 +62,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([new StoredMessage("room", 1, messageId, "alice", "c1", "kept", T0)], page.Messages);
         Assert.Equal([("bob", "phone", 1L, "kept")], outbox.Select(r => (r.RecipientId, r.DeviceId, r.Seq, r.Preview)));
         await using var connectionAfter = await _files.Database.OpenConnectionAsync(Ct);
-        Assert.Equal([1L, 2L, 3L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 5L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(0L, await Scalar(connectionAfter, "SELECT COUNT(*) FROM grain_state;"));
     }
 
@@ -113,7 +113,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         await using var connection = await second.OpenConnectionAsync(Ct);
         Assert.Equal(
-            [T0.ToUnixTimeMilliseconds(), T0.ToUnixTimeMilliseconds(), T0.ToUnixTimeMilliseconds()],
+            SqliteMigrations.All.Select(_ => T0.ToUnixTimeMilliseconds()),
             await Column<long>(connection, "SELECT applied_at FROM schema_migrations ORDER BY version;"));
     }
 

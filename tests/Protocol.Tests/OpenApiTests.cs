@@ -28,6 +28,9 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         { "delete", "/api/v1/me/blocks/{userId}", null, [(204, null)] },
     };
 
+    private static readonly string[] AttachmentRoutes =
+        ["post /api/v1/attachments", "get /api/v1/attachments/{attachmentId}", "get /api/v1/attachments/{attachmentId}/thumbnail"];
+
     [Theory]
     [MemberData(nameof(Section4Routes))]
     public async Task The_openapi_document_describes_each_rest_route_with_its_request_answer_and_problem_shapes(
@@ -80,6 +83,7 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
 
         var expected = Section4Routes.Select(row => $"{row.Data.Item1} {row.Data.Item2}")
             .Append("post /api/v1/auth/dev-token")  // the shared server turns development tokens on
+            .Concat(AttachmentRoutes)                 // PROTOCOL.md 7: a multipart upload and byte downloads
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, calls);
     }

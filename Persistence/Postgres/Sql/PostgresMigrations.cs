@@ -8,7 +8,8 @@ namespace OrleansChat.Persistence.Postgres;
 /// The PostgreSQL schema, oldest first. Never edit a migration that has shipped: add the next one.
 /// Versions 1 is the chat's own tables; 2 to 4 are the tables and <c>OrleansQuery</c> statements that
 /// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders; 5 is message
-/// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so).
+/// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so);
+/// 7 is attachments (<see cref="Attachments"/>).
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -22,9 +23,46 @@ internal static class PostgresMigrations
         new(3, "orleans grain state", OrleansSql.GrainState),
         new(4, "orleans reminders", OrleansSql.Reminders),
         new(5, "message changes", MessageChanges()),
+        new(7, "attachments", Attachments),
     ];
 
     public static int LatestVersion => All[^1].Version;
+
+    /// <summary>
+    /// One row per upload (the SQLite store's version 5 columns), its bytes in <c>attachment_chunks</c>: rows of at most
+    /// <see cref="Attachments.PostgresAttachmentStore.ChunkBytes"/>, so that neither way holds a whole file, and a range
+    /// starts at the chunk that holds it. The chunks' key to their row is checked at commit: an upload writes its chunks
+    /// first and its row last, in one transaction. Deleting a row deletes its chunks.
+    /// </summary>
+    private const string Attachments = """
+        CREATE TABLE attachments (
+            attachment_id uuid        NOT NULL PRIMARY KEY,
+            uploader_id   text        NOT NULL,
+            name          text        NOT NULL,
+            content_type  text        NOT NULL,
+            size          bigint      NOT NULL,
+            sha256        text        NOT NULL,
+            width         integer     NULL,
+            height        integer     NULL,
+            created_at    timestamptz NOT NULL,
+            chat_id       text        NULL,
+            seq           bigint      NULL,
+            thumbnail     bytea       NULL
+        );
+
+        CREATE INDEX ix_attachments_orphans ON attachments (created_at) WHERE chat_id IS NULL;
+        CREATE INDEX ix_attachments_message ON attachments (chat_id, seq) WHERE chat_id IS NOT NULL;
+
+        CREATE TABLE attachment_chunks (
+            attachment_id uuid    NOT NULL,
+            chunk         integer NOT NULL,
+            data          bytea   NOT NULL,
+            CONSTRAINT pk_attachment_chunks PRIMARY KEY (attachment_id, chunk),
+            CONSTRAINT fk_attachment_chunks_attachment FOREIGN KEY (attachment_id) REFERENCES attachments (attachment_id)
+                ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+        );
+        ALTER TABLE attachment_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+        """;
 
     private static string MessagesAndPushOutbox()
     {

@@ -16,6 +16,10 @@ namespace OrleansChat.Persistence.Sqlite;
 /// primary key's no-op, and a delete drops them all with one statement. <c>emoji_seq</c> is the seq at which the emoji
 /// appeared on the target (kept while anyone holds it) and <c>first_seq</c> the user's own, so a read orders emojis by
 /// first appearance and their users by arrival.
+/// Version 5 (attachments): one row per upload; its bytes are a file of their own under <c>attachments/</c> beside
+/// <c>chat.db</c> (<see cref="Attachments.FileAttachmentStore"/>), its thumbnail a small blob in the row. The row is a
+/// rowid table: its thumbnail would make a clustered primary key's pages hold few rows. <c>chat_id</c> and <c>seq</c>
+/// name the message that carries it; the partial indexes find orphans by age and a message's attachments.
 /// </remarks>
 internal static class SqliteMigrations
 {
@@ -86,6 +90,25 @@ internal static class SqliteMigrations
                 first_seq  INTEGER NOT NULL,
                 PRIMARY KEY (chat_id, target_seq, content, user_id)
             ) WITHOUT ROWID;
+            """),
+        new(5, "attachments", """
+            CREATE TABLE attachments (
+                attachment_id TEXT    NOT NULL PRIMARY KEY,
+                uploader_id   TEXT    NOT NULL,
+                name          TEXT    NOT NULL,
+                content_type  TEXT    NOT NULL,
+                size          INTEGER NOT NULL,
+                sha256        TEXT    NOT NULL,
+                width         INTEGER NULL,
+                height        INTEGER NULL,
+                created_at    INTEGER NOT NULL,
+                chat_id       TEXT    NULL,
+                seq           INTEGER NULL,
+                thumbnail     BLOB    NULL
+            );
+
+            CREATE INDEX ix_attachments_orphans ON attachments (created_at) WHERE chat_id IS NULL;
+            CREATE INDEX ix_attachments_message ON attachments (chat_id, seq) WHERE chat_id IS NOT NULL;
             """),
     ];
 

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace OrleansChat.ProtocolTests.Attachments;
+
+/// <summary>In a cluster the bytes are in PostgreSQL, so any server of the cluster serves an attachment another took in.</summary>
+public sealed class ClusterAttachmentTests
+{
+    [Fact]
+    public async Task An_attachment_uploaded_through_one_server_of_a_cluster_is_downloaded_whole_and_in_ranges_through_another()
+    {
+        var postgres = await PostgresServer.RequireAsync();
+        string[] cluster = [$"ConnectionStrings:Postgres={await postgres.CreateDatabaseAsync("attachments")}", "Orleans:AdvertisedIPAddress=127.0.0.1"];
+        await using var first = await ChatServer.StartAsync(null, cluster);
+        await using var second = await ChatServer.StartAsync(null, cluster);
+        var alice = first.NewUser("alice");
+        var photo = Samples.Image(700, 500);
+
+        var form = new MultipartFormDataContent { { new ByteArrayContent(photo), "file", "photo.png" } };
+        using var upload = new HttpRequestMessage(HttpMethod.Post, first.Api("attachments")) { Content = form };
+        upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", alice.Token);
+        using var uploaded = await first.SendAsync(upload);
+        var id = (await Expect.StatusAsync(uploaded, HttpStatusCode.Created)).Text("attachmentId");
+
+        using var whole = await GetAsync(second, alice, id, range: null);
+        using var part = await GetAsync(second, alice, id, new RangeHeaderValue(100, 299));
+
+        Assert.Equal(photo, await whole.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(photo[100..300], await part.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static async Task<HttpResponseMessage> GetAsync(ChatServer server, ChatUser user, string id, RangeHeaderValue? range)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.Api($"attachments/{id}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        request.Headers.Range = range;
+        return await server.SendAsync(request);
+    }
+}
