@@ -8,7 +8,8 @@ namespace OrleansChat.Persistence.Postgres;
 /// The PostgreSQL schema, oldest first. Never edit a migration that has shipped: add the next one.
 /// Versions 1 is the chat's own tables; 2 to 4 are the tables and <c>OrleansQuery</c> statements that
 /// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders; 5 is message
-/// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so).
+/// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so);
+/// 6 is search.
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -22,9 +23,28 @@ internal static class PostgresMigrations
         new(3, "orleans grain state", OrleansSql.GrainState),
         new(4, "orleans reminders", OrleansSql.Reminders),
         new(5, "message changes", MessageChanges()),
+        new(6, "search", Search),
     ];
 
     public static int LatestVersion => All[^1].Version;
+
+    /// <summary>
+    /// <c>search</c> holds a text's words (<see cref="SearchText.Document"/>, written by the append path as lexemes taken
+    /// as they are, never through a text search configuration), NULL on change rows and tombstones; a GIN index on each
+    /// partition. Texts already stored are indexed here by the same rule in SQL: letters and digits as the database's
+    /// regular expressions know them, which in a database whose ctype is not C is Unicode's, as in .NET.
+    /// </summary>
+    private static string Search => $"""
+        ALTER TABLE messages ADD COLUMN search tsvector NULL;
+
+        UPDATE messages SET search = array_to_tsvector(ARRAY(
+            SELECT left(w, {SearchText.MaxIndexedWordLength})
+            FROM regexp_split_to_table(lower(content), '[^[:alnum:]]+') AS w
+            WHERE w <> ''))
+        WHERE kind = 'text' AND NOT deleted;
+
+        CREATE INDEX ix_messages_search ON messages USING gin (search);
+        """;
 
     private static string MessagesAndPushOutbox()
     {
