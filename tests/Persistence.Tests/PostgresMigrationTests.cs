@@ -128,7 +128,7 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase fixture) : IClas
             """);
 
         await using var opened = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(connectionString), 2000);
-        var search = (IMessageSearch)opened.Store;
+        var search = opened.Store;
         var harbour = await search.SearchAsync(new SearchQuery(["room"], "HARBOUR", 10), Ct);
         var meeting = await search.SearchAsync(new SearchQuery(["room", "other"], "10AM meet", 10), Ct);
         await opened.Store.AppendAsync(
