@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Npgsql;
 using OrleansChat.Persistence.Migrations;
 
 namespace OrleansChat.Persistence.Postgres;
@@ -23,7 +24,7 @@ internal static class PostgresMigrations
         new(3, "orleans grain state", OrleansSql.GrainState),
         new(4, "orleans reminders", OrleansSql.Reminders),
         new(5, "message changes", MessageChanges()),
-        new(6, "search", Search),
+        new(6, "search", Search) { Then = (connection, cancellationToken) => PostgresSearchBackfill.RunAsync((NpgsqlConnection)connection, cancellationToken) },
     ];
 
     public static int LatestVersion => All[^1].Version;
@@ -31,18 +32,11 @@ internal static class PostgresMigrations
     /// <summary>
     /// <c>search</c> holds a text's words (<see cref="SearchText.Document"/>, written by the append path as lexemes taken
     /// as they are, never through a text search configuration), NULL on change rows and tombstones; a GIN index on each
-    /// partition. Texts already stored are indexed here by the same rule in SQL: letters and digits as the database's
-    /// regular expressions know them, which in a database whose ctype is not C is Unicode's, as in .NET.
+    /// partition. The texts already stored are indexed after these statements, in .NET (<see cref="PostgresSearchBackfill"/>),
+    /// since SQL's letters depend on the database's locale.
     /// </summary>
-    private static string Search => $"""
+    private const string Search = """
         ALTER TABLE messages ADD COLUMN search tsvector NULL;
-
-        UPDATE messages SET search = array_to_tsvector(ARRAY(
-            SELECT left(w, {SearchText.MaxIndexedWordLength})
-            FROM regexp_split_to_table(lower(content), '[^[:alnum:]]+') AS w
-            WHERE w <> ''))
-        WHERE kind = 'text' AND NOT deleted;
-
         CREATE INDEX ix_messages_search ON messages USING gin (search);
         """;
 
