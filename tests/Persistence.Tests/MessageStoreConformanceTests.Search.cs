@@ -80,6 +80,21 @@ public abstract partial class MessageStoreConformanceTests
     }
 
     [Fact]
+    public async Task Search_of_a_hundred_chats_finds_the_texts_of_those_chats_only()
+    {
+        var chats = Enumerable.Range(0, 101).Select(_ => NewChatId()).ToList();
+        foreach (var chat in chats)
+        {
+            await Append(chat, 0, Message("c1", content: $"census {chat}"));
+        }
+
+        var page = await Search.SearchAsync(new SearchQuery(chats[1..], "census", 100), Ct);
+
+        Assert.Equal(chats[1..].Order(StringComparer.Ordinal), page.Results.Select(r => r.ChatId).Order(StringComparer.Ordinal));
+        Assert.Null(page.Next);
+    }
+
+    [Fact]
     public async Task Search_returns_texts_newest_first_by_sent_time_whatever_order_they_were_stored_in()
     {
         var (a, b, c) = (NewChatId(), NewChatId(), NewChatId());

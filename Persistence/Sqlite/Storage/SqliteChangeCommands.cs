@@ -132,7 +132,7 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             parameters["$content"].Value = change.Content;
             parameters["$mentions"].Value = SqliteRows.MentionsValue(change.Mentions);
             parameters["$editedAt"].Value = UnixTime.ToMilliseconds(change.SentAt);
-            parameters["$words"].Value = SearchText.Document(change.Content);
+            parameters["$words"].Value = SqliteSearch.Row(change.Content, change.ChatId);
         }
         else if (change.Kind == MessageKind.Reaction)
         {

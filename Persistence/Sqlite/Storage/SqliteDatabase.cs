@@ -77,7 +77,7 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
         await using (connection.ConfigureAwait(false))
         {
             // Migration 4 indexes the stored texts with the words the append path indexes new ones with.
-            connection.CreateFunction<string, string>(SqliteSearch.DocumentFunction, SearchText.Document, isDeterministic: true);
+            connection.CreateFunction<string, string, string>(SqliteSearch.RowFunction, SqliteSearch.Row, isDeterministic: true);
             await SqliteMigrator.MigrateAsync(connection, SqliteMigrations.All, targetVersion, _timeProvider, cancellationToken)
                 .ConfigureAwait(false);
         }

@@ -5,8 +5,8 @@ namespace OrleansChat.Persistence.Sqlite;
 /// <summary>Search (PROTOCOL.md 8) over <c>message_search</c>, whose rowids order its rows by sent time (<see cref="SqliteSearch"/>).</summary>
 public sealed partial class SqliteMessageStore : IMessageSearch
 {
-    // FTS5 yields the match newest first and the page stops after its rows; the chats and the text's current state are
-    // checked on each match. CROSS JOIN keeps the index as the outer loop: the planner would otherwise walk the chats'
+    // FTS5 yields the match newest first and the page stops after its rows; the chats (which the match narrows by their
+    // tokens when there are few) and the text's current state are checked on each match. CROSS JOIN keeps the index as the outer loop: the planner would otherwise walk the chats'
     // messages and probe the index once per message.
     private const string SearchSql = $"""
         SELECT {SqliteRows.MessageColumns}, s.rowid
@@ -35,7 +35,7 @@ public sealed partial class SqliteMessageStore : IMessageSearch
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.Command(SearchSql)
-                .With("$match", SqliteSearch.Match(words))
+                .With("$match", SqliteSearch.Match(words, query.ChatIds))
                 .With("$before", before)
                 .With("$chats", JsonSerializer.Serialize(query.ChatIds))
                 .With("$take", query.Limit + 1);

@@ -19,7 +19,7 @@ namespace OrleansChat.Persistence.Sqlite;
 /// first appearance and their users by arrival.
 /// </para>
 /// <para>
-/// Version 4 (search): <c>message_search</c> is an FTS5 table of the texts' words (<see cref="SearchText.Document"/>),
+/// Version 4 (search): <c>message_search</c> is an FTS5 table of the texts' words and chat tokens (<see cref="SqliteSearch.Row"/>),
 /// one row per text that is not deleted, whose rowid orders rows by sent time (<see cref="SqliteSearch"/>). The
 /// migration indexes the texts already stored; appends, edits and deletes keep it in step in their transaction.
 /// </para>
@@ -100,7 +100,7 @@ internal static class SqliteMigrations
 
             INSERT INTO message_search (rowid, words, chat_id, seq)
             SELECT {SqliteSearch.RowidBaseSql("sent_at")} + ROW_NUMBER() OVER (PARTITION BY sent_at ORDER BY chat_id, seq) - 1,
-                   {SqliteSearch.DocumentFunction}(content), chat_id, seq
+                   {SqliteSearch.RowFunction}(content, chat_id), chat_id, seq
             FROM messages WHERE kind = 'text' AND deleted = 0;
             """),
     ];

@@ -18,8 +18,39 @@ internal static class SqliteSearch
     /// <summary>Sent times are clamped to [1970, 2096], so every rowid fits in 63 bits.</summary>
     public const long LatestMillisecond = 4_000_000_000_000;
 
-    /// <summary>The SQL function the migration indexes stored texts with: <see cref="SearchText.Document"/>.</summary>
-    public const string DocumentFunction = "chat_search_document";
+    /// <summary>The SQL function the migration indexes stored texts with: <see cref="Row"/> of content and chat id.</summary>
+    public const string RowFunction = "chat_search_row";
+
+    /// <summary>
+    /// A search that names at most this many chats also asks the index for their chat tokens, so it skips other chats'
+    /// texts instead of reading each one; past it, the caller's chats hold a large share of the texts anyway.
+    /// </summary>
+    public const int MaxChatTokensPerQuery = 64;
+
+    /// <summary>
+    /// What the index holds for a text: its words (<see cref="SearchText.Document"/>) and its chat's token. The token
+    /// starts with '§', which is neither a letter nor a digit, so it never equals nor starts a word of a query.
+    /// </summary>
+    public static string Row(string content, string chatId)
+    {
+        var words = SearchText.Document(content);
+        return words.Length == 0 ? ChatToken(chatId) : string.Concat(words, " ", ChatToken(chatId));
+    }
+
+    /// <summary>
+    /// A chat's token: '§' and a 64-bit FNV-1a hash of its id in hex (the ascii tokenizer keeps non-ASCII characters in
+    /// tokens). Two chats may share one; the search still checks each match's chat id.
+    /// </summary>
+    public static string ChatToken(string chatId)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in chatId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"§{hash:x16}");
+    }
 
     /// <summary>The first rowid of a text sent at <paramref name="sentAt"/>.</summary>
     public static long RowidBase(DateTimeOffset sentAt) =>
@@ -31,18 +62,31 @@ internal static class SqliteSearch
 
     /// <summary>
     /// The FTS5 query of <paramref name="words"/> (from <see cref="SearchText.Words"/>): each one a quoted string, so
-    /// nothing in it is syntax, the last one a prefix; FTS5 requires them all.
+    /// nothing in it is syntax, the last one a prefix; FTS5 requires them all, and one of the chats' tokens when there
+    /// are at most <see cref="MaxChatTokensPerQuery"/> chats.
     /// </summary>
-    public static string Match(IReadOnlyList<string> words)
+    public static string Match(IReadOnlyList<string> words, IReadOnlyCollection<string> chatIds)
     {
         var match = new StringBuilder();
-        foreach (var word in words)
+        if (chatIds.Count <= MaxChatTokensPerQuery)
         {
-            match.Append('"').Append(word).Append("\" ");
+            match.Append('(');
+            foreach (var chatId in chatIds)
+            {
+                match.Append(match.Length == 1 ? "\"" : " OR \"").Append(ChatToken(chatId)).Append('"');
+            }
+
+            match.Append(") AND ");
         }
 
-        match[^1] = '*';
-        return match.ToString();
+        foreach (var word in words)
+        {
+            match.Append('"').Append(word).Append("\" AND ");
+        }
+
+        // The last word's " AND " becomes its prefix mark.
+        match.Length -= " AND ".Length;
+        return match.Append('*').ToString();
     }
 
     /// <summary>A cursor: the rowid of the last result of the previous page.</summary>

@@ -39,7 +39,7 @@ internal sealed class SqliteSearchInsert : IDisposable
         try
         {
             Check(raw.sqlite3_bind_int64(statement, 1, SqliteSearch.RowidBase(text.SentAt)));
-            Check(raw.sqlite3_bind_text16(statement, 2, SearchText.Document(text.Content)));
+            Check(raw.sqlite3_bind_text16(statement, 2, SqliteSearch.Row(text.Content, text.ChatId)));
             Check(raw.sqlite3_bind_text16(statement, 3, text.ChatId));
             Check(raw.sqlite3_bind_int64(statement, 4, text.Seq));
             var rc = raw.sqlite3_step(statement);
