@@ -134,6 +134,7 @@ internal sealed record DevTokenDto(string AccessToken, string ExpiresAt);
 [JsonSerializable(typeof(ChatDto))]
 [JsonSerializable(typeof(ChatListDto))]
 [JsonSerializable(typeof(MessagePageDto))]
+[JsonSerializable(typeof(SearchResultsDto))]
 [JsonSerializable(typeof(SendResultDto))]
 [JsonSerializable(typeof(DeviceDto))]
 [JsonSerializable(typeof(ChatSettingsDto))]

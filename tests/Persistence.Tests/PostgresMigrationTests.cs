@@ -106,6 +106,44 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase fixture) : IClas
     }
 
     [Fact]
+    public async Task A_version_5_database_with_messages_is_upgraded_in_place_and_its_texts_are_found_by_search_as_they_stand()
+    {
+        var connectionString = await NewDatabase();
+        await using (var previous = PostgresTestDatabase.Open(connectionString))
+        {
+            await previous.MigrateAsync(5, Ct);
+        }
+
+        var t = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123);
+        await Execute(connectionString, $"""
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, edited_at)
+            VALUES ('room', 1, gen_random_uuid(), 'alice', 'c1', 'Grüße: Harbour-Meeting, 10am!', '{t:O}', '{t.AddMinutes(1):O}');
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target)
+            VALUES ('room', 2, gen_random_uuid(), 'alice', 'c2', 'Grüße: Harbour-Meeting, 10am!', '{t.AddMinutes(1):O}', 'edit', 1);
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, deleted)
+            VALUES ('room', 3, gen_random_uuid(), 'bob', 'c3', '', '{t:O}', true);
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+            VALUES ('room', 4, gen_random_uuid(), 'bob', 'c4', 'harbour later', '{t.AddMinutes(2):O}');
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+            VALUES ('other', 1, gen_random_uuid(), 'bob', 'c1', 'harbour elsewhere', '{t:O}');
+            """);
+
+        await using var opened = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(connectionString), 2000);
+        var search = opened.Store;
+        var harbour = await search.SearchAsync(new SearchQuery(["room"], "HARBOUR", 10), Ct);
+        var meeting = await search.SearchAsync(new SearchQuery(["room", "other"], "GRÜẞE 10AM meet", 10), Ct);
+        await opened.Store.AppendAsync(
+            new ChatAppend("room", 4, [new NewMessage(Guid.CreateVersion7(), "alice", "c5", "moved", t.AddMinutes(3), []) { Kind = MessageKind.Edit, Target = 1 }]),
+            Ct);
+
+        Assert.Equal(AllVersions, await AppliedVersions(connectionString));
+        Assert.Equal([4L, 1L], harbour.Results.Select(m => m.Seq));
+        Assert.Equal([("room", 1L, "Grüße: Harbour-Meeting, 10am!")], meeting.Results.Select(m => (m.ChatId, m.Seq, m.Content)));
+        Assert.Equal([4L], (await search.SearchAsync(new SearchQuery(["room"], "harbour", 10), Ct)).Results.Select(m => m.Seq));
+        Assert.Equal([1L], (await search.SearchAsync(new SearchQuery(["room"], "moved", 10), Ct)).Results.Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task Migrating_a_migrated_database_again_changes_nothing()
     {
         var connectionString = await NewDatabase();

@@ -33,9 +33,10 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         await using var connection = await _files.Database.OpenConnectionAsync(Ct);
 
-        Assert.Equal([1L, 2L, 3L, 5L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(
-            ["attachments", "grain_state", "message_reactions", "messages", "push_outbox", "schema_migrations"],
+            ["attachments", "grain_state", "message_reactions", "message_search", "message_search_config", "message_search_content", "message_search_data",
+             "message_search_docsize", "message_search_idx", "messages", "push_outbox", "schema_migrations"],
             await Column<string>(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
     }
 
@@ -62,7 +63,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([new StoredMessage("room", 1, messageId, "alice", "c1", "kept", T0)], page.Messages);
         Assert.Equal([("bob", "phone", 1L, "kept")], outbox.Select(r => (r.RecipientId, r.DeviceId, r.Seq, r.Preview)));
         await using var connectionAfter = await _files.Database.OpenConnectionAsync(Ct);
-        Assert.Equal([1L, 2L, 3L, 5L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(0L, await Scalar(connectionAfter, "SELECT COUNT(*) FROM grain_state;"));
     }
 
@@ -95,6 +96,41 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal(
             [("hello", (DateTimeOffset?)T0.AddMinutes(1)), ("second", null), ("hello", null)],
             (await store.ReadAsync("room", MessageRange.After(0, 10), Ct)).Messages.Select(m => (m.Content, m.EditedAt)));
+    }
+
+    [Fact]
+    public async Task A_version_3_database_with_messages_is_upgraded_in_place_and_its_texts_are_found_by_search_as_they_stand()
+    {
+        await _files.Database.MigrateAsync(3, Ct);
+        await using (var connection = await _files.Database.OpenUnmigratedConnectionAsync(Ct))
+        {
+            var t = T0.ToUnixTimeMilliseconds();
+            await Execute(connection, $"""
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, edited_at)
+                VALUES ('room', 1, '{Guid.CreateVersion7()}', 'alice', 'c1', 'Grüße, Harbour-Meeting!', {t}, {t + 1});
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target)
+                VALUES ('room', 2, '{Guid.CreateVersion7()}', 'alice', 'c2', 'Grüße, Harbour-Meeting!', {t + 1}, 'edit', 1);
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, deleted)
+                VALUES ('room', 3, '{Guid.CreateVersion7()}', 'bob', 'c3', '', {t}, 1);
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+                VALUES ('room', 4, '{Guid.CreateVersion7()}', 'bob', 'c4', 'harbour later', {t + 2});
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+                VALUES ('other', 1, '{Guid.CreateVersion7()}', 'bob', 'c1', 'harbour elsewhere', {t});
+                """);
+        }
+
+        _files.Reopen();
+        await using var store = _files.OpenStore();
+        var harbour = await store.SearchAsync(new SearchQuery(["room"], "HARBOUR", 10), Ct);
+        var greeting = await store.SearchAsync(new SearchQuery(["room", "other"], "GRÜẞE meet", 10), Ct);
+        await store.AppendAsync(
+            new ChatAppend("room", 4, [new NewMessage(Guid.CreateVersion7(), "alice", "c5", "moved", T0.AddMinutes(1), []) { Kind = MessageKind.Edit, Target = 1 }]),
+            Ct);
+
+        Assert.Equal([4L, 1L], harbour.Results.Select(m => m.Seq));
+        Assert.Equal([("room", 1L, "Grüße, Harbour-Meeting!")], greeting.Results.Select(m => (m.ChatId, m.Seq, m.Content)));
+        Assert.Equal([4L], (await store.SearchAsync(new SearchQuery(["room"], "harbour", 10), Ct)).Results.Select(m => m.Seq));
+        Assert.Equal([1L], (await store.SearchAsync(new SearchQuery(["room"], "moved", 10), Ct)).Results.Select(m => m.Seq));
     }
 
     [Fact]

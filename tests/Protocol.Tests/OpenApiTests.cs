@@ -26,6 +26,7 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         { "get", "/api/v1/me/blocks", null, [(200, ["userIds"])] },
         { "put", "/api/v1/me/blocks/{userId}", null, [(204, null)] },
         { "delete", "/api/v1/me/blocks/{userId}", null, [(204, null)] },
+        { "get", "/api/v1/search", null, [(200, ["results", "next"])] },
     };
 
     private static readonly string[] AttachmentRoutes =

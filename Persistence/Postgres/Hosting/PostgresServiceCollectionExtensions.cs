@@ -38,6 +38,7 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresMessageStore>();
         services.TryAddSingleton<IMessageStore>(provider => provider.GetRequiredService<PostgresMessageStore>());
         services.TryAddSingleton<IPushOutbox>(provider => provider.GetRequiredService<PostgresMessageStore>());
+        services.TryAddSingleton<IMessageSearch>(provider => provider.GetRequiredService<PostgresMessageStore>());
         return services;
     }
 }

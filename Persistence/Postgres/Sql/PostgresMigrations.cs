@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Npgsql;
 using OrleansChat.Persistence.Migrations;
 
 namespace OrleansChat.Persistence.Postgres;
@@ -9,7 +10,7 @@ namespace OrleansChat.Persistence.Postgres;
 /// Versions 1 is the chat's own tables; 2 to 4 are the tables and <c>OrleansQuery</c> statements that
 /// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders; 5 is message
 /// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so);
-/// 7 is attachments (<see cref="Attachments"/>).
+/// 6 is search; 7 is attachments (<see cref="Attachments"/>).
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -23,6 +24,7 @@ internal static class PostgresMigrations
         new(3, "orleans grain state", OrleansSql.GrainState),
         new(4, "orleans reminders", OrleansSql.Reminders),
         new(5, "message changes", MessageChanges()),
+        new(6, "search", Search) { Then = (connection, cancellationToken) => PostgresSearchBackfill.RunAsync((NpgsqlConnection)connection, cancellationToken) },
         new(7, "attachments", Attachments),
     ];
 
@@ -62,6 +64,17 @@ internal static class PostgresMigrations
                 ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
         );
         ALTER TABLE attachment_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+        """;
+
+    /// <summary>
+    /// <c>search</c> holds a text's words (<see cref="SearchText.Document"/>, written by the append path as lexemes taken
+    /// as they are, never through a text search configuration), NULL on change rows and tombstones; a GIN index on each
+    /// partition. The texts already stored are indexed after these statements, in .NET (<see cref="PostgresSearchBackfill"/>),
+    /// since SQL's letters depend on the database's locale.
+    /// </summary>
+    private const string Search = """
+        ALTER TABLE messages ADD COLUMN search tsvector NULL;
+        CREATE INDEX ix_messages_search ON messages USING gin (search);
         """;
 
     private static string MessagesAndPushOutbox()

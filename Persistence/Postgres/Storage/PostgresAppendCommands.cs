@@ -18,22 +18,24 @@ internal static class PostgresAppendCommands
         WHERE m.chat_id = $1;
         """;
 
+    // A text's words (SearchText.Document) travel space-separated like mentions and become its search lexemes as they are.
     private const string InsertMessages = """
-        INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
-        SELECT $1, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at
-        FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-             AS m(seq, message_id, sender_id, client_msg_id, content, sent_at);
+        INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, search)
+        SELECT $1, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at, array_to_tsvector(string_to_array(m.words, ' '))
+        FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+             AS m(seq, message_id, sender_id, client_msg_id, content, sent_at, words);
         """;
 
     // The rows of a call that has changes, replies or mentions. Mentions travel space-separated (member ids have no
     // whitespace, AppendWriter checks) since PostgreSQL arrays cannot be ragged; '' is none.
     private const string InsertRows = """
-        INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions)
+        INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions, search)
         SELECT $1, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at, m.kind, m.target, m.reply_to, m.remove,
-               string_to_array(NULLIF(m.mentions, ''), ' ')
+               string_to_array(NULLIF(m.mentions, ''), ' '),
+               CASE WHEN m.kind = 'text' THEN array_to_tsvector(string_to_array(m.words, ' ')) END
         FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                    $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::text[])
-             AS m(seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions);
+                    $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::text[], $13::text[])
+             AS m(seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions, words);
         """;
 
     private const string InsertOutboxRows = """
@@ -210,6 +212,11 @@ internal static class PostgresAppendCommands
                 insert.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. fresh.Select(f => f.Message.Remove)] });
                 insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. fresh.Select(f => string.Join(' ', f.Message.Mentions))] });
             }
+
+            insert.Parameters.Add(new NpgsqlParameter<string[]>
+            {
+                TypedValue = [.. fresh.Select(f => f.Message.Kind == MessageKind.Text ? SearchText.Document(f.Message.Content) : "")],
+            });
 
             batch.BatchCommands.Add(insert);
 

@@ -12,18 +12,19 @@ internal static class PostgresChangeCommands
     private const string FindTargetsSql =
         $"SELECT {PostgresRows.TargetColumns} FROM messages WHERE chat_id = $1 AND seq = ANY($2) ORDER BY seq;";
 
-    // The guards repeat what the caller checked, so a change can never bring a tombstone back.
+    // The guards repeat what the caller checked, so a change can never bring a tombstone back. The search lexemes are
+    // the words of the current content only.
     private const string EditSql = """
-        UPDATE messages SET content = $3, mentions = $4, edited_at = $5
+        UPDATE messages SET content = $3, mentions = $4, edited_at = $5, search = array_to_tsvector(string_to_array($6, ' '))
         WHERE chat_id = $1 AND seq = $2 AND kind = 'text' AND NOT deleted;
         """;
 
-    // A delete erases every copy of the words: the text, the rows of its changes (edits carry content), its reactions,
+    // A delete erases every copy of the words: the text and its search lexemes, the rows of its changes (edits carry content), its reactions,
     // and the previews of its push rows still queued or dead-lettered. The outbox has no index on the message: it holds
     // only undelivered rows, and deletes are rare. The rows this call inserted before are visible to it.
     private const string DeleteSql = """
         WITH tombstone AS (
-            UPDATE messages SET content = '', mentions = NULL, deleted = true
+            UPDATE messages SET content = '', mentions = NULL, deleted = true, search = NULL
             WHERE chat_id = $1 AND seq = $2 AND kind = 'text'),
         erased_changes AS (
             UPDATE messages SET content = '', mentions = NULL
@@ -99,6 +100,7 @@ internal static class PostgresChangeCommands
                         Value = (object?)PostgresRows.MentionsValue(change.Mentions) ?? DBNull.Value,
                     },
                     new NpgsqlParameter<DateTimeOffset> { TypedValue = change.SentAt },
+                    new NpgsqlParameter<string> { TypedValue = SearchText.Document(change.Content) },
                 },
             },
             MessageKind.Delete => new NpgsqlBatchCommand(DeleteSql) { Parameters = { chatId, target } },

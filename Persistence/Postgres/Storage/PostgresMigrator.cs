@@ -68,6 +68,11 @@ internal static class PostgresMigrator
         await using (transaction.ConfigureAwait(false))
         {
             await connection.ExecuteAsync(migration.Sql, cancellationToken).ConfigureAwait(false);
+            if (migration.Then is { } then)
+            {
+                await then(connection, cancellationToken).ConfigureAwait(false);
+            }
+
             await connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3);",
                     cancellationToken,

@@ -24,6 +24,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<SqliteMessageStore>();
         services.TryAddSingleton<IMessageStore>(provider => provider.GetRequiredService<SqliteMessageStore>());
         services.TryAddSingleton<IPushOutbox>(provider => provider.GetRequiredService<SqliteMessageStore>());
+        services.TryAddSingleton<IMessageSearch>(provider => provider.GetRequiredService<SqliteMessageStore>());
         return services;
     }
 

@@ -21,6 +21,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     private readonly sqlite3_stmt _insertMessage;
     private readonly SqliteCommand _insertOutbox;
     private readonly SqliteChangeCommands _changes;
+    private readonly SqliteSearchInsert _search;
 
     public SqliteAppendCommands(SqliteConnection connection)
     {
@@ -52,6 +53,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             """);
         AddParameters(_insertOutbox, "$recipientId", "$deviceId", "$chatId", "$seq", "$messageId", "$senderId", "$preview", "$createdAt");
         _changes = new SqliteChangeCommands(connection);
+        _search = new SqliteSearchInsert(connection);
     }
 
     /// <summary>Runs the statements inside <paramref name="transaction"/> (the connection's current one) from now on.</summary>
@@ -66,7 +68,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     /// Writes one call: duplicates (already stored, or earlier in this transaction) come back as stored and
     /// consume no seq; the others take <c>LastSeq + 1, ...</c> and get one outbox row per push target. A change reads
     /// its target first, is stored (erased when the target is deleted) and then applied to the target: a plain text
-    /// runs the insert alone, as before changes existed.
+    /// runs the insert and its search row's insert.
     /// </summary>
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append)
     {
@@ -93,7 +95,11 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             }
 
             seq++;
-            if (AppendRows.Applies(target))
+            if (candidate.Kind == MessageKind.Text)
+            {
+                _search.Insert(candidate);
+            }
+            else if (AppendRows.Applies(target))
             {
                 await _changes.ApplyAsync(candidate).ConfigureAwait(false);
             }
@@ -110,6 +116,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         await _find.DisposeAsync().ConfigureAwait(false);
         await _changes.DisposeAsync().ConfigureAwait(false);
         _insertMessage.Dispose();
+        _search.Dispose();
         await _insertOutbox.DisposeAsync().ConfigureAwait(false);
     }
 

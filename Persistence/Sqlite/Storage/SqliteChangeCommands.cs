@@ -8,6 +8,13 @@ namespace OrleansChat.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteChangeCommands : IAsyncDisposable
 {
+    /// <summary>The <c>message_search</c> row of the text at <c>$target</c>: in its sent time's rowids, with its chat and seq.</summary>
+    private static readonly string TargetSearchRow = $"""
+        rowid >= (SELECT {SqliteSearch.RowidBaseSql("sent_at")} FROM messages WHERE chat_id = $chatId AND seq = $target)
+        AND rowid < (SELECT {SqliteSearch.RowidBaseSql("sent_at")} + {SqliteSearch.RowsPerMillisecond} FROM messages WHERE chat_id = $chatId AND seq = $target)
+        AND chat_id = $chatId AND seq = $target
+        """;
+
     private readonly SqliteCommand _findTarget;
     private readonly SqliteCommand _edit;
     private readonly SqliteCommand _delete;
@@ -22,10 +29,13 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             "$chatId",
             "$target");
 
-        // The guards repeat what the caller checked, so a change can never bring a tombstone back.
+        // The guards repeat what the caller checked, so a change can never bring a tombstone back. The search row is
+        // found from the target's sent time (SqliteSearch), and holds the words of the current content only.
         _edit = Prepare(
             connection,
-            """
+            $"""
+            UPDATE message_search SET words = $words
+            WHERE {TargetSearchRow} AND EXISTS (SELECT 1 FROM messages WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0);
             UPDATE messages SET content = $content, mentions = $mentions, edited_at = $editedAt
             WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0;
             """,
@@ -33,14 +43,16 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             "$target",
             "$content",
             "$mentions",
-            "$editedAt");
+            "$editedAt",
+            "$words");
 
         // A delete erases every copy of the words: the text, the rows of its changes (edits carry content), its
-        // reactions, and the previews of its push rows still queued or dead-lettered. The outbox has no index on the
+        // reactions, its search row, and the previews of its push rows still queued or dead-lettered. The outbox has no index on the
         // message: it holds only undelivered rows, and deletes are rare.
         _delete = Prepare(
             connection,
-            """
+            $"""
+            DELETE FROM message_search WHERE {TargetSearchRow};
             UPDATE messages SET content = '', mentions = NULL, deleted = 1
             WHERE chat_id = $chatId AND seq = $target AND kind = 'text';
             UPDATE messages SET content = '', mentions = NULL
@@ -120,6 +132,7 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             parameters["$content"].Value = change.Content;
             parameters["$mentions"].Value = SqliteRows.MentionsValue(change.Mentions);
             parameters["$editedAt"].Value = UnixTime.ToMilliseconds(change.SentAt);
+            parameters["$words"].Value = SqliteSearch.Row(change.Content, change.ChatId);
         }
         else if (change.Kind == MessageKind.Reaction)
         {

@@ -76,6 +76,8 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
         var connection = await OpenUnmigratedConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            // Migration 4 indexes the stored texts with the words the append path indexes new ones with.
+            connection.CreateFunction<string, string, string>(SqliteSearch.RowFunction, SqliteSearch.Row, isDeterministic: true);
             await SqliteMigrator.MigrateAsync(connection, SqliteMigrations.All, targetVersion, _timeProvider, cancellationToken)
                 .ConfigureAwait(false);
         }

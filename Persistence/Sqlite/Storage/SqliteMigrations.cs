@@ -7,6 +7,7 @@ namespace OrleansChat.Persistence.Sqlite;
 /// Times are Unix milliseconds; message ids are lowercase Guid strings.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Version 3 (message changes): <c>kind</c>, <c>target</c>, <c>reply_to</c>, <c>remove</c> and <c>mentions</c> (a JSON
 /// array of member ids, NULL when none) describe a row as sent; <c>edited_at</c> and <c>deleted</c> are a text's current
 /// state. Columns added with constant defaults rewrite no existing row, and existing rows read as plain texts. The
@@ -16,10 +17,18 @@ namespace OrleansChat.Persistence.Sqlite;
 /// primary key's no-op, and a delete drops them all with one statement. <c>emoji_seq</c> is the seq at which the emoji
 /// appeared on the target (kept while anyone holds it) and <c>first_seq</c> the user's own, so a read orders emojis by
 /// first appearance and their users by arrival.
+/// </para>
+/// <para>
+/// Version 4 (search): <c>message_search</c> is an FTS5 table of the texts' words and chat tokens (<see cref="SqliteSearch.Row"/>),
+/// one row per text that is not deleted, whose rowid orders rows by sent time (<see cref="SqliteSearch"/>). The
+/// migration indexes the texts already stored; appends, edits and deletes keep it in step in their transaction.
+/// </para>
+/// <para>
 /// Version 5 (attachments): one row per upload; its bytes are a file of their own under <c>attachments/</c> beside
 /// <c>chat.db</c> (<see cref="Attachments.FileAttachmentStore"/>), its thumbnail a small blob in the row. The row is a
 /// rowid table: its thumbnail would make a clustered primary key's pages hold few rows. <c>chat_id</c> and <c>seq</c>
 /// name the message that carries it; the partial indexes find orphans by age and a message's attachments.
+/// </para>
 /// </remarks>
 internal static class SqliteMigrations
 {
@@ -90,6 +99,15 @@ internal static class SqliteMigrations
                 first_seq  INTEGER NOT NULL,
                 PRIMARY KEY (chat_id, target_seq, content, user_id)
             ) WITHOUT ROWID;
+            """),
+        new(4, "search", $"""
+            CREATE VIRTUAL TABLE message_search USING fts5(
+                words, chat_id UNINDEXED, seq UNINDEXED, tokenize = 'ascii', detail = none);
+
+            INSERT INTO message_search (rowid, words, chat_id, seq)
+            SELECT {SqliteSearch.RowidBaseSql("sent_at")} + ROW_NUMBER() OVER (PARTITION BY sent_at ORDER BY chat_id, seq) - 1,
+                   {SqliteSearch.RowFunction}(content, chat_id), chat_id, seq
+            FROM messages WHERE kind = 'text' AND deleted = 0;
             """),
         new(5, "attachments", """
             CREATE TABLE attachments (

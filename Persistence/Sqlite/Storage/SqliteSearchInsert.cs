@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace OrleansChat.Persistence.Sqlite;
+
+/// <summary>
+/// The index row of a new text, written in the append's transaction right after the text: a raw statement bound by
+/// position, prepared once on the writer connection, like the message insert it follows (see
+/// <see cref="SqliteAppendCommands"/>). It takes the first free rowid of the text's millisecond (<see cref="SqliteSearch"/>).
+/// </summary>
+internal sealed class SqliteSearchInsert : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly sqlite3_stmt _insert;
+
+    public SqliteSearchInsert(SqliteConnection connection)
+    {
+        _connection = connection;
+        var rc = raw.sqlite3_prepare_v3(
+            connection.Handle,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"""
+                INSERT INTO message_search (rowid, words, chat_id, seq)
+                VALUES (COALESCE((SELECT rowid + 1 FROM message_search
+                                  WHERE rowid >= ?1 AND rowid < ?1 + {SqliteSearch.RowsPerMillisecond}
+                                  ORDER BY rowid DESC LIMIT 1), ?1), ?2, ?3, ?4);
+                """),
+            raw.SQLITE_PREPARE_PERSISTENT,
+            out _insert);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+    }
+
+    /// <summary>Indexes the words of <paramref name="text"/>, a text just inserted.</summary>
+    public void Insert(StoredMessage text)
+    {
+        var statement = _insert;
+        try
+        {
+            Check(raw.sqlite3_bind_int64(statement, 1, SqliteSearch.RowidBase(text.SentAt)));
+            Check(raw.sqlite3_bind_text16(statement, 2, SqliteSearch.Row(text.Content, text.ChatId)));
+            Check(raw.sqlite3_bind_text16(statement, 3, text.ChatId));
+            Check(raw.sqlite3_bind_int64(statement, 4, text.Seq));
+            var rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+            raw.sqlite3_clear_bindings(statement);
+        }
+    }
+
+    public void Dispose() => _insert.Dispose();
+
+    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+}
