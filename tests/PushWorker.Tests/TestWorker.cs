@@ -40,7 +40,8 @@ public sealed class TestWorker : IAsyncDisposable
         {
             lock (_gate)
             {
-                _counts[instrument.Name] = _counts.GetValueOrDefault(instrument.Name) + value;
+                // An observable counter reports its running total each time it is read; a counter reports each increment.
+                _counts[instrument.Name] = instrument is ObservableCounter<long> ? value : _counts.GetValueOrDefault(instrument.Name) + value;
             }
         });
         _listener.Start();
@@ -122,9 +123,10 @@ public sealed class TestWorker : IAsyncDisposable
     public static async Task<IReadOnlyList<PushOutboxEntry>> Pending(IPushOutbox outbox, string chatId) =>
         [.. (await Rows(outbox, chatId)).Where(r => r.DeadLetteredAt is null)];
 
-    /// <summary>The sum of what the worker recorded on <paramref name="instrument"/> so far.</summary>
+    /// <summary>The sum of what the worker recorded on <paramref name="instrument"/> so far (an observable counter's total).</summary>
     public long Count(string instrument)
     {
+        _listener.RecordObservableInstruments();
         lock (_gate)
         {
             return _counts.GetValueOrDefault(instrument);
