@@ -19,7 +19,8 @@ public static class Report
             var ours = scenario.FirstOrDefault(r => r.Target == "orleanschat");
             foreach (var r in scenario.OrderBy(r => r.Target == "orleanschat" ? 0 : 1).ThenBy(r => r.Target, StringComparer.Ordinal))
             {
-                var ratio = ours is null || r == ours || r.Throughput <= 0
+                // Against the peers only: rows of OrleansChat itself (rounds of one shape) are not each other's reference.
+                var ratio = ours is null || r.Target == "orleanschat" || r.Throughput <= 0
                     ? ""
                     : F($"throughput x{ours.Throughput / r.Throughput:0.00}, p99 x{(r.Latency.P99Ms > 0 ? ours.Latency.P99Ms / r.Latency.P99Ms : 0):0.00}");
                 var memory = r.ServerMemoryPerConnection is { } m ? F($"{m / 1024:0.0}") : "";
