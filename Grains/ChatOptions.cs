@@ -19,6 +19,9 @@ public sealed class ChatOptions
     /// <summary>Client message ids a room keeps in memory; older ones are answered from the store.</summary>
     public int IdempotencyCacheSize { get; set; } = 4096;
 
+    /// <summary>Rows whose kind, sender and deleted flag a room keeps in memory to check changes to them without a store read; 0: none.</summary>
+    public int RecentTargets { get; set; } = 256;
+
     /// <summary>Messages a room writes in one store call at the most.</summary>
     public int MaxBatchSize { get; set; } = 512;
 

@@ -14,6 +14,7 @@ internal sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
         failures.RequireRange(options.TypingTimeoutSeconds, 1, 600, nameof(options.TypingTimeoutSeconds));
         failures.RequireRange(options.IdempotencyWindowHours, 1, 24 * 30, nameof(options.IdempotencyWindowHours));
         failures.RequireRange(options.IdempotencyCacheSize, 16, 1_000_000, nameof(options.IdempotencyCacheSize));
+        failures.RequireRange(options.RecentTargets, 0, 100_000, nameof(options.RecentTargets));
         failures.RequireRange(options.MaxBatchSize, 1, 10_000, nameof(options.MaxBatchSize));
         failures.RequireRange(options.ObserverLeaseSeconds, 5, 3600, nameof(options.ObserverLeaseSeconds));
         failures.RequireRange(options.MaxDevicesPerUser, 1, 1000, nameof(options.MaxDevicesPerUser));

@@ -7,28 +7,44 @@ internal sealed partial class RoomWriter
 {
     /// <summary>
     /// Answers the sends whose target or replyTo breaks PROTOCOL.md 6.1 (they store nothing) and returns the rest, in
-    /// order. One store read for the whole batch; when it fails, the whole batch is answered as unavailable.
+    /// order. Targets among the room's recent rows are checked in memory; the others with one store read for the whole
+    /// batch, and when it fails, the whole batch is answered as unavailable.
     /// </summary>
     private async Task<PendingSend[]> CheckTargets(PendingSend[] batch)
     {
-        var seqs = new HashSet<long>();
+        // Recent rows are known; a seq past the last stored one has no row. Only the rest costs a store read.
+        var targets = new Dictionary<long, MessageTarget>();
+        var unknown = new HashSet<long>();
         foreach (var p in batch)
         {
             if (ChangeRules.NeedsTargets(p.Command))
             {
-                seqs.Add(ChangeRules.PointsAt(p.Command));
+                var seq = ChangeRules.PointsAt(p.Command);
+                if (_recentTargets.TryGet(seq, out var known))
+                {
+                    targets[seq] = known;
+                }
+                else if (seq > 0 && seq <= LastSeq)
+                {
+                    unknown.Add(seq);
+                }
             }
         }
 
-        Dictionary<long, MessageTarget> targets;
-        try
+        if (unknown.Count > 0)
         {
-            targets = (await store.GetTargetsAsync(chatId, seqs)).ToDictionary(t => t.Seq);
-        }
-        catch (Exception ex)
-        {
-            FailAll(batch, ex);
-            return [];
+            try
+            {
+                foreach (var target in await store.GetTargetsAsync(chatId, unknown))
+                {
+                    targets[target.Seq] = target;
+                }
+            }
+            catch (Exception ex)
+            {
+                FailAll(batch, ex);
+                return [];
+            }
         }
 
         var accepted = new List<PendingSend>(batch.Length);

@@ -35,6 +35,7 @@ internal sealed partial class RoomWriter(
     private readonly Dictionary<(string SenderId, string ClientMsgId), PendingSend> _queued = [];
     private readonly IdempotencyWindow _recent = new(options.IdempotencyCacheSize, options.IdempotencyWindow, time);
     private readonly MessageIds _ids = new();
+    private readonly RecentTargets _recentTargets = new(options.RecentTargets);
     private bool _writing;
 
     /// <summary>The seq of the chat's last stored message, 0 when it has none.</summary>
@@ -175,6 +176,7 @@ internal sealed partial class RoomWriter(
             if (!duplicate)
             {
                 LastSeq = Math.Max(LastSeq, message.Seq);
+                _recentTargets.Stored(message);
                 posted.Add(new MessagePosted(ToChatMessage(message)));
                 pushRows += messages[i].PushTargets.Count;
             }
@@ -192,6 +194,7 @@ internal sealed partial class RoomWriter(
 
     private async Task ReloadLast()
     {
+        _recentTargets.Clear();
         try
         {
             await LoadLastAsync();

@@ -15,6 +15,9 @@ internal sealed class FakeMessageStore : IMessageStore
 
     public int LastReads { get; private set; }
 
+    /// <summary>How often the writer read the targets of a batch's changes.</summary>
+    public int TargetReads { get; private set; }
+
     /// <summary>How often the writer looked a send up by its client message id.</summary>
     public int Lookups { get; private set; }
 
@@ -91,9 +94,12 @@ internal sealed class FakeMessageStore : IMessageStore
         return Task.FromResult(_messages.Find(m => m.ChatId == chatId && m.SenderId == senderId && m.ClientMsgId == clientMsgId));
     }
 
-    public Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<MessageTarget>>(
+    public Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
+    {
+        TargetReads++;
+        return Task.FromResult<IReadOnlyList<MessageTarget>>(
             [.. _messages.Where(m => m.ChatId == chatId && seqs.Contains(m.Seq)).Select(m => new MessageTarget(m.Seq, m.Kind, m.SenderId, m.Deleted))]);
+    }
 
     public Task<IReadOnlyList<UnreadCount>> CountUnreadAsync(string userId, IReadOnlyCollection<ReadPosition> chats, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<UnreadCount>>(

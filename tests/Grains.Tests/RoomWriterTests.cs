@@ -132,6 +132,36 @@ public sealed class RoomWriterTests
     }
 
     [Fact]
+    public async Task Changes_to_recent_messages_are_checked_without_reading_the_store_and_a_delete_refuses_the_next_edit()
+    {
+        var writer = await NewWriter();
+        await Send(writer, Command("k1", "one"));
+        await Send(writer, Command("k2", "👍") with { SenderId = "bob", Kind = SendKind.Reaction, Target = 1 });
+        await Send(writer, Command("k3", "one!") with { Kind = SendKind.Edit, Target = 1 });
+        await Send(writer, Command("k4", "") with { Kind = SendKind.Delete, Target = 1 });
+
+        var refused = await Assert.ThrowsAsync<ChatException>(() => Send(writer, Command("k5", "two") with { Kind = SendKind.Edit, Target = 1 }));
+        var beyond = await Assert.ThrowsAsync<ChatException>(() => Send(writer, Command("k6", "x") with { Kind = SendKind.Edit, Target = 9 }));
+
+        Assert.Equal((ChatErrorCode.NotFound, ChatErrorCode.NotFound), (refused.Code, beyond.Code));
+        Assert.Equal(0, _store.TargetReads);
+        Assert.Equal(4, _store.Messages.Count);
+    }
+
+    [Fact]
+    public async Task A_change_to_a_message_older_than_the_recent_ones_reads_its_target_from_the_store()
+    {
+        var writer = await NewWriter(new ChatOptions { RecentTargets = 1 });
+        await Send(writer, Command("k1", "one"));
+        await Send(writer, Command("k2", "two"));
+
+        var edit = await Send(writer, Command("k3", "one!") with { Kind = SendKind.Edit, Target = 1 });
+
+        Assert.Equal(3, edit.Seq);
+        Assert.Equal(1, _store.TargetReads);
+    }
+
+    [Fact]
     public async Task Sends_that_arrive_during_a_write_form_the_next_batch_with_seqs_and_ids_rising_together()
     {
         var writer = await NewWriter();
