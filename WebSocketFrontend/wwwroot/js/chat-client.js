@@ -9,10 +9,10 @@
 
 import { ChatClient as ProtocolClient } from '/lib/orleanschat-client/index.js';
 import { ChatApi, Credentials, tokenClaims } from './chat-api.js';
+import { SendStates } from './send-states.js';
 
 export { ChatApiError, requestDevToken, tokenClaims } from './chat-api.js';
 
-const RETRYABLE = new Set(['rate_limited', 'unavailable', 'internal']);
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30000;
 
@@ -22,11 +22,13 @@ export class ChatClient extends EventTarget {
   #rest;
   #protocol;
   #tracked = new Set();
-  #sends = new Map(); // clientMsgId -> { chatId, clientMsgId, content, fields, status, error, seq, sentAt }
+  #sends;
   #state = 'reconnecting';
   #started = false;
   #retryMs = FIRST_RETRY_MS;
   #retryTimer;
+  #expired = false;   // the server said the token expired: renew it before the next socket
+  #handshakes = 0;    // sockets asked for since the last welcome
 
   /**
    * @param {object} options
@@ -42,8 +44,12 @@ export class ChatClient extends EventTarget {
     });
     this.#userId = tokenClaims(token)?.sub ?? null;
     this.#rest = new ChatApi(baseUrl, this.#credentials);
-    this.#protocol = new ProtocolClient({ url: baseUrl, token: () => this.#credentials.token });
-    this.#protocol.on('welcome', welcome => { this.#userId = welcome.userId; });
+    this.#protocol = new ProtocolClient({ url: baseUrl, token: () => this.#socketToken() });
+    this.#protocol.on('welcome', welcome => {
+      this.#userId = welcome.userId;
+      this.#handshakes = 0;
+    });
+    this.#sends = new SendStates(this.#protocol, detail => this.#emit('send-state', detail));
     const forward = type => this.#protocol.on(type, detail => this.#emit(type, detail));
     ['welcome', 'typing', 'receipt', 'presence', 'synced'].forEach(forward);
     this.#protocol.on('state', state => this.#setState(state === 'connecting' ? 'reconnecting' : state));
@@ -69,7 +75,7 @@ export class ChatClient extends EventTarget {
     this.#protocol.close();
   }
 
-  /** Follows a chat from `heldSeq` on: messages after it are delivered, starting with a sync when connected. */
+  /** Follows a chat from `heldSeq` on: what comes after it is delivered (a sync when connected). */
   track(chatId, heldSeq = 0) {
     this.#tracked.add(chatId);
     this.#protocol.track(chatId, heldSeq);
@@ -83,23 +89,17 @@ export class ChatClient extends EventTarget {
 
   /** Sends a message (`fields.replyTo` makes it a reply), waiting while disconnected; returns its client message id. */
   send(chatId, content, clientMsgId = crypto.randomUUID(), fields = {}) {
-    const entry = { chatId, clientMsgId, content, fields, status: 'pending', error: null };
-    this.#sends.set(clientMsgId, entry);
-    this.#transmit(entry);
-    return clientMsgId;
+    return this.#sends.add(chatId, content, clientMsgId, fields);
   }
 
   /** Sends a change (PROTOCOL.md 6.1): `fields` has `kind` and `target`, and `remove` for a reaction taken back. */
   change(chatId, fields, content) { return this.send(chatId, content, crypto.randomUUID(), fields); }
 
   /** Sends a failed message again, with its first client message id. */
-  retry(clientMsgId) {
-    const entry = this.#sends.get(clientMsgId);
-    if (entry?.status === 'failed') this.#transmit(entry);
-  }
+  retry(clientMsgId) { this.#sends.retry(clientMsgId); }
 
   /** Gives up a failed message. */
-  discard(clientMsgId) { this.#sends.delete(clientMsgId); }
+  discard(clientMsgId) { this.#sends.discard(clientMsgId); }
 
   /** Typing is only worth sending live: while disconnected it is dropped. */
   typing(chatId, state) { this.#protocol.typing(chatId, state); }
@@ -119,38 +119,30 @@ export class ChatClient extends EventTarget {
   /** A page of history: `{messages, hasMore}` in seq order. */
   history(chatId, range) { return this.#rest.history(chatId, range); }
 
-  /**
-   * The SDK gives up when its first connection fails (later drops it retries by itself). The page keeps trying,
-   * with backoff, and asks the REST API first: a refused token is renewed there, or the session ends.
-   */
+  /** The SDK gives up when its first connection fails (later drops it retries by itself); the page keeps trying. */
   #connect() {
     if (!this.#started) return;
     this.#protocol.connect().then(() => { this.#retryMs = FIRST_RETRY_MS; }, async error => {
       if (!this.#started || error?.code === 'closed') return;
       this.#setState(navigator.onLine === false ? 'offline' : 'reconnecting');
-      await this.api('GET', '/me/chats').catch(() => {});
       const delay = this.#retryMs * (0.5 + Math.random() / 2);
       this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
       this.#retryTimer = setTimeout(() => this.#connect(), delay);
     });
   }
 
-  #transmit(entry) {
-    entry.status = 'pending';
-    entry.error = null;
-    this.#emitSend(entry);
-    this.#protocol.send(entry.chatId, entry.content, { ...entry.fields, clientMsgId: entry.clientMsgId }).then(ack => {
-      if (!this.#sends.has(entry.clientMsgId)) return;
-      Object.assign(entry, { status: 'sent', seq: ack.seq, sentAt: ack.sentAt });
-      this.#emitSend(entry);
-      // The message frame itself is what delivers it; if it already came, the send is done.
-      if (this.heldSeq(entry.chatId) >= ack.seq) this.#sends.delete(entry.clientMsgId);
-    }, error => {
-      if (error?.code === 'closed' || !this.#sends.has(entry.clientMsgId)) return;
-      entry.status = 'failed';
-      entry.error = { code: error?.code, message: error?.message, retryable: RETRYABLE.has(error?.code) };
-      this.#emitSend(entry);
-    });
+  /**
+   * A refused handshake (401) looks like any failed connection to a browser, and a server restarted with a new signing
+   * key refuses the old token forever: every third socket, ask REST, which renews a refused token (or ends the session).
+   */
+  async #socketToken() {
+    if (this.#expired) {
+      this.#expired = false;
+      await this.#credentials.renew();
+    } else if (this.#handshakes++ % 3 === 2) {
+      await this.api('GET', '/me/chats').catch(() => {});
+    }
+    return this.#credentials.token;
   }
 
   #onMessage(message) {
@@ -159,8 +151,7 @@ export class ChatClient extends EventTarget {
       this.#tracked.add(message.chatId);
       this.#emit('chat-unknown', { chatId: message.chatId });
     }
-    const entry = this.#sends.get(message.clientMsgId);
-    if (message.senderId === this.#userId && entry?.chatId === message.chatId) this.#sends.delete(message.clientMsgId);
+    if (message.senderId === this.#userId) this.#sends.delivered(message);
     this.#emit('message', message);
   }
 
@@ -171,6 +162,7 @@ export class ChatClient extends EventTarget {
 
   /** A sync refused for a chat means this user follows it no more; any other error is the page's to show. */
   #onError(frame) {
+    if (frame.code === 'unauthorized') this.#expired = true;
     if (frame.ref && frame.chatId && (frame.code === 'forbidden' || frame.code === 'not_found')) {
       this.#tracked.delete(frame.chatId);
       this.#emit('chat-lost', { chatId: frame.chatId });
@@ -183,12 +175,6 @@ export class ChatClient extends EventTarget {
     if (state === this.#state) return;
     this.#state = state;
     this.#emit('status', { state });
-  }
-
-  #emitSend(entry) {
-    const { chatId, clientMsgId, content, fields, status, error, seq, sentAt } = entry;
-    const kind = fields?.kind ?? 'text';
-    this.#emit('send-state', { chatId, clientMsgId, content, kind, replyTo: fields?.replyTo, status, error, seq, sentAt });
   }
 
   #emit(type, detail) {
