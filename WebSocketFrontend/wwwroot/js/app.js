@@ -1,5 +1,6 @@
-// The OrleansChat browser UI, started here. All protocol work is in chat-client.js; the page's parts are modules
-// of their own (state, session, chat-list, conversation, message-list, composer, dialogs, server-events).
+// The OrleansChat browser UI, started here. The protocol is the SDK's (/lib/orleanschat-client), wrapped by
+// chat-client.js; the page's parts are modules of their own (state, session, chat-list, conversation, message-list,
+// composer, dialogs, server-events).
 
 import { ChatClient } from './chat-client.js';
 import { $, paintAvatar } from './dom.js';

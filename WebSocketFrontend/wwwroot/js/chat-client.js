@@ -1,35 +1,34 @@
-// OrleansChat protocol client, version 1 (shared/PROTOCOL.md). No DOM and no UI: any page can use it, and this
-// module is all a page imports (chat-api.js, socket-link.js, chat-order.js and outbox.js are its parts).
-//
-// What it takes care of:
-// - one WebSocket to /ws with the welcome, reconnecting by itself with backoff and jitter (socket-link.js);
-// - per chat, message frames exactly once and in seq order; after every (re)connect one `sync` for everything
-//   missed in every known chat (chat-order.js);
-// - sends with client message ids and acks matched by `ref`; sends and read marks made while disconnected go out
-//   after the resync; an unanswered send goes again with the same client message id (outbox.js);
-// - `delivered` for the others' messages it receives, the highest seq per chat once per burst of frames (outbox.js);
-// - REST calls under /api/v1 with the bearer token, and a new token when the old one is refused (chat-api.js).
+// The page's protocol client: the SDK's ChatClient (/lib/orleanschat-client, built from clients/js) does the protocol
+// (PROTOCOL.md version 1: the socket, reconnects with backoff, pings, per-chat order and syncs, sends acknowledged
+// once with their client message ids, `delivered` marks). What is added here is what only a page needs: the status
+// words the page shows, a send's state for the message list (pending, sent, failed, with retry and discard), the
+// chats the page follows, and REST calls under /api/v1 with a new token when the old one is refused (chat-api.js).
 //
 // Events (CustomEvent, data in `detail`): status {state}, welcome, message, send-state, typing, receipt,
-// presence, chat, synced, chat-lost, server-error, unauthorized.
+// presence, chat, synced, chat-unknown, chat-lost, server-error, unauthorized.
 
+import { ChatClient as ProtocolClient } from '/lib/orleanschat-client/index.js';
 import { ChatApi, Credentials, tokenClaims } from './chat-api.js';
-import { ChatOrder } from './chat-order.js';
-import { Outbox } from './outbox.js';
-import { SocketLink } from './socket-link.js';
+import { SendStates } from './send-states.js';
 
 export { ChatApiError, requestDevToken, tokenClaims } from './chat-api.js';
+
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30000;
 
 export class ChatClient extends EventTarget {
   #credentials;
   #userId;
-  #ready = false;      // welcomed, and the resync after it is answered: queued frames may go
-  #nextRef = 0;
-  #watched = new Set();
   #rest;
-  #link;
-  #order;
-  #outbox;
+  #protocol;
+  #tracked = new Set();
+  #sends;
+  #state = 'reconnecting';
+  #started = false;
+  #retryMs = FIRST_RETRY_MS;
+  #retryTimer;
+  #expired = false;   // the server said the token expired: renew it before the next socket
+  #handshakes = 0;    // sockets asked for since the last welcome
 
   /**
    * @param {object} options
@@ -45,147 +44,137 @@ export class ChatClient extends EventTarget {
     });
     this.#userId = tokenClaims(token)?.sub ?? null;
     this.#rest = new ChatApi(baseUrl, this.#credentials);
-    this.#link = new SocketLink(baseUrl, this.#credentials, {
-      nextRef: () => ++this.#nextRef,
-      onFrame: data => this.#onFrame(data),
-      onDrop: () => this.#onDrop(),
-      probeToken: () => this.api('GET', '/me/chats').catch(() => {}),
-      onState: state => this.#emit('status', { state }),
+    this.#protocol = new ProtocolClient({ url: baseUrl, token: () => this.#socketToken() });
+    this.#protocol.on('welcome', welcome => {
+      this.#userId = welcome.userId;
+      this.#handshakes = 0;
     });
-    const write = frame => this.#link.write(frame);
-    // Pings, sends and syncs draw on one counter, so that a ref the server echoes names exactly one frame.
-    const ref = () => `r${++this.#nextRef}`;
-    this.#order = new ChatOrder({
-      isWelcomed: () => this.#link.isWelcomed, write, ref, emit: (type, detail) => this.#emit(type, detail),
-    });
-    this.#outbox = new Outbox({ isReady: () => this.#ready, write, ref, emit: detail => this.#emit('send-state', detail) });
+    this.#sends = new SendStates(this.#protocol, detail => this.#emit('send-state', detail));
+    const forward = type => this.#protocol.on(type, detail => this.#emit(type, detail));
+    ['welcome', 'typing', 'receipt', 'presence', 'synced'].forEach(forward);
+    this.#protocol.on('state', state => this.#setState(state === 'connecting' ? 'reconnecting' : state));
+    this.#protocol.on('message', message => this.#onMessage(message));
+    this.#protocol.on('chat', frame => this.#onChat(frame));
+    this.#protocol.on('error', frame => this.#onError(frame));
   }
 
   /** `connected`, `reconnecting` or `offline`. */
-  get state() { return this.#link.state; }
+  get state() { return this.#state; }
 
   get userId() { return this.#userId; }
-
   get token() { return this.#credentials.token; }
 
-  start() { this.#link.start(); }
-
-  stop() { this.#link.stop(); }
-
-  /** Follows a chat from `heldSeq` on: messages after it are delivered, starting with a sync when connected. */
-  track(chatId, heldSeq = 0) {
-    if (this.#order.track(chatId, heldSeq)) this.#order.sync([chatId]);
+  start() {
+    this.#started = true;
+    this.#connect();
   }
 
-  untrack(chatId) { this.#order.forget(chatId); }
+  stop() {
+    this.#started = false;
+    clearTimeout(this.#retryTimer);
+    this.#protocol.close();
+  }
 
-  isTracked(chatId) { return this.#order.has(chatId); }
+  /** Follows a chat from `heldSeq` on: what comes after it is delivered (a sync when connected). */
+  track(chatId, heldSeq = 0) {
+    this.#tracked.add(chatId);
+    this.#protocol.track(chatId, heldSeq);
+  }
+
+  untrack(chatId) { this.#tracked.delete(chatId); }
+  isTracked(chatId) { return this.#tracked.has(chatId); }
 
   /** The last seq delivered for a chat (everything up to it has been). */
-  heldSeq(chatId) { return this.#order.heldSeq(chatId); }
+  heldSeq(chatId) { return this.#protocol.lastSeq(chatId); }
 
-  /** Sends a message (`fields.replyTo` makes it a reply); it waits while disconnected. Returns its client message id. */
-  send(chatId, content, clientMsgId = crypto.randomUUID(), fields = {}) { return this.#outbox.add(chatId, content, clientMsgId, fields); }
+  /** Sends a message (`fields.replyTo` makes it a reply), waiting while disconnected; returns its client message id. */
+  send(chatId, content, clientMsgId = crypto.randomUUID(), fields = {}) {
+    return this.#sends.add(chatId, content, clientMsgId, fields);
+  }
 
   /** Sends a change (PROTOCOL.md 6.1): `fields` has `kind` and `target`, and `remove` for a reaction taken back. */
-  change(chatId, fields, content) { return this.#outbox.add(chatId, content, crypto.randomUUID(), fields); }
+  change(chatId, fields, content) { return this.send(chatId, content, crypto.randomUUID(), fields); }
 
   /** Sends a failed message again, with its first client message id. */
-  retry(clientMsgId) { this.#outbox.retry(clientMsgId); }
+  retry(clientMsgId) { this.#sends.retry(clientMsgId); }
 
   /** Gives up a failed message. */
-  discard(clientMsgId) { this.#outbox.discard(clientMsgId); }
+  discard(clientMsgId) { this.#sends.discard(clientMsgId); }
 
   /** Typing is only worth sending live: while disconnected it is dropped. */
-  typing(chatId, state) {
-    if (this.#ready) this.#link.write({ type: 'typing', chatId, state });
-  }
+  typing(chatId, state) { this.#protocol.typing(chatId, state); }
 
   /** Marks a chat read up to `seq`; while disconnected only the highest mark per chat waits. */
-  read(chatId, seq) { this.#outbox.read(chatId, seq); }
+  read(chatId, seq) { this.#protocol.read(chatId, seq); }
 
   /** Asks for presence of users; the watch is renewed after each reconnect. */
-  watchPresence(userIds) {
-    const fresh = userIds.filter(id => !this.#watched.has(id));
-    fresh.forEach(id => this.#watched.add(id));
-    if (fresh.length && this.#link.isWelcomed) this.#link.write({ type: 'watch_presence', userIds: fresh });
-  }
+  watchPresence(userIds) { this.#protocol.watchPresence(userIds); }
 
+  // REST under /api/v1 (chat-api.js), with the token renewed when it is refused.
   api(method, path, body) { return this.#rest.call(method, path, body); }
-
   listChats() { return this.#rest.listChats(); }
-
   getChat(chatId) { return this.#rest.getChat(chatId); }
-
   createGroup(title, members) { return this.#rest.createGroup(title, members); }
-
   openDirect(userId) { return this.#rest.openDirect(userId); }
-
   /** A page of history: `{messages, hasMore}` in seq order. */
   history(chatId, range) { return this.#rest.history(chatId, range); }
 
-  #onDrop() {
-    this.#ready = false;
-    this.#order.dropped();
-    this.#outbox.dropped();
+  /** The SDK gives up when its first connection fails (later drops it retries by itself); the page keeps trying. */
+  #connect() {
+    if (!this.#started) return;
+    this.#protocol.connect().then(() => { this.#retryMs = FIRST_RETRY_MS; }, async error => {
+      if (!this.#started || error?.code === 'closed') return;
+      this.#setState(navigator.onLine === false ? 'offline' : 'reconnecting');
+      const delay = this.#retryMs * (0.5 + Math.random() / 2);
+      this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
+      this.#retryTimer = setTimeout(() => this.#connect(), delay);
+    });
   }
 
-  #onFrame(data) {
-    let frame;
-    try {
-      frame = JSON.parse(data);
-    } catch {
-      return;
+  /**
+   * A refused handshake (401) looks like any failed connection to a browser, and a server restarted with a new signing
+   * key refuses the old token forever: every third socket, ask REST, which renews a refused token (or ends the session).
+   */
+  async #socketToken() {
+    if (this.#expired) {
+      this.#expired = false;
+      await this.#credentials.renew();
+    } else if (this.#handshakes++ % 3 === 2) {
+      await this.api('GET', '/me/chats').catch(() => {});
     }
-    switch (frame.type) {
-      case 'welcome': return this.#onWelcome(frame);
-      case 'message': return this.#order.receive(frame, message => this.#deliver(message));
-      case 'ack': return this.#outbox.acked(frame, this.heldSeq(frame.chatId));
-      case 'synced': return this.#onSynced(frame);
-      case 'error': return this.#onError(frame);
-      case 'chat': return this.#onChat(frame);
-      case 'typing':
-      case 'receipt':
-      case 'presence':
-        return this.#emit(frame.type, frame);
-      default:
-        return undefined; // pong, and types this client does not know
+    return this.#credentials.token;
+  }
+
+  #onMessage(message) {
+    if (!this.#tracked.has(message.chatId)) {
+      // A chat nobody told us about yet (its `chat` event raced the message): the page fetches it.
+      this.#tracked.add(message.chatId);
+      this.#emit('chat-unknown', { chatId: message.chatId });
     }
-  }
-
-  #onWelcome(frame) {
-    this.#userId = frame.userId;
-    this.#link.welcome(frame.heartbeatSeconds);
-    this.#emit('welcome', frame);
-    if (this.#watched.size) this.#link.write({ type: 'watch_presence', userIds: [...this.#watched] });
-    if (this.#order.resync()) this.#resynced();
-  }
-
-  /** Everything missed is in: the frames that waited for a connection go now, oldest first. */
-  #resynced() {
-    this.#ready = true;
-    this.#link.connected();
-    this.#outbox.flush();
-  }
-
-  #onSynced(frame) {
-    if (this.#order.answered(frame)) this.#resynced();
-  }
-
-  /** An error that answers neither a send nor a sync is the page's to show. */
-  #onError(frame) {
-    if (!this.#outbox.refused(frame) && !this.#order.refused(frame)) this.#emit('server-error', frame);
-  }
-
-  #deliver(frame) {
-    if (frame.senderId === this.#userId) this.#outbox.delivered(frame);
-    else this.#outbox.received(frame.chatId, frame.seq);
-    this.#emit('message', frame);
+    if (message.senderId === this.#userId) this.#sends.delivered(message);
+    this.#emit('message', message);
   }
 
   #onChat(frame) {
-    if (frame.event === 'member_removed' && frame.userId === this.#userId) this.#order.forget(frame.chatId);
+    if (frame.event === 'member_removed' && frame.userId === this.#userId) this.#tracked.delete(frame.chatId);
     this.#emit('chat', frame);
+  }
+
+  /** A sync refused for a chat means this user follows it no more; any other error is the page's to show. */
+  #onError(frame) {
+    if (frame.code === 'unauthorized') this.#expired = true;
+    if (frame.ref && frame.chatId && (frame.code === 'forbidden' || frame.code === 'not_found')) {
+      this.#tracked.delete(frame.chatId);
+      this.#emit('chat-lost', { chatId: frame.chatId });
+    } else {
+      this.#emit('server-error', frame);
+    }
+  }
+
+  #setState(state) {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#emit('status', { state });
   }
 
   #emit(type, detail) {

@@ -37,6 +37,7 @@ export class SocketLink {
   #nextPing = 0;
   #first: { resolve: (w: Welcome) => void; reject: (e: Error) => void } | null = null;
   #onOnline = () => this.#online();
+  #onOffline = () => this.#offline();
 
   constructor(options: LinkOptions, hooks: LinkHooks) {
     this.#options = options;
@@ -50,6 +51,7 @@ export class SocketLink {
     if (this.#started) return Promise.reject(new ChatError('bad_request', 'connect() was called already'));
     this.#started = true;
     (globalThis as { addEventListener?: (type: string, fn: () => void) => void }).addEventListener?.('online', this.#onOnline);
+    (globalThis as { addEventListener?: (type: string, fn: () => void) => void }).addEventListener?.('offline', this.#onOffline);
     const first = new Promise<Welcome>((resolve, reject) => { this.#first = { resolve, reject }; });
     void this.#open();
     return first;
@@ -59,6 +61,7 @@ export class SocketLink {
     if (!this.#started) return;
     this.#started = false;
     (globalThis as { removeEventListener?: (type: string, fn: () => void) => void }).removeEventListener?.('online', this.#onOnline);
+    (globalThis as { removeEventListener?: (type: string, fn: () => void) => void }).removeEventListener?.('offline', this.#onOffline);
     clearTimeout(this.#reconnectTimer);
     this.#drop(1000);
     this.#fail(new ChatError('closed', 'the client was closed'));
@@ -178,6 +181,15 @@ export class SocketLink {
     this.#attempt = 0;
     clearTimeout(this.#reconnectTimer);
     void this.#open();
+  }
+
+  #offline(): void {
+    // A browser that says the network is gone: a socket may outlive it for minutes, so give it up now and wait for
+    // 'online' (a first connection that never got its welcome fails, as any other first failure does).
+    if (!this.#started || !this.#everWelcomed) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#drop();
+    this.#hooks.state('offline');
   }
 
   #heartbeat(beatMs: number): void {

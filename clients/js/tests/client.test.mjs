@@ -295,6 +295,40 @@ describe('ChatClient against a real server', () => {
     }
   });
 
+  it("When the browser says it is offline the client gives up its socket at once and says so, and on 'online' it reconnects and gets what it missed", { timeout: 60_000 }, async () => {
+    const [aliceId, bobId] = users('alice', 'bob');
+    const bob = client(bobId);
+    const alice = client(aliceId);
+    // Alice's browser window, as far as the client uses it: 'online' and 'offline' events on the global object.
+    const window = new EventTarget();
+    try {
+      await bob.connect();
+      globalThis.addEventListener = window.addEventListener.bind(window);
+      globalThis.removeEventListener = window.removeEventListener.bind(window);
+      await alice.connect();
+      const chatId = await group(alice, [bobId]);
+      alice.track(chatId);
+      const got = recorder(alice);
+      const states = [];
+      alice.on('state', s => states.push(s));
+
+      window.dispatchEvent(new Event('offline'));
+      const missed = await bob.send(chatId, 'while you were away');
+
+      assert.deepEqual(states, ['offline']);
+      assert.equal(got.messages.length, 0);
+      window.dispatchEvent(new Event('online'));
+      await got.until(1);
+      assert.deepEqual(states, ['offline', 'connecting', 'connected']);
+      assert.deepEqual(seen(got.messages, chatId), [[missed.seq, 'while you were away']]);
+    } finally {
+      alice.close();
+      bob.close();
+      delete globalThis.addEventListener;
+      delete globalThis.removeEventListener;
+    }
+  });
+
   it('When its token expires the server closes the connection, and the client reconnects with a new token and goes on', { timeout: 60_000 }, async () => {
     const [aliceId] = users('alice');
     const lifetimes = [3, 3600];

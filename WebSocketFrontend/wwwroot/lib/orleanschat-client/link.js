@@ -18,6 +18,7 @@ export class SocketLink {
     #nextPing = 0;
     #first = null;
     #onOnline = () => this.#online();
+    #onOffline = () => this.#offline();
     constructor(options, hooks) {
         this.#options = options;
         this.#hooks = hooks;
@@ -29,6 +30,7 @@ export class SocketLink {
             return Promise.reject(new ChatError('bad_request', 'connect() was called already'));
         this.#started = true;
         globalThis.addEventListener?.('online', this.#onOnline);
+        globalThis.addEventListener?.('offline', this.#onOffline);
         const first = new Promise((resolve, reject) => { this.#first = { resolve, reject }; });
         void this.#open();
         return first;
@@ -38,6 +40,7 @@ export class SocketLink {
             return;
         this.#started = false;
         globalThis.removeEventListener?.('online', this.#onOnline);
+        globalThis.removeEventListener?.('offline', this.#onOffline);
         clearTimeout(this.#reconnectTimer);
         this.#drop(1000);
         this.#fail(new ChatError('closed', 'the client was closed'));
@@ -162,6 +165,15 @@ export class SocketLink {
         this.#attempt = 0;
         clearTimeout(this.#reconnectTimer);
         void this.#open();
+    }
+    #offline() {
+        // A browser that says the network is gone: a socket may outlive it for minutes, so give it up now and wait for
+        // 'online' (a first connection that never got its welcome fails, as any other first failure does).
+        if (!this.#started || !this.#everWelcomed)
+            return;
+        clearTimeout(this.#reconnectTimer);
+        this.#drop();
+        this.#hooks.state('offline');
     }
     #heartbeat(beatMs) {
         // Not even the pong to the last ping within two beats: the link is dead, whatever the socket says.
