@@ -14,6 +14,10 @@ public sealed class StartupValidationTests
     [InlineData("Gateway:HeartbeatSeconds=0", "Gateway:HeartbeatSeconds must be between 1 and 3600.")]
     [InlineData("RateLimit:Burst=0", "RateLimit:Burst must be between 1 and 1000000.")]
     [InlineData("Auth:SigningKey=shorter-than-32-bytes", "Auth:SigningKey must be at least 32 bytes.")]
+    [InlineData("Attachments:MaxBytes=0", "Attachments:MaxBytes must be at least 1.")]
+    [InlineData("Attachments:OrphanTtl=00:00:00", "Attachments:OrphanTtl must be positive.")]
+    [InlineData("Attachments:AllowedTypes:0=application/x-msdownload",
+        "Attachments:AllowedTypes holds 'application/x-msdownload'; the types that can be told from the bytes are image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain.")]
     public async Task A_server_with_a_setting_out_of_range_does_not_start_and_names_the_key(string setting, string failure)
     {
         using var data = new ScratchDirectory("orleanschat-startup-validation-tests");
