@@ -214,6 +214,10 @@ public sealed record Presence(
 
     /// <summary>The presence as <paramref name="userId"/> may see it.</summary>
     public Presence SeenBy(string userId) => IsHiddenFrom(userId) ? Hidden() : this;
+
+    /// <summary>Whether every watcher sees the same in both, whatever their versions.</summary>
+    public bool ShowsTheSameAs(Presence other) =>
+        Status == other.Status && LastSeen == other.LastSeen && HiddenFrom.SequenceEqual(other.HiddenFrom);
 }
 
 /// <summary>

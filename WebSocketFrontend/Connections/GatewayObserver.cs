@@ -86,32 +86,14 @@ internal sealed class GatewayObserver(
         {
             lock (watch.Gate)
             {
-                if (presence.Version > watch.Version)
+                if (watch.Advance(presence))
                 {
-                    watch.Version = presence.Version;
-                    BroadcastPresence(watch.Connections, presence);
+                    PresenceWatches.Broadcast(watch.Connections, presence);
                 }
             }
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>One frame for everyone, and another for the users the watched user blocked, who see them offline.</summary>
-    private static void BroadcastPresence(ChatConnection[] connections, Presence presence)
-    {
-        var frame = Frames.Presence(presence);
-        if (presence.HiddenFrom.Count == 0)
-        {
-            Broadcast(connections, frame, except: null);
-            return;
-        }
-
-        byte[]? hidden = null;
-        foreach (var connection in connections)
-        {
-            connection.Enqueue(presence.IsHiddenFrom(connection.UserId) ? hidden ??= Frames.Presence(presence.Hidden()) : frame);
-        }
     }
 
     private static void Broadcast(ChatConnection[] connections, byte[] frame, string? except)

@@ -115,6 +115,24 @@ internal sealed class LocalRoom(string chatId, TimeProvider time, TimeSpan reord
 /// <summary>A user whose presence local connections watch, and the lease on that user's presence changes.</summary>
 internal sealed class LocalWatch(string userId) : LocalSubscription<Presence>(userId)
 {
-    /// <summary>The version of the newest presence sent to these connections. Read and written under <see cref="LocalSubscription{TAnswer}.Gate"/>.</summary>
-    public long Version { get; set; }
+    /// <summary>
+    /// The newest presence this gateway has seen of the user, from a change or from any connection's read; null before
+    /// the first. Read and written under <see cref="LocalSubscription{TAnswer}.Gate"/>.
+    /// </summary>
+    public Presence? Latest { get; private set; }
+
+    /// <summary>
+    /// Keeps <paramref name="presence"/> when it is newer than <see cref="Latest"/> and answers whether it is; a
+    /// presence older than one already seen arrived late and says nothing new. Call under the gate.
+    /// </summary>
+    public bool Advance(Presence presence)
+    {
+        if (Latest is not null && presence.Version <= Latest.Version)
+        {
+            return false;
+        }
+
+        Latest = presence;
+        return true;
+    }
 }

@@ -16,15 +16,29 @@ internal sealed class PresenceWatches(IGrainFactory grains, GatewayReference gat
         var (watch, presence) = await JoinAsync(connection, userId, links, fresh: sendCurrent);
         lock (watch.Gate)
         {
-            // A change newer than this answer may have reached the connection already; then the answer is stale.
-            if (presence.Version >= watch.Version)
+            // Every connection of the watch has been sent what Latest shows. A read that finds a change before its
+            // notification arrives owes that change to all of them; a read older than Latest (another connection's
+            // read, or a change, overtook it) answers with Latest instead of being dropped.
+            var previous = watch.Latest;
+            if (watch.Advance(presence) && previous is not null && !presence.ShowsTheSameAs(previous))
             {
-                watch.Version = presence.Version;
-                if (sendCurrent)
-                {
-                    connection.Enqueue(Frames.Presence(presence.SeenBy(connection.UserId)));
-                }
+                Broadcast(watch.Connections, presence);
             }
+            else if (sendCurrent)
+            {
+                connection.Enqueue(Frames.Presence(watch.Latest!.SeenBy(connection.UserId)));
+            }
+        }
+    }
+
+    /// <summary>Queues the presence on the connections: one frame for everyone, another for the users the watched user blocked.</summary>
+    public static void Broadcast(ChatConnection[] connections, Presence presence)
+    {
+        var frame = Frames.Presence(presence);
+        byte[]? hidden = null;
+        foreach (var connection in connections)
+        {
+            connection.Enqueue(presence.IsHiddenFrom(connection.UserId) ? hidden ??= Frames.Presence(presence.Hidden()) : frame);
         }
     }
 

@@ -34,6 +34,31 @@ public sealed class PresenceTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task Every_one_of_many_users_watching_one_user_at_the_same_moment_gets_their_current_status()
+    {
+        // Watches of one user from one gateway share a subscription; the first joiner's answer and the later joiners'
+        // fresh reads race, and a read that lost the race used to be dropped instead of answered.
+        for (var round = 0; round < 5; round++)
+        {
+            var bob = Server.NewUser("bob");
+            await using var bobSocket = await bob.ConnectAsync();
+            var watchers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Server.NewUser("watcher").ConnectAsync()));
+            try
+            {
+                await Task.WhenAll(watchers.Select(w => w.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id } })));
+
+                var seen = await Task.WhenAll(watchers.Select(w => w.ReceiveAsync("presence", where: f => f.Text("userId") == bob.Id)));
+
+                Assert.All(seen, presence => Assert.Equal("online", presence.Text("status")));
+            }
+            finally
+            {
+                await Task.WhenAll(watchers.Select(w => w.DisposeAsync().AsTask()));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Watching_several_users_reports_each_ones_current_status()
     {
         var (bob, carol) = (Server.NewUser("bob"), Server.NewUser("carol"));
