@@ -41,6 +41,35 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_connection_handed_out_new_or_again_from_the_pool_writes_durably_with_foreign_keys_and_the_busy_timeout()
+    {
+        // synchronous = FULL (2), foreign_keys = ON (1), busy_timeout = Storage:BusyTimeout's default in milliseconds.
+        long[] durable = [2, 1, 30_000];
+        SQLitePCL.sqlite3 reused;
+        await using (var first = await _files.Database.OpenConnectionAsync(Ct))
+        {
+            await using var second = await _files.Database.OpenConnectionAsync(Ct);
+            Assert.Equal(durable, await Settings(first));
+            Assert.Equal(durable, await Settings(second));
+            reused = first.Handle!;
+        }
+
+        await using var again = await _files.Database.OpenConnectionAsync(Ct);
+        await using var third = await _files.Database.OpenConnectionAsync(Ct);
+
+        Assert.Contains(reused, new[] { again.Handle, third.Handle });
+        Assert.Equal(durable, await Settings(again));
+        Assert.Equal(durable, await Settings(third));
+
+        static async Task<long[]> Settings(SqliteConnection connection) =>
+        [
+            (await Column<long>(connection, "PRAGMA synchronous;")).Single(),
+            (await Column<long>(connection, "PRAGMA foreign_keys;")).Single(),
+            (await Column<long>(connection, "PRAGMA busy_timeout;")).Single(),
+        ];
+    }
+
+    [Fact]
     public async Task A_version_1_database_with_data_is_upgraded_to_the_latest_version_keeping_its_data()
     {
         var messageId = Guid.CreateVersion7();

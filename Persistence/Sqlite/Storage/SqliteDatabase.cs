@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using OrleansChat.Persistence.Migrations;
@@ -23,6 +24,12 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
     private readonly string _connectionPragmas;
     private readonly TimeProvider _timeProvider;
     private readonly OnceOnlyMigration _migration;
+
+    /// <summary>
+    /// The native connections set up already. The pool hands the same native connection out again and again, and the
+    /// settings stay on it, so running the PRAGMAs on every open cost a statement round per read for nothing.
+    /// </summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _setUp = [];
 
     public SqliteDatabase(IOptions<StorageOptions> options, TimeProvider timeProvider)
     {
@@ -89,7 +96,12 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(_connectionPragmas, transaction: null, cancellationToken).ConfigureAwait(false);
+            if (!_setUp.TryGetValue(connection.Handle!, out _))
+            {
+                await connection.ExecuteAsync(_connectionPragmas, transaction: null, cancellationToken).ConfigureAwait(false);
+                _setUp.AddOrUpdate(connection.Handle!, _setUp);
+            }
+
             return connection;
         }
         catch
