@@ -26,7 +26,9 @@ var search = (IMessageSearch)store;
 
 var vocabulary = Vocabulary.Create(5000);
 var random = new Random(13);
+var opening = Stopwatch.GetTimestamp();
 var stored = await CountAsync(store, chats);
+Console.Error.WriteLine($"{stored} messages found, store opened and migrated in {Stopwatch.GetElapsedTime(opening).TotalSeconds:F1} s");
 if (stored < messages)
 {
     await FillAsync(store, vocabulary, random, chats, messages, stored);
