@@ -55,6 +55,7 @@ foreach (var (name, scope) in scopes)
     {
         var times = new List<double>(queries);
         var found = 0L;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < queries; i++)
         {
             var query = new SearchQuery(scope(), text(), 20);
@@ -67,7 +68,7 @@ foreach (var (name, scope) in scopes)
         times.Sort();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"| {name} | {kind} | {queries} | {found / (double)queries:F1} | {P(times, 0.50):F2} | {P(times, 0.99):F2} | {times[^1]:F2} |"));
+            $"| {name} | {kind} | {queries} | {found / (double)queries:F1} | {P(times, 0.50):F2} | {P(times, 0.99):F2} | {times[^1]:F2} | {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / queries:F2} |"));
     }
 }
 

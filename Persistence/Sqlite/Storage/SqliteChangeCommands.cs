@@ -40,7 +40,7 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             WHERE {TargetSearchRow} AND EXISTS (SELECT 1 FROM messages WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0);
             UPDATE messages SET content = $content, mentions = $mentions, edited_at = $editedAt
             WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0;
-            INSERT OR IGNORE INTO search_words (word) SELECT value FROM json_each($newWords);
+            INSERT OR IGNORE INTO search_words (word) SELECT value FROM json_each($newWords) WHERE length(value) > {SqliteSearch.LongestIndexedPrefix};
             """,
             "$chatId",
             "$target",

@@ -31,11 +31,11 @@ namespace OrleansChat.Persistence.Sqlite;
 /// </para>
 /// <para>
 /// Version 6 (search speed): <c>message_search</c> is rebuilt with FTS5 prefix indexes of 1, 2 and 3 characters, and
-/// <c>search_words</c> lists every word ever indexed. A prefix query without either makes FTS5 merge the whole doclist
-/// of every word the prefix starts before it yields a row (a second on a million texts): a short prefix now reads its
-/// prefix index, and a longer one becomes the OR of the words it starts (<see cref="SqliteSearch.Match"/>), which FTS5
-/// walks lazily newest first and leaves after a page. Rows keep their rowids, so cursors handed out stay valid. Words
-/// are never removed from <c>search_words</c>: a word no text holds any more only adds an empty term to a query.
+/// <c>search_words</c> lists every indexed word longer than that. A prefix query without either makes FTS5 merge the
+/// whole doclist of every word the prefix starts before it yields a row (a second on a million texts): a short prefix
+/// now reads its prefix index, and a longer one becomes the OR of the words it starts (<see cref="SqliteSearch.Match"/>),
+/// which FTS5 walks lazily newest first and leaves after a page. Rows keep their rowids, so cursors handed out stay
+/// valid. Words are never removed from <c>search_words</c>: a word no text holds any more only adds an empty term.
 /// </para>
 /// </remarks>
 internal static class SqliteMigrations
@@ -147,7 +147,8 @@ internal static class SqliteMigrations
             CREATE TABLE search_words (word TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
             CREATE VIRTUAL TABLE temp.message_search_terms USING fts5vocab(main, message_search, 'row');
             INSERT INTO search_words (word)
-            SELECT term FROM temp.message_search_terms WHERE substr(term, 1, 1) <> '{SqliteSearch.ChatTokenMark}';
+            SELECT term FROM temp.message_search_terms
+            WHERE substr(term, 1, 1) <> '{SqliteSearch.ChatTokenMark}' AND length(term) > {SqliteSearch.LongestIndexedPrefix};
             DROP TABLE temp.message_search_terms;
             """),
     ];

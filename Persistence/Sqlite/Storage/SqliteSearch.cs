@@ -116,7 +116,7 @@ internal static class SqliteSearch
     /// Whether FTS5 reads <paramref name="prefix"/> from a prefix index: at most <see cref="LongestIndexedPrefix"/>
     /// characters, as FTS5 counts them (code points).
     /// </summary>
-    public static bool HasPrefixIndex(string prefix)
+    public static bool HasPrefixIndex(ReadOnlySpan<char> prefix)
     {
         var characters = 0;
         foreach (var _ in prefix.EnumerateRunes())

@@ -63,7 +63,10 @@ internal sealed class SqliteSearchInsert : IDisposable
         InsertWords(words);
     }
 
-    /// <summary>Adds each word of <paramref name="document"/> (<see cref="SearchText.Document"/>) that is new.</summary>
+    /// <summary>
+    /// Adds each word of <paramref name="document"/> (<see cref="SearchText.Document"/>) that is new, but for those a
+    /// prefix index serves: only a longer prefix is expanded, and a word it starts is at least as long.
+    /// </summary>
     private void InsertWords(string document)
     {
         var rest = document.AsSpan();
@@ -72,6 +75,11 @@ internal sealed class SqliteSearchInsert : IDisposable
             var space = rest.IndexOf(' ');
             var word = space < 0 ? rest : rest[..space];
             rest = space < 0 ? [] : rest[(space + 1)..];
+            if (SqliteSearch.HasPrefixIndex(word))
+            {
+                continue;
+            }
+
             try
             {
                 Check(raw.sqlite3_bind_text16(_insertWord, 1, word));
