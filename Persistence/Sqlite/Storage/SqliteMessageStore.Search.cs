@@ -41,7 +41,7 @@ public sealed partial class SqliteMessageStore : IMessageSearch
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            string? match;
+            string match;
             if (SqliteSearch.HasPrefixIndex(words[^1]))
             {
                 match = SqliteSearch.Match(words, query.ChatIds);
