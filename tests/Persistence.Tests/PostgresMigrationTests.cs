@@ -144,6 +144,38 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase fixture) : IClas
     }
 
     [Fact]
+    public async Task A_version_7_database_with_texts_is_upgraded_with_every_partition_ordering_its_texts_by_time_and_search_pages_them_newest_first()
+    {
+        var connectionString = await NewDatabase();
+        await using (var previous = PostgresTestDatabase.Open(connectionString))
+        {
+            await previous.MigrateAsync(7, Ct);
+        }
+
+        var t = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123);
+        await Execute(connectionString, $"""
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, search)
+            VALUES ('room', 1, gen_random_uuid(), 'alice', 'c1', 'harbour one', '{t:O}', 'harbour one'::tsvector),
+                   ('room', 2, gen_random_uuid(), 'bob', 'c2', 'harbour two', '{t.AddMinutes(2):O}', 'harbour two'::tsvector),
+                   ('other', 1, gen_random_uuid(), 'bob', 'c1', 'harbour three', '{t.AddMinutes(1):O}', 'harbour three'::tsvector);
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, deleted)
+            VALUES ('room', 3, gen_random_uuid(), 'bob', 'c3', '', '{t.AddMinutes(3):O}', true);
+            """);
+
+        await using var opened = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(connectionString), 2000);
+        var first = await opened.Store.SearchAsync(new SearchQuery(["room", "other"], "h", 2), Ct);
+        var second = await opened.Store.SearchAsync(new SearchQuery(["room", "other"], "h", 2, first.Next), Ct);
+
+        Assert.Equal(AllVersions, await AppliedVersions(connectionString));
+        Assert.Equal(
+            [16L],
+            await Scalars<long>(connectionString, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'ix_messages_texts_by_time'::regclass;"));
+        Assert.Equal(["harbour two", "harbour three"], first.Results.Select(m => m.Content));
+        Assert.Equal(["harbour one"], second.Results.Select(m => m.Content));
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
     public async Task Migrating_a_migrated_database_again_changes_nothing()
     {
         var connectionString = await NewDatabase();

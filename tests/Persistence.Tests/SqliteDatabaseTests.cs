@@ -33,10 +33,10 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         await using var connection = await _files.Database.OpenConnectionAsync(Ct);
 
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(
             ["attachments", "grain_state", "message_reactions", "message_search", "message_search_config", "message_search_content", "message_search_data",
-             "message_search_docsize", "message_search_idx", "messages", "push_outbox", "schema_migrations"],
+             "message_search_docsize", "message_search_idx", "messages", "push_outbox", "schema_migrations", "search_words"],
             await Column<string>(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
     }
 
@@ -92,7 +92,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([new StoredMessage("room", 1, messageId, "alice", "c1", "kept", T0)], page.Messages);
         Assert.Equal([("bob", "phone", 1L, "kept")], outbox.Select(r => (r.RecipientId, r.DeviceId, r.Seq, r.Preview)));
         await using var connectionAfter = await _files.Database.OpenConnectionAsync(Ct);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(0L, await Scalar(connectionAfter, "SELECT COUNT(*) FROM grain_state;"));
     }
 
@@ -160,6 +160,50 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([("room", 1L, "Grüße, Harbour-Meeting!")], greeting.Results.Select(m => (m.ChatId, m.Seq, m.Content)));
         Assert.Equal([4L], (await store.SearchAsync(new SearchQuery(["room"], "harbour", 10), Ct)).Results.Select(m => m.Seq));
         Assert.Equal([1L], (await store.SearchAsync(new SearchQuery(["room"], "moved", 10), Ct)).Results.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task A_version_5_database_with_texts_is_upgraded_in_place_keeping_its_search_rows_and_finds_them_by_prefixes_of_any_length()
+    {
+        await _files.Database.MigrateAsync(3, Ct);
+        await using (var connection = await _files.Database.OpenUnmigratedConnectionAsync(Ct))
+        {
+            var t = T0.ToUnixTimeMilliseconds();
+            await Execute(connection, $"""
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+                VALUES ('room', 1, '{Guid.CreateVersion7()}', 'alice', 'c1', 'Harbour meeting', {t});
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+                VALUES ('room', 2, '{Guid.CreateVersion7()}', 'bob', 'c2', 'harbourmaster calls', {t});
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, deleted)
+                VALUES ('room', 3, '{Guid.CreateVersion7()}', 'bob', 'c3', '', {t + 1}, 1);
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+                VALUES ('other', 1, '{Guid.CreateVersion7()}', 'bob', 'c1', 'harbour elsewhere', {t + 2});
+                """);
+        }
+
+        await _files.Database.MigrateAsync(5, Ct);
+        List<string> rowsBefore;
+        await using (var connection = await _files.Database.OpenUnmigratedConnectionAsync(Ct))
+        {
+            rowsBefore = await Column<string>(connection, "SELECT rowid || ' ' || chat_id || ' ' || seq FROM message_search ORDER BY rowid;");
+        }
+
+        _files.Reopen();
+        await using var store = _files.OpenStore();
+        var oneLetter = await store.SearchAsync(new SearchQuery(["room"], "h", 10), Ct);
+        var longPrefix = await store.SearchAsync(new SearchQuery(["room", "other"], "HARBOURM", 10), Ct);
+        var twoWords = await store.SearchAsync(new SearchQuery(["room"], "meeting harb", 10), Ct);
+        await store.AppendAsync(new ChatAppend("room", 3, [new NewMessage(Guid.CreateVersion7(), "alice", "c4", "harbourside cafe", T0.AddMinutes(1), [])]), Ct);
+
+        await using (var connection = await _files.Database.OpenConnectionAsync(Ct))
+        {
+            Assert.Equal(rowsBefore, (await Column<string>(connection, "SELECT rowid || ' ' || chat_id || ' ' || seq FROM message_search ORDER BY rowid;"))[..3]);
+        }
+
+        Assert.Equal([1L, 2L], oneLetter.Results.Select(m => m.Seq).Order());
+        Assert.Equal([("room", 2L)], longPrefix.Results.Select(m => (m.ChatId, m.Seq)));
+        Assert.Equal([1L], twoWords.Results.Select(m => m.Seq));
+        Assert.Equal([4L], (await store.SearchAsync(new SearchQuery(["room"], "harbours", 10), Ct)).Results.Select(m => m.Seq));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace OrleansChat.Persistence.Sqlite;
@@ -30,7 +31,8 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             "$target");
 
         // The guards repeat what the caller checked, so a change can never bring a tombstone back. The search row is
-        // found from the target's sent time (SqliteSearch), and holds the words of the current content only.
+        // found from the target's sent time (SqliteSearch), and holds the words of the current content only; its new words
+        // join search_words, which prefix queries expand from.
         _edit = Prepare(
             connection,
             $"""
@@ -38,13 +40,15 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             WHERE {TargetSearchRow} AND EXISTS (SELECT 1 FROM messages WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0);
             UPDATE messages SET content = $content, mentions = $mentions, edited_at = $editedAt
             WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0;
+            INSERT OR IGNORE INTO search_words (word) SELECT value FROM json_each($newWords) WHERE length(value) > {SqliteSearch.LongestIndexedPrefix};
             """,
             "$chatId",
             "$target",
             "$content",
             "$mentions",
             "$editedAt",
-            "$words");
+            "$words",
+            "$newWords");
 
         // A delete erases every copy of the words: the text, the rows of its changes (edits carry content), its
         // reactions, its search row, and the previews of its push rows still queued or dead-lettered. The outbox has no index on the
@@ -132,7 +136,9 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             parameters["$content"].Value = change.Content;
             parameters["$mentions"].Value = SqliteRows.MentionsValue(change.Mentions);
             parameters["$editedAt"].Value = UnixTime.ToMilliseconds(change.SentAt);
-            parameters["$words"].Value = SqliteSearch.Row(change.Content, change.ChatId);
+            var words = SearchText.Document(change.Content);
+            parameters["$words"].Value = SqliteSearch.RowOfWords(words, change.ChatId);
+            parameters["$newWords"].Value = JsonSerializer.Serialize(words.Length == 0 ? [] : words.Split(' '));
         }
         else if (change.Kind == MessageKind.Reaction)
         {

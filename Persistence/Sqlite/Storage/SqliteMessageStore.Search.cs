@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace OrleansChat.Persistence.Sqlite;
 
@@ -18,6 +19,12 @@ public sealed partial class SqliteMessageStore : IMessageSearch
         LIMIT $take;
         """;
 
+    // The indexed words the last word starts, in one primary-key range; U+10FFFF is no letter, so it ends no word's start.
+    private static readonly string PrefixWordsSql = $"""
+        SELECT word FROM search_words WHERE word >= $prefix AND word < $prefix || char(1114111)
+        LIMIT {SqliteSearch.MaxPrefixWords + 1};
+        """;
+
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -34,8 +41,24 @@ public sealed partial class SqliteMessageStore : IMessageSearch
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            string match;
+            if (SqliteSearch.HasPrefixIndex(words[^1]))
+            {
+                match = SqliteSearch.Match(words, query.ChatIds);
+            }
+            else
+            {
+                var expansion = await PrefixWordsAsync(connection, words[^1], cancellationToken).ConfigureAwait(false);
+                if (expansion.Count == 0)
+                {
+                    return new SearchPage([], Next: null);
+                }
+
+                match = SqliteSearch.Match(words, query.ChatIds, expansion.Count > SqliteSearch.MaxPrefixWords ? null : expansion);
+            }
+
             var command = connection.Command(SearchSql)
-                .With("$match", SqliteSearch.Match(words, query.ChatIds))
+                .With("$match", match)
                 .With("$before", before)
                 .With("$chats", JsonSerializer.Serialize(query.ChatIds))
                 .With("$take", query.Limit + 1);
@@ -47,6 +70,17 @@ public sealed partial class SqliteMessageStore : IMessageSearch
                     ? new SearchPage([.. rows.Take(query.Limit).Select(r => r.Message)], SqliteSearch.FormatCursor(rows[query.Limit - 1].Rowid))
                     : new SearchPage([.. rows.Select(r => r.Message)], Next: null);
             }
+        }
+    }
+
+    /// <summary>The indexed words <paramref name="prefix"/> starts, at most one more than <see cref="SqliteSearch.MaxPrefixWords"/>.</summary>
+    private static async Task<IReadOnlyList<string>> PrefixWordsAsync(
+        SqliteConnection connection, string prefix, CancellationToken cancellationToken)
+    {
+        var command = connection.Command(PrefixWordsSql).With("$prefix", prefix);
+        await using (command.ConfigureAwait(false))
+        {
+            return await SqliteRows.ReadAllAsync(command, reader => reader.GetString(0), cancellationToken).ConfigureAwait(false);
         }
     }
 }

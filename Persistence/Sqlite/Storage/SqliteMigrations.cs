@@ -29,6 +29,14 @@ namespace OrleansChat.Persistence.Sqlite;
 /// rowid table: its thumbnail would make a clustered primary key's pages hold few rows. <c>chat_id</c> and <c>seq</c>
 /// name the message that carries it; the partial indexes find orphans by age and a message's attachments.
 /// </para>
+/// <para>
+/// Version 6 (search speed): <c>message_search</c> is rebuilt with FTS5 prefix indexes of 1, 2 and 3 characters, and
+/// <c>search_words</c> lists every indexed word longer than that. A prefix query without either makes FTS5 merge the
+/// whole doclist of every word the prefix starts before it yields a row (a second on a million texts): a short prefix
+/// now reads its prefix index, and a longer one becomes the OR of the words it starts (<see cref="SqliteSearch.Match"/>),
+/// which FTS5 walks lazily newest first and leaves after a page. Rows keep their rowids, so cursors handed out stay
+/// valid. Words are never removed from <c>search_words</c>: a word no text holds any more only adds an empty term.
+/// </para>
 /// </remarks>
 internal static class SqliteMigrations
 {
@@ -127,6 +135,21 @@ internal static class SqliteMigrations
 
             CREATE INDEX ix_attachments_orphans ON attachments (created_at) WHERE chat_id IS NULL;
             CREATE INDEX ix_attachments_message ON attachments (chat_id, seq) WHERE chat_id IS NOT NULL;
+            """),
+        new(6, "search prefixes", $"""
+            CREATE VIRTUAL TABLE message_search_prefixed USING fts5(
+                words, chat_id UNINDEXED, seq UNINDEXED, tokenize = 'ascii', detail = none, prefix = '1 2 3');
+            INSERT INTO message_search_prefixed (rowid, words, chat_id, seq)
+            SELECT rowid, words, chat_id, seq FROM message_search;
+            DROP TABLE message_search;
+            ALTER TABLE message_search_prefixed RENAME TO message_search;
+
+            CREATE TABLE search_words (word TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+            CREATE VIRTUAL TABLE temp.message_search_terms USING fts5vocab(main, message_search, 'row');
+            INSERT INTO search_words (word)
+            SELECT term FROM temp.message_search_terms
+            WHERE substr(term, 1, 1) <> '{SqliteSearch.ChatTokenMark}' AND length(term) > {SqliteSearch.LongestIndexedPrefix};
+            DROP TABLE temp.message_search_terms;
             """),
     ];
 

@@ -27,15 +27,27 @@ internal static class SqliteSearch
     /// </summary>
     public const int MaxChatTokensPerQuery = 64;
 
+    /// <summary>The longest prefix <c>message_search</c> has a prefix index for (migration 6).</summary>
+    public const int LongestIndexedPrefix = 3;
+
+    /// <summary>
+    /// A longer last word is asked for as the OR of at most this many words it starts (<see cref="Match"/>); past it,
+    /// FTS5 expands the prefix itself, slower but as exact.
+    /// </summary>
+    public const int MaxPrefixWords = 64;
+
+    /// <summary>What every chat token starts with: neither a letter nor a digit, so no word starts with it.</summary>
+    public const char ChatTokenMark = '§';
+
     /// <summary>
     /// What the index holds for a text: its words (<see cref="SearchText.Document"/>) and its chat's token. The token
     /// starts with '§', which is neither a letter nor a digit, so it never equals nor starts a word of a query.
     /// </summary>
-    public static string Row(string content, string chatId)
-    {
-        var words = SearchText.Document(content);
-        return words.Length == 0 ? ChatToken(chatId) : string.Concat(words, " ", ChatToken(chatId));
-    }
+    public static string Row(string content, string chatId) => RowOfWords(SearchText.Document(content), chatId);
+
+    /// <summary><see cref="Row"/> of a text whose <see cref="SearchText.Document"/> is <paramref name="words"/>.</summary>
+    public static string RowOfWords(string words, string chatId) =>
+        words.Length == 0 ? ChatToken(chatId) : string.Concat(words, " ", ChatToken(chatId));
 
     /// <summary>
     /// A chat's token: '§' and a 64-bit FNV-1a hash of its id in hex (the ascii tokenizer keeps non-ASCII characters in
@@ -49,7 +61,7 @@ internal static class SqliteSearch
             hash = (hash ^ c) * 1099511628211UL;
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"§{hash:x16}");
+        return string.Create(CultureInfo.InvariantCulture, $"{ChatTokenMark}{hash:x16}");
     }
 
     /// <summary>The first rowid of a text sent at <paramref name="sentAt"/>.</summary>
@@ -62,10 +74,12 @@ internal static class SqliteSearch
 
     /// <summary>
     /// The FTS5 query of <paramref name="words"/> (from <see cref="SearchText.Words"/>): each one a quoted string, so
-    /// nothing in it is syntax, the last one a prefix; FTS5 requires them all, and one of the chats' tokens when there
-    /// are at most <see cref="MaxChatTokensPerQuery"/> chats.
+    /// nothing in it is syntax; FTS5 requires them all, and one of the chats' tokens when there are at most
+    /// <see cref="MaxChatTokensPerQuery"/> chats. The last word is a prefix query, or, when
+    /// <paramref name="lastWordExpansion"/> is given (every indexed word it starts), the OR of those words, which FTS5
+    /// walks lazily instead of merging every matching doclist first.
     /// </summary>
-    public static string Match(IReadOnlyList<string> words, IReadOnlyCollection<string> chatIds)
+    public static string Match(IReadOnlyList<string> words, IReadOnlyCollection<string> chatIds, IReadOnlyList<string>? lastWordExpansion = null)
     {
         var match = new StringBuilder();
         if (chatIds.Count <= MaxChatTokensPerQuery)
@@ -79,14 +93,41 @@ internal static class SqliteSearch
             match.Append(") AND ");
         }
 
-        foreach (var word in words)
+        for (var i = 0; i < words.Count - 1; i++)
         {
-            match.Append('"').Append(word).Append("\" AND ");
+            match.Append('"').Append(words[i]).Append("\" AND ");
         }
 
-        // The last word's " AND " becomes its prefix mark.
-        match.Length -= " AND ".Length;
-        return match.Append('*').ToString();
+        if (lastWordExpansion is null)
+        {
+            return match.Append('"').Append(words[^1]).Append("\"*").ToString();
+        }
+
+        match.Append('(');
+        foreach (var word in lastWordExpansion)
+        {
+            match.Append(match[^1] == '(' ? "\"" : " OR \"").Append(word).Append('"');
+        }
+
+        return match.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// Whether FTS5 reads <paramref name="prefix"/> from a prefix index: at most <see cref="LongestIndexedPrefix"/>
+    /// characters, as FTS5 counts them (code points).
+    /// </summary>
+    public static bool HasPrefixIndex(ReadOnlySpan<char> prefix)
+    {
+        var characters = 0;
+        foreach (var _ in prefix.EnumerateRunes())
+        {
+            if (++characters > LongestIndexedPrefix)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A cursor: the rowid of the last result of the previous page.</summary>
