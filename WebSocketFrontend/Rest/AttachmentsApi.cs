@@ -68,7 +68,8 @@ internal static class AttachmentsApi
         }
 
         var boundary = Boundary(request.ContentType);
-        var reader = new MultipartReader(boundary, request.Body);
+        // The reader's own buffer (4 KiB by default) bounds each read of a section: a piece's worth takes one.
+        var reader = new MultipartReader(boundary, request.Body, PieceBytes);
         IAttachmentWriter? writer = null;
         try
         {
@@ -124,13 +125,17 @@ internal static class AttachmentsApi
         }
     }
 
-    /// <summary>Streams one part to the store through the intake's checks, a piece at a time.</summary>
+    /// <summary>
+    /// Streams one part to the store through the intake's checks, a piece at a time. A section's read answers what its
+    /// reader holds, often less than a piece, so each piece is filled before it is written: the store gets one write
+    /// call (the file store a thread-pool hop) per piece, not per read.
+    /// </summary>
     private static async Task<AttachmentContent> ReceiveAsync(Stream part, IAttachmentWriter writer, AttachmentOptions settings, CancellationToken cancellationToken)
     {
         using var intake = new AttachmentIntake(settings);
         var buffer = new byte[PieceBytes];
         int read;
-        while ((read = await part.ReadAsync(buffer, cancellationToken)) > 0)
+        while ((read = await part.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
         {
             intake.Append(buffer.AsSpan(0, read));
             await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
