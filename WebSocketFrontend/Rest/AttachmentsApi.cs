@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,7 @@ internal static class AttachmentsApi
     /// <summary>What a multipart body may hold beside the file's bytes (boundaries, part headers, small fields).</summary>
     private const long MultipartOverheadBytes = 64 * 1024;
 
+    /// <summary>How much of a file is checked and written at a time (small enough to stay in the core's cache).</summary>
     private const int PieceBytes = 64 * 1024;
 
     private const int MaxNameLength = 255;
@@ -68,8 +70,7 @@ internal static class AttachmentsApi
         }
 
         var boundary = Boundary(request.ContentType);
-        // The reader's own buffer (4 KiB by default) bounds each read of a section: a piece's worth takes one.
-        var reader = new MultipartReader(boundary, request.Body, PieceBytes);
+        var reader = new MultipartReader(boundary, request.Body);
         IAttachmentWriter? writer = null;
         try
         {
@@ -133,12 +134,19 @@ internal static class AttachmentsApi
     private static async Task<AttachmentContent> ReceiveAsync(Stream part, IAttachmentWriter writer, AttachmentOptions settings, CancellationToken cancellationToken)
     {
         using var intake = new AttachmentIntake(settings);
-        var buffer = new byte[PieceBytes];
-        int read;
-        while ((read = await part.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(PieceBytes);
+        try
         {
-            intake.Append(buffer.AsSpan(0, read));
-            await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            int read;
+            while ((read = await part.ReadAtLeastAsync(buffer.AsMemory(0, PieceBytes), PieceBytes, throwOnEndOfStream: false, cancellationToken)) > 0)
+            {
+                intake.Append(buffer.AsSpan(0, read));
+                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return intake.Complete();
