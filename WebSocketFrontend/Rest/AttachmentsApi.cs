@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,7 @@ internal static class AttachmentsApi
     /// <summary>What a multipart body may hold beside the file's bytes (boundaries, part headers, small fields).</summary>
     private const long MultipartOverheadBytes = 64 * 1024;
 
+    /// <summary>How much of a file is checked and written at a time (small enough to stay in the core's cache).</summary>
     private const int PieceBytes = 64 * 1024;
 
     private const int MaxNameLength = 255;
@@ -124,16 +126,27 @@ internal static class AttachmentsApi
         }
     }
 
-    /// <summary>Streams one part to the store through the intake's checks, a piece at a time.</summary>
+    /// <summary>
+    /// Streams one part to the store through the intake's checks, a piece at a time. A section's read answers what its
+    /// reader holds, often less than a piece, so each piece is filled before it is written: the store gets one write
+    /// call (the file store a thread-pool hop) per piece, not per read.
+    /// </summary>
     private static async Task<AttachmentContent> ReceiveAsync(Stream part, IAttachmentWriter writer, AttachmentOptions settings, CancellationToken cancellationToken)
     {
         using var intake = new AttachmentIntake(settings);
-        var buffer = new byte[PieceBytes];
-        int read;
-        while ((read = await part.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(PieceBytes);
+        try
         {
-            intake.Append(buffer.AsSpan(0, read));
-            await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            int read;
+            while ((read = await part.ReadAtLeastAsync(buffer.AsMemory(0, PieceBytes), PieceBytes, throwOnEndOfStream: false, cancellationToken)) > 0)
+            {
+                intake.Append(buffer.AsSpan(0, read));
+                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return intake.Complete();

@@ -18,9 +18,15 @@ public sealed class ClientTestServer : IAsyncDisposable
 {
     private const string SigningKey = "client-tests-signing-key-0123456789-abcdefghij";
 
+    /// <summary>The upload limit of these tests, small so that a test can pass it.</summary>
+    public const long MaxAttachmentBytes = 1024 * 1024;
+
     // Bursts of pipelined sends are the point of these tests, not the rate limits.
     private static readonly string[] Settings =
-        ["RateLimit:SendsPerSecond=100000", "RateLimit:Burst=100000", "RateLimit:FramesPerSecond=100000", "RateLimit:FrameBurst=100000"];
+    [
+        "RateLimit:SendsPerSecond=100000", "RateLimit:Burst=100000", "RateLimit:FramesPerSecond=100000", "RateLimit:FrameBurst=100000",
+        $"Attachments:MaxBytes={MaxAttachmentBytes}",
+    ];
 
     private readonly string _directory = ScratchDirectory.Create("orleanschat-client-tests");
     private readonly Tokens _tokens = new(SigningKey);
@@ -76,6 +82,19 @@ public sealed class ClientTestServer : IAsyncDisposable
         });
         _clients.Add(client);
         await client.StartAsync(TestContext.Current.CancellationToken);
+        return client;
+    }
+
+    /// <summary>A client of <paramref name="userId"/> that was not started: REST calls need no connection.</summary>
+    public ChatClient NewClient(string userId)
+    {
+        var client = new ChatClient(new ChatClientOptions
+        {
+            Server = BaseAddress,
+            AccessTokenProvider = _ => ValueTask.FromResult(_tokens.For(userId)),
+            Invoker = Network.Invoker,
+        });
+        _clients.Add(client);
         return client;
     }
 

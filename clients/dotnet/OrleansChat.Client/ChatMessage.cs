@@ -6,8 +6,8 @@ namespace OrleansChat.Client;
 /// A <c>message</c> frame, a sync result or a history item (PROTOCOL.md 3.3, 6.2 and 6.3): a text or a change event of
 /// a chat, at its seq. A change (<see cref="Kind"/> <c>edit</c>, <c>delete</c> or <c>reaction</c>) names the text it
 /// changes in <see cref="Target"/>; a text from a sync or history carries its state as of the answer
-/// (<see cref="EditedAt"/>, <see cref="Deleted"/>, <see cref="Reactions"/>). Two messages are equal when every field is,
-/// lists item by item.
+/// (<see cref="EditedAt"/>, <see cref="Deleted"/>, <see cref="Reactions"/>); a text's files are in
+/// <see cref="Attachments"/>. Two messages are equal when every field is, lists item by item.
 /// </summary>
 public sealed record ChatMessage(
     string ChatId, long Seq, string MessageId, string SenderId, string Content, string SentAt, string? ClientMsgId, string Kind)
@@ -33,6 +33,9 @@ public sealed record ChatMessage(
     /// <summary>The text's reactions per emoji, in the order each first appeared (sync and history only).</summary>
     public IReadOnlyList<ChatReaction> Reactions { get; init; } = [];
 
+    /// <summary>The files a text carries (PROTOCOL.md 7), in the order it named them; empty when none.</summary>
+    public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
+
     /// <summary>Whether this is a text (not a change event).</summary>
     public bool IsText => Kind == MessageKinds.Text;
 
@@ -51,6 +54,7 @@ public sealed record ChatMessage(
         EditedAt = frame.EditedAt,
         Deleted = frame.Deleted,
         Reactions = frame.GetReactions(),
+        Attachments = frame.GetAttachments(),
     };
 
     public bool Equals(ChatMessage? other) =>
@@ -59,7 +63,8 @@ public sealed record ChatMessage(
             == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.Content, other.SentAt, other.ClientMsgId, other.Kind,
                 other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
         && Mentions.SequenceEqual(other.Mentions)
-        && Reactions.SequenceEqual(other.Reactions);
+        && Reactions.SequenceEqual(other.Reactions)
+        && Attachments.SequenceEqual(other.Attachments);
 
     public override int GetHashCode() => HashCode.Combine(ChatId, Seq, MessageId, Kind);
 }

@@ -25,7 +25,7 @@ internal readonly record struct Field(int Start, int Length, bool Escaped)
 
 /// <summary>
 /// The top-level fields a <see cref="ServerFrame"/> locates in its one scan, so that reading one of them later needs no
-/// second scan: strings and arrays (<c>mentions</c>, <c>reactions</c>) by where they lie, the change fields of
+/// second scan: strings and arrays (<c>mentions</c>, <c>reactions</c>, <c>attachments</c>) by where they lie, the change fields of
 /// PROTOCOL.md 6.2 by value.
 /// </summary>
 internal struct Fields()
@@ -45,6 +45,7 @@ internal struct Fields()
     public Field EditedAt = Field.Absent;
     public Field Mentions = Field.Absent;
     public Field Reactions = Field.Absent;
+    public Field Attachments = Field.Absent;
     public long? Target;
     public long? ReplyTo;
     public bool Remove;
@@ -79,6 +80,10 @@ internal struct Fields()
         else if (name.SequenceEqual("reactions"u8))
         {
             Reactions = field;
+        }
+        else if (name.SequenceEqual("attachments"u8))
+        {
+            Attachments = field;
         }
     }
 
