@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrleansChat.BrowserTests;
+
+/// <summary>
+/// PROTOCOL.md 7 and 8 in the web client, by the data-testids of issue 13: the search box and a jump to a result in
+/// its chat, attaching files (progress, a refused type), and attachments shown to the other member (an image as a
+/// thumbnail that opens full size, a PDF as a link with its name and size); at a desktop and a phone size.
+/// </summary>
+public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private void SkipWithoutChromium()
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+    }
+
+    private static string Size(bool phone) => ChatPage.SizeName(phone);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Searching_finds_the_other_users_message_and_a_click_opens_its_chat_at_that_message_loading_the_history_back_to_it(bool phone)
+    {
+        SkipWithoutChromium();
+        var aliceId = ChatPage.NewUserId("alice");
+        var carolId = ChatPage.NewUserId("carol");
+        using var bob = await ChatApi.SignInAsync(fixture.BaseAddress, ChatPage.NewUserId("bob"));
+        using var carol = await ChatApi.SignInAsync(fixture.BaseAddress, carolId);
+        var chatId = await bob.CreateGroupAsync("Planning", aliceId, carolId);
+        await bob.SendAsync(chatId, "The quarterly numbers are in the blue folder");
+        for (var i = 1; i <= 40; i++)
+        {
+            // More than the page an opened chat loads, so the message found is not held until history is loaded back
+            // to it; two senders, each within the per-user send burst.
+            await bob.SendAsync(chatId, $"Filler from bob {i}");
+            await carol.SendAsync(chatId, $"Filler from carol {i}");
+        }
+
+        var alice = await ChatPage.SignInAsAsync(fixture, aliceId, phone);
+        await Expect(alice.ChatItem(chatId)).ToBeVisibleAsync();
+        var search = alice.Page.GetByTestId("search-input");
+        await search.FillAsync("Quarterly FOLD");
+
+        var results = alice.Page.GetByTestId("search-result");
+        await Expect(results).ToHaveCountAsync(1);
+        await Expect(results).ToHaveAttributeAsync("data-chat-id", chatId);
+        await Expect(results).ToHaveAttributeAsync("data-seq", "1");
+        await Expect(results).ToContainTextAsync("Planning");
+        await Expect(results).ToContainTextAsync("The quarterly numbers are in the blue folder");
+        Assert.Equal(["quarterly", "folder"], await results.Locator("mark").AllTextContentsAsync());
+        await Expect(alice.ChatItem(chatId)).ToBeHiddenAsync();
+        await fixture.ScreenshotAsync(alice.Page, $"search-results-{Size(phone)}");
+
+        await results.ClickAsync();
+        var found = alice.Page.Locator("#message-list [data-testid=message][data-seq='1']");
+        await Expect(found).ToContainTextAsync("The quarterly numbers are in the blue folder");
+        await Expect(found).ToHaveClassAsync(new Regex(@"\bfound\b"));
+        await Expect(found).ToBeInViewportAsync();
+        await Expect(alice.Page.Locator("#chat-title")).ToHaveTextAsync("Planning");
+        await fixture.ScreenshotAsync(alice.Page, $"search-jump-{Size(phone)}");
+
+        // Words nobody wrote: the panel says so. Emptying the box brings the chat list back.
+        if (phone)
+        {
+            await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Back to chats" }).ClickAsync();
+        }
+
+        await search.FillAsync("zebra");
+        await Expect(alice.Page.Locator("#search-status")).ToHaveTextAsync("No results");
+        await Expect(results).ToHaveCountAsync(0);
+        await search.FillAsync("");
+        await Expect(alice.ChatItem(chatId)).ToBeVisibleAsync();
+        await alice.Page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_attached_file_uploads_with_its_progress_shown_and_can_be_removed_and_a_type_not_allowed_is_refused_clearly(bool phone)
+    {
+        SkipWithoutChromium();
+        var alice = await ChatPage.SignInAsync(fixture, "alice", phone);
+        await alice.CreateGroupAsync("Files", ChatPage.NewUserId("bob"));
+
+        await alice.Page.GetByTestId("attach").SetInputFilesAsync(new FilePayload { Name = "chart.png", MimeType = "image/png", Buffer = SampleFiles.Png(64, 48) });
+        var chip = alice.Page.Locator("#composer-attachments li").Filter(new() { HasText = "chart.png" });
+        await Expect(chip.GetByTestId("upload-progress")).ToBeVisibleAsync();
+        await Expect(chip.GetByTestId("upload-progress")).ToHaveAttributeAsync("value", "100");
+        await Expect(chip).ToHaveAttributeAsync("data-status", "done");
+
+        // A program named .png: the server reads the bytes, refuses it (415), and the chip says why.
+        await alice.Page.GetByTestId("attach").SetInputFilesAsync(new FilePayload { Name = "holiday.png", MimeType = "image/png", Buffer = SampleFiles.Elf() });
+        var refused = alice.Page.Locator("#composer-attachments li").Filter(new() { HasText = "holiday.png" });
+        await Expect(refused.GetByTestId("upload-error")).ToHaveTextAsync("This type of file cannot be sent (images, PDF and plain text can).");
+        await Expect(refused.GetByTestId("upload-progress")).ToHaveCountAsync(0);
+        Assert.False(await alice.HasHorizontalScrollAsync());
+        await fixture.ScreenshotAsync(alice.Page, $"upload-refused-{Size(phone)}");
+
+        await refused.GetByTestId("attachment-remove").ClickAsync();
+        await chip.GetByTestId("attachment-remove").ClickAsync();
+        await Expect(alice.Page.Locator("#composer-attachments li")).ToHaveCountAsync(0);
+        await Expect(alice.Page.Locator("#composer-attachments")).ToBeHiddenAsync();
+        await alice.Page.Context.CloseAsync();
+    }
+}
