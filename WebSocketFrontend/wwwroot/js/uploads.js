@@ -16,6 +16,11 @@ export function wireUploads() {
     addFiles([...input.files]);
     input.value = ''; // the same file may be picked again
   });
+  document.querySelector('label[for="attach-input"]').addEventListener('keydown', event => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault(); // a label opens the file picker on a click only
+    input.click();
+  });
   const view = $('chat-view');
   view.addEventListener('dragover', event => {
     if (!event.dataTransfer?.types.includes('Files')) return;
