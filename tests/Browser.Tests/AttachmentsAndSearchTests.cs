@@ -81,7 +81,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task An_attached_file_uploads_with_its_progress_shown_and_can_be_removed_and_a_type_not_allowed_is_refused_clearly(bool phone)
+    public async Task Files_attached_by_button_or_dropped_upload_with_their_progress_shown_and_can_be_removed_and_a_type_not_allowed_is_refused_clearly(bool phone)
     {
         SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice", phone);
@@ -101,8 +101,16 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         Assert.False(await alice.HasHorizontalScrollAsync());
         await fixture.ScreenshotAsync(alice.Page, $"upload-refused-{Size(phone)}");
 
+        // A file dropped on the chat is attached the same way.
+        var files = await alice.Page.EvaluateHandleAsync(
+            "() => { const d = new DataTransfer(); d.items.add(new File(['Agenda: plans and numbers'], 'agenda.txt', { type: 'text/plain' })); return d; }");
+        await alice.Page.Locator("#chat-view").DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = files });
+        var dropped = alice.Page.Locator("#composer-attachments li").Filter(new() { HasText = "agenda.txt" });
+        await Expect(dropped).ToHaveAttributeAsync("data-status", "done");
+
         await refused.GetByTestId("attachment-remove").ClickAsync();
         await chip.GetByTestId("attachment-remove").ClickAsync();
+        await dropped.GetByTestId("attachment-remove").ClickAsync();
         await Expect(alice.Page.Locator("#composer-attachments li")).ToHaveCountAsync(0);
         await Expect(alice.Page.Locator("#composer-attachments")).ToBeHiddenAsync();
         await alice.Page.Context.CloseAsync();
