@@ -115,4 +115,71 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         await Expect(alice.Page.Locator("#composer-attachments")).ToBeHiddenAsync();
         await alice.Page.Context.CloseAsync();
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_png_and_a_pdf_sent_together_show_the_other_member_a_thumbnail_that_opens_full_size_and_a_download_link_with_name_and_size(bool alicePhone)
+    {
+        SkipWithoutChromium();
+        var alice = await ChatPage.SignInAsync(fixture, "alice", alicePhone);
+        var bob = await ChatPage.SignInAsync(fixture, "bob", !alicePhone);
+        var chatId = await alice.CreateGroupAsync("Plans", bob.UserId);
+        var pdf = SampleFiles.Pdf();
+        await alice.Page.GetByTestId("attach").SetInputFilesAsync(new[]
+        {
+            new FilePayload { Name = "floor-plan.png", MimeType = "image/png", Buffer = SampleFiles.Png(640, 480) },
+            new FilePayload { Name = "plans.pdf", MimeType = "application/pdf", Buffer = pdf },
+        });
+        await Expect(alice.Page.Locator("#composer-attachments li[data-status=done]")).ToHaveCountAsync(2);
+        await alice.Composer.FillAsync("Plans attached");
+        await alice.Composer.PressAsync("Enter");
+        await Expect(alice.Page.Locator("#composer-attachments")).ToBeHiddenAsync();
+        await Expect(alice.Message("Plans attached").GetByTestId("attachment")).ToHaveCountAsync(2);
+
+        await bob.OpenAsync(chatId);
+        var message = bob.Message("Plans attached");
+        var attachments = message.GetByTestId("attachment");
+        await Expect(attachments).ToHaveCountAsync(2);
+        // The server lists a message's attachments in the order they were uploaded, which two parallel uploads decide.
+        var image = attachments.And(message.Locator("[data-content-type='image/png']"));
+        var link = attachments.And(message.Locator("[data-content-type='application/pdf']"));
+        await Expect(image).ToHaveCountAsync(1);
+        await Expect(link).ToHaveCountAsync(1);
+
+        // The thumbnail is the server's (at most 320 px on the longer side), fetched with Bob's token by the service worker.
+        var thumbnail = image.GetByTestId("attachment-thumbnail");
+        await Expect(thumbnail).ToHaveAttributeAsync("src", new Regex("^/api/v1/attachments/[^/]+/thumbnail$"));
+        var thumbnailSize = await LoadedSizeAsync(bob.Page, thumbnail);
+        Assert.Equal([320, 240], thumbnailSize);
+        await fixture.ScreenshotAsync(bob.Page, $"attachments-{Size(!alicePhone)}-bob");
+
+        await thumbnail.ClickAsync();
+        var full = bob.Page.GetByTestId("attachment-full");
+        await Expect(full).ToBeVisibleAsync();
+        var fullSize = await LoadedSizeAsync(bob.Page, full);
+        Assert.Equal([640, 480], fullSize);
+        await fixture.ScreenshotAsync(bob.Page, $"attachment-viewer-{Size(!alicePhone)}-bob");
+        await bob.Page.Locator("#image-close").ClickAsync();
+        await Expect(full).ToBeHiddenAsync();
+
+        await Expect(link.Locator(".attachment-name")).ToHaveTextAsync("plans.pdf");
+        await Expect(link.Locator(".attachment-size")).ToHaveTextAsync($"{pdf.Length} B");
+        await Expect(link).ToHaveAttributeAsync("download", "plans.pdf");
+        var href = await link.GetAttributeAsync("href");
+        var fetched = await bob.Page.EvaluateAsync<string>(
+            "href => fetch(href).then(async r => `${r.status} ${r.headers.get('content-type')} ${(await r.text()).slice(0, 8)}`)", href);
+        Assert.Equal("200 application/pdf %PDF-1.4", fetched);
+        Assert.False(await bob.HasHorizontalScrollAsync());
+        await fixture.ScreenshotAsync(alice.Page, $"attachments-{Size(alicePhone)}-alice");
+        await alice.Page.Context.CloseAsync();
+        await bob.Page.Context.CloseAsync();
+    }
+
+    /// <summary>An image's decoded size, once it has loaded.</summary>
+    private static async Task<int[]> LoadedSizeAsync(IPage page, ILocator image)
+    {
+        await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await image.ElementHandleAsync());
+        return await image.EvaluateAsync<int[]>("img => [img.naturalWidth, img.naturalHeight]");
+    }
 }
