@@ -81,7 +81,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Files_attached_by_button_or_dropped_upload_with_their_progress_shown_and_can_be_removed_and_a_type_not_allowed_is_refused_clearly(bool phone)
+    public async Task Files_attached_by_button_or_dropped_upload_with_their_progress_shown_and_can_be_removed_and_a_type_not_allowed_or_a_file_too_large_is_refused_clearly(bool phone)
     {
         SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice", phone);
@@ -100,6 +100,12 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         await Expect(refused.GetByTestId("upload-progress")).ToHaveCountAsync(0);
         Assert.False(await alice.HasHorizontalScrollAsync());
         await fixture.ScreenshotAsync(alice.Page, $"upload-refused-{Size(phone)}");
+
+        // A file over the server's limit: refused (413) without being stored, and the chip says why.
+        await alice.Page.GetByTestId("attach").SetInputFilesAsync(new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = new byte[2 * ServerFixture.MaxAttachmentBytes] });
+        var tooLarge = alice.Page.Locator("#composer-attachments li").Filter(new() { HasText = "scan.pdf" });
+        await Expect(tooLarge.GetByTestId("upload-error")).ToHaveTextAsync("Too large to send: the file is over the server's size limit.");
+        await tooLarge.GetByTestId("attachment-remove").ClickAsync();
 
         // A file dropped on the chat is attached the same way.
         var files = await alice.Page.EvaluateHandleAsync(
