@@ -182,6 +182,39 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         await bob.Page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_file_sent_without_text_while_offline_waits_as_pending_then_reaches_the_other_member()
+    {
+        SkipWithoutChromium();
+        var alice = await ChatPage.SignInAsync(fixture, "alice");
+        var bob = await ChatPage.SignInAsync(fixture, "bob", phone: true);
+        var chatId = await alice.CreateGroupAsync("Photos", bob.UserId);
+        await alice.Page.GetByTestId("attach").SetInputFilesAsync(new FilePayload { Name = "sunset.png", MimeType = "image/png", Buffer = SampleFiles.Png(300, 200) });
+        await Expect(alice.Page.Locator("#composer-attachments li[data-status=done]")).ToHaveCountAsync(1);
+
+        await alice.Page.Context.SetOfflineAsync(true);
+        await Expect(alice.Connection).ToHaveAttributeAsync("data-state", "offline");
+        await alice.Page.GetByTestId("send").ClickAsync();
+        await Expect(alice.Message("📎 1 file")).ToHaveAttributeAsync("data-status", "pending");
+        await Expect(alice.Page.Locator("#composer-attachments")).ToBeHiddenAsync();
+
+        await alice.Page.Context.SetOfflineAsync(false);
+        await alice.ExpectConnectedAsync();
+        var sent = alice.Messages.Filter(new() { Has = alice.Page.GetByTestId("attachment-thumbnail") });
+        await Expect(sent).ToHaveAttributeAsync("data-seq", "1");
+        await Expect(alice.Messages).ToHaveCountAsync(1);
+
+        await bob.OpenAsync(chatId);
+        var received = bob.Messages.Filter(new() { Has = bob.Page.GetByTestId("attachment-thumbnail") });
+        await Expect(received).ToHaveAttributeAsync("data-seq", "1");
+        await Expect(received.Locator(".text")).ToHaveTextAsync("");
+        await Expect(received.GetByTestId("attachment")).ToHaveAttributeAsync("data-content-type", "image/png");
+        var size = await LoadedSizeAsync(bob.Page, received.GetByTestId("attachment-thumbnail"));
+        Assert.True(size[0] > 0 && size[1] > 0);
+        await alice.Page.Context.CloseAsync();
+        await bob.Page.Context.CloseAsync();
+    }
+
     /// <summary>An image's decoded size, once it has loaded.</summary>
     private static async Task<int[]> LoadedSizeAsync(IPage page, ILocator image)
     {
