@@ -99,6 +99,9 @@ public sealed record ChatMessage(
     /// <summary>On a text read from history or sync: its reactions in first-seen order.</summary>
     [Id(14)] public IReadOnlyList<ChatReaction> Reactions { get; init; } = [];
 
+    /// <summary>On a text: the files it carries (none once it is deleted).</summary>
+    [Id(15)] public IReadOnlyList<ChatAttachment> Attachments { get; init; } = [];
+
     // The lists compare by their items, so that a message equals itself after a round trip.
     public bool Equals(ChatMessage? other) =>
         other is not null
@@ -106,6 +109,7 @@ public sealed record ChatMessage(
             == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.Content, other.SentAt, other.ClientMsgId,
                 other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
         && Mentions.SequenceEqual(other.Mentions)
+        && Attachments.SequenceEqual(other.Attachments)
         && Reactions.Count == other.Reactions.Count
         && Reactions.Zip(other.Reactions).All(p => p.First.Content == p.Second.Content && p.First.UserIds.SequenceEqual(p.Second.UserIds));
 
@@ -127,6 +131,9 @@ public sealed record SendCommand(
     [Id(5)] public long? ReplyTo { get; init; }
 
     [Id(6)] public bool Remove { get; init; }
+
+    /// <summary>On a text: the ids of uploads of the sender that it carries (PROTOCOL.md 7), as the client sent them.</summary>
+    [Id(7)] public IReadOnlyList<string> Attachments { get; init; } = [];
 }
 
 /// <summary>What an <c>ack</c> carries: the message as stored (the first one, for a repeated client message id).</summary>

@@ -18,6 +18,20 @@ public sealed record ChatReaction(
     [property: Id(0)] string Content,
     [property: Id(1)] IReadOnlyList<string> UserIds);
 
+/// <summary>
+/// An uploaded file a text carries (PROTOCOL.md 7), as members see it: <see cref="Width"/> and <see cref="Height"/>
+/// only for images. A text's attachments are listed in the order they were uploaded.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("chat.ChatAttachment")]
+public sealed record ChatAttachment(
+    [property: Id(0)] Guid AttachmentId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string ContentType,
+    [property: Id(3)] long Size,
+    [property: Id(4)] int? Width,
+    [property: Id(5)] int? Height);
+
 /// <summary>How kinds are written on the wire.</summary>
 public static class SendKinds
 {

@@ -10,6 +10,7 @@ public static class ProtocolLimits
     public const int DefaultHistoryPageSize = 50;
     public const int DefaultSyncPageSize = 100;
     public const int MaxWatchedUsers = 500;
+    public const int MaxAttachments = 10;
 
     /// <summary>Members see at most one change of a user's typing state per chat in this time (PROTOCOL.md 3.4).</summary>
     public static readonly TimeSpan TypingChangeInterval = TimeSpan.FromSeconds(1);

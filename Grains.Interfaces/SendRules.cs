@@ -27,6 +27,58 @@ public static class SendRules
     private static readonly RuleViolation ReactionTooLong =
         new(ChatErrorCode.TooLarge, $"A reaction is 1 to {MaxReactionLength} characters.");
 
+    private static readonly RuleViolation AttachmentsOnChange = new(ChatErrorCode.BadRequest, "attachments go with kind text only.");
+
+    private static readonly RuleViolation TooManyAttachments =
+        new(ChatErrorCode.BadRequest, $"A text carries at most {ProtocolLimits.MaxAttachments} attachments.");
+
+    private static readonly RuleViolation RepeatedAttachment = new(ChatErrorCode.BadRequest, "attachments names one upload twice.");
+
+    /// <summary>
+    /// The first shape rule of PROTOCOL.md 6.1 and 7 the send breaks, or null when it is well formed: a text that
+    /// carries attachments may have empty content. Whose the uploads are is the room's to judge (it needs the store).
+    /// </summary>
+    public static RuleViolation? Check(SendKind kind, string? clientMsgId, string? content, long? target, long? replyTo, IReadOnlyList<string> attachments)
+    {
+        if (attachments.Count == 0)
+        {
+            return Check(kind, clientMsgId, content, target, replyTo);
+        }
+
+        if (kind != SendKind.Text)
+        {
+            return AttachmentsOnChange;
+        }
+
+        if (attachments.Count > ProtocolLimits.MaxAttachments)
+        {
+            return TooManyAttachments;
+        }
+
+        for (var i = 1; i < attachments.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (attachments[i] == attachments[j])
+                {
+                    return RepeatedAttachment;
+                }
+            }
+        }
+
+        if (target is not null)
+        {
+            return TargetOnText;
+        }
+
+        if (!Identifiers.IsValidClientMsgId(clientMsgId))
+        {
+            return InvalidClientMsgId;
+        }
+
+        return content is null || ProtocolLimits.IsWithinLength(content, ProtocolLimits.MaxContentLength) ? null : ContentTooLong;
+    }
+
     /// <summary>The first shape rule of PROTOCOL.md 6.1 the send breaks, or null when it is well formed.</summary>
     public static RuleViolation? Check(SendKind kind, string? clientMsgId, string? content, long? target, long? replyTo)
     {

@@ -124,7 +124,7 @@ public sealed partial class ChatRoomGrain(
     private RuleViolation? Refusal(SendCommand command) =>
         Membership(command.SenderId, out var refused) is null
             ? refused
-            : SendRules.Check(command.Kind, command.ClientMsgId, command.Content, command.Target, command.ReplyTo) ?? BlockedByPeer(command.SenderId);
+            : SendRules.Check(command.Kind, command.ClientMsgId, command.Content, command.Target, command.ReplyTo, command.Attachments) ?? BlockedByPeer(command.SenderId);
 
     public async Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query)
     {

@@ -97,6 +97,8 @@ internal sealed partial class RoomWriter(
             EditedAt = m.EditedAt,
             Deleted = m.Deleted,
             Reactions = m.Reactions.Count == 0 ? [] : [.. m.Reactions.Select(r => new ChatReaction(r.Content, r.UserIds))],
+            Attachments = m.Attachments.Count == 0 ? []
+                : [.. m.Attachments.Select(a => new ChatAttachment(a.AttachmentId, a.Name, a.ContentType, a.Size, a.Width, a.Height))],
         };
 
     /// <summary>Stores the queue batch by batch until it is empty.</summary>
@@ -129,41 +131,18 @@ internal sealed partial class RoomWriter(
             }
         }
 
-        var now = time.UtcNowToTheMillisecond();
-        var ids = _ids.NewBatch(now, batch.Length);
-        var messages = new NewMessage[batch.Length];
-        for (var i = 0; i < batch.Length; i++)
+        if (Array.Exists(batch, p => p.Command.Attachments.Count > 0))
         {
-            var command = batch[i].Command;
-            var mentions = command.Kind is SendKind.Text or SendKind.Edit ? mentionsOf(command.Content) : [];
-
-            // Only a new text notifies: changes reach connected devices as frames and nobody's phone.
-            var push = command.Kind == SendKind.Text ? pushTargets(command.SenderId, mentions) : [];
-            messages[i] = new NewMessage(ids[i], command.SenderId, command.ClientMsgId, command.Content, now, push)
+            batch = await CheckAttachments(batch);
+            if (batch.Length == 0)
             {
-                Kind = (MessageKind)command.Kind,
-                Target = command.Target,
-                ReplyTo = command.ReplyTo,
-                Remove = command.Remove,
-                Mentions = mentions,
-            };
-        }
-
-        IReadOnlyList<AppendOutcome> outcomes;
-        try
-        {
-            outcomes = await store.AppendAsync(new ChatAppend(chatId, LastSeq, messages));
-        }
-        catch (Exception ex)
-        {
-            LogAppendFailed(logger, ex, chatId, batch.Length);
-            foreach (var p in batch)
-            {
-                _queued.Remove((p.Command.SenderId, p.Command.ClientMsgId));
-                p.TrySetException(ChatException.Unavailable("The message was not stored; send it again."));
+                return;
             }
+        }
 
-            await ReloadLast();
+        (batch, var messages, var outcomes) = await Append(batch);
+        if (outcomes is null)
+        {
             return;
         }
 
@@ -192,6 +171,69 @@ internal sealed partial class RoomWriter(
         }
     }
 
+    /// <summary>
+    /// Stores the batch and returns what was written with its outcomes; null outcomes when the sends were answered
+    /// already (the store failed). When an upload was taken by another message since the check (two sends racing for
+    /// it; only one commits), the attachments are checked again, the losers refused, and the rest written again.
+    /// </summary>
+    private async Task<(PendingSend[] Batch, NewMessage[] Messages, IReadOnlyList<AppendOutcome>? Outcomes)> Append(PendingSend[] batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var messages = NewMessages(batch);
+            try
+            {
+                return (batch, messages, await store.AppendAsync(new ChatAppend(chatId, LastSeq, messages)));
+            }
+            catch (AttachmentsTakenException) when (attempt < MaxAttachmentChecks)
+            {
+                batch = await CheckAttachments(batch);
+                if (batch.Length == 0)
+                {
+                    return (batch, [], null);
+                }
+            }
+            catch (Exception ex)
+            {
+                LogAppendFailed(logger, ex, chatId, batch.Length);
+                foreach (var p in batch)
+                {
+                    _queued.Remove((p.Command.SenderId, p.Command.ClientMsgId));
+                    p.TrySetException(ChatException.Unavailable("The message was not stored; send it again."));
+                }
+
+                await ReloadLast();
+                return (batch, messages, null);
+            }
+        }
+    }
+
+    private NewMessage[] NewMessages(PendingSend[] batch)
+    {
+        var now = time.UtcNowToTheMillisecond();
+        var ids = _ids.NewBatch(now, batch.Length);
+        var messages = new NewMessage[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var command = batch[i].Command;
+            var mentions = command.Kind is SendKind.Text or SendKind.Edit ? mentionsOf(command.Content) : [];
+
+            // Only a new text notifies: changes reach connected devices as frames and nobody's phone.
+            var push = command.Kind == SendKind.Text ? pushTargets(command.SenderId, mentions) : [];
+            messages[i] = new NewMessage(ids[i], command.SenderId, command.ClientMsgId, command.Content, now, push)
+            {
+                Kind = (MessageKind)command.Kind,
+                Target = command.Target,
+                ReplyTo = command.ReplyTo,
+                Remove = command.Remove,
+                Mentions = mentions,
+                Attachments = batch[i].Attachments,
+            };
+        }
+
+        return messages;
+    }
+
     private async Task ReloadLast()
     {
         _recentTargets.Clear();
@@ -217,5 +259,8 @@ internal sealed partial class RoomWriter(
         : TaskCompletionSource<SendResult>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public SendCommand Command { get; } = command;
+
+        /// <summary>The uploads the send carries, as checked against the store; none for most sends.</summary>
+        public IReadOnlyList<MessageAttachment> Attachments { get; set; } = [];
     }
 }

@@ -10,14 +10,14 @@ namespace OrleansChat.Persistence.Attachments;
 /// complete and flushed to disk, so a crash never leaves half a file under a real id; the row is written after the
 /// rename, so a row always has its whole file.
 /// </summary>
-public sealed class FileAttachmentStore(SqliteDatabase database) : IAttachmentStore
+public sealed partial class FileAttachmentStore(SqliteDatabase database) : IAttachmentStore
 {
     public const string FolderName = "attachments";
 
     private const string PartialSuffix = ".partial";
     private const int CopyBufferBytes = 64 * 1024;
 
-    private const string Columns = "attachment_id, uploader_id, name, content_type, size, sha256, width, height, created_at, chat_id, seq";
+    internal const string Columns = "attachment_id, uploader_id, name, content_type, size, sha256, width, height, created_at, chat_id, seq";
 
     /// <summary>The folder that holds the files.</summary>
     public string Folder { get; } = Path.Combine(database.DataDirectory, FolderName);
@@ -96,70 +96,29 @@ public sealed class FileAttachmentStore(SqliteDatabase database) : IAttachmentSt
         return deleted > 0;
     }
 
-    public async Task<int> DeleteOrphansAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
-    {
-        var ids = new List<string>();
-        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.Command("DELETE FROM attachments WHERE chat_id IS NULL AND created_at < $before RETURNING attachment_id;")
-                .With("$before", UnixTime.ToMilliseconds(createdBefore));
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        ids.Add(reader.GetString(0));
-                    }
-                }
-            }
-        }
-
-        foreach (var id in ids)
-        {
-            File.Delete(PathOf(Guid.Parse(id)));
-        }
-
-        DeleteAbandonedPartials(createdBefore);
-        return ids.Count;
-    }
-
-    /// <summary>Partial files a crashed process left behind; one still being written is younger than the cut-off.</summary>
-    private void DeleteAbandonedPartials(DateTimeOffset olderThan)
-    {
-        if (!Directory.Exists(Folder))
-        {
-            return;
-        }
-
-        foreach (var partial in Directory.EnumerateFiles(Folder, "*" + PartialSuffix))
-        {
-            if (File.GetLastWriteTimeUtc(partial) < olderThan.UtcDateTime)
-            {
-                File.Delete(partial);
-            }
-        }
-    }
-
     private string PathOf(Guid attachmentId) => Path.Combine(Folder, attachmentId.ToString("N"));
+
+    /// <summary>Where the bytes of an attachment lie under a data directory: for the append path, which removes them after a delete.</summary>
+    internal static string FileOf(string dataDirectory, Guid attachmentId) => Path.Combine(dataDirectory, FolderName, attachmentId.ToString("N"));
 
     private static string Key(Guid attachmentId) => attachmentId.ToString("D");
 
     private static Task<List<AttachmentRecord>> DbRowsOf(SqliteCommand command, CancellationToken cancellationToken) =>
-        Reading.DbRows.ReadAllAsync<SqliteDataReader, AttachmentRecord>(command, reader => new AttachmentRecord(
-            Guid.Parse(reader.GetString(0)),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetInt64(4),
-            reader.GetString(5),
-            reader.IsDBNull(6) ? null : reader.GetInt32(6),
-            reader.IsDBNull(7) ? null : reader.GetInt32(7),
-            UnixTime.FromMilliseconds(reader.GetInt64(8)),
-            reader.IsDBNull(9) ? null : reader.GetString(9),
-            reader.IsDBNull(10) ? null : reader.GetInt64(10)), cancellationToken);
+        Reading.DbRows.ReadAllAsync<SqliteDataReader, AttachmentRecord>(command, ReadRecord, cancellationToken);
+
+    /// <summary>A row of <see cref="Columns"/>.</summary>
+    internal static AttachmentRecord ReadRecord(SqliteDataReader reader) => new(
+        Guid.Parse(reader.GetString(0)),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetInt64(4),
+        reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetInt32(6),
+        reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        UnixTime.FromMilliseconds(reader.GetInt64(8)),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetInt64(10));
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

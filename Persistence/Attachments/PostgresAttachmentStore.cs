@@ -17,7 +17,7 @@ public sealed class PostgresAttachmentStore(PostgresDatabase database) : IAttach
     /// <summary>The size of every chunk but an attachment's last; fixed, since ranges are found by it.</summary>
     public const int ChunkBytes = 256 * 1024;
 
-    private const string Columns = "attachment_id, uploader_id, name, content_type, size, sha256, width, height, created_at, chat_id, seq";
+    internal const string Columns = "attachment_id, uploader_id, name, content_type, size, sha256, width, height, created_at, chat_id, seq";
 
     public async Task<IAttachmentWriter> BeginAsync(Guid attachmentId, CancellationToken cancellationToken = default)
     {
@@ -170,7 +170,7 @@ public sealed class PostgresAttachmentStore(PostgresDatabase database) : IAttach
         return copied;
     }
 
-    private static AttachmentRecord ReadRecord(NpgsqlDataReader reader) => new(
+    internal static AttachmentRecord ReadRecord(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
         reader.GetString(1),
         reader.GetString(2),

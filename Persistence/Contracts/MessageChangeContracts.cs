@@ -35,6 +35,23 @@ public sealed record MessageReaction(string Content, IReadOnlyList<string> UserI
 /// </summary>
 public readonly record struct MessageTarget(long Seq, MessageKind Kind, string SenderId, bool Deleted);
 
+/// <summary>An upload as a message carries it: <see cref="Width"/> and <see cref="Height"/> only for images.</summary>
+public sealed record MessageAttachment(Guid AttachmentId, string Name, string ContentType, long Size, int? Width, int? Height)
+{
+    /// <summary>
+    /// The order a message lists its attachments in, the same in both stores and in the room: upload time, then the
+    /// id's text (both stores sort their ids as that text does).
+    /// </summary>
+    public static int Order(Attachments.AttachmentRecord x, Attachments.AttachmentRecord y)
+    {
+        var byTime = x.CreatedAt.CompareTo(y.CreatedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(x.AttachmentId.ToString("D"), y.AttachmentId.ToString("D"));
+    }
+
+    public static MessageAttachment From(Attachments.AttachmentRecord record) =>
+        new(record.AttachmentId, record.Name, record.ContentType, record.Size, record.Width, record.Height);
+}
+
 /// <summary>How kinds are written in the stores' <c>kind</c> column: the protocol's own words.</summary>
 public static class MessageKinds
 {

@@ -43,13 +43,17 @@ public sealed record StoredMessage(
     /// <summary>On a text: each emoji someone holds, in the order the emojis first appeared, with their users in the order they reacted.</summary>
     public IReadOnlyList<MessageReaction> Reactions { get; init; } = [];
 
+    /// <summary>On a text: the uploads it carries, in upload order; none once it is deleted (their rows and bytes are gone).</summary>
+    public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
+
     public bool Equals(StoredMessage? other) =>
         other is not null
         && (ChatId, Seq, MessageId, SenderId, ClientMsgId, Content, SentAt, Kind, Target, ReplyTo, Remove, EditedAt, Deleted)
             == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.ClientMsgId, other.Content, other.SentAt,
                 other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
         && Mentions.SequenceEqual(other.Mentions)
-        && Reactions.SequenceEqual(other.Reactions);
+        && Reactions.SequenceEqual(other.Reactions)
+        && Attachments.SequenceEqual(other.Attachments);
 
     public override int GetHashCode() => HashCode.Combine(ChatId, Seq, MessageId, Content, Kind, Deleted);
 }
@@ -86,6 +90,13 @@ public sealed record NewMessage(
 
     /// <summary>The member ids mentioned in <see cref="Content"/>; on an edit they replace the target's.</summary>
     public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>
+    /// On a text: the uploads it carries, in upload order (<see cref="MessageAttachment.Order"/>). The append links
+    /// them to the message in its transaction, and only when each is still an orphan of the sender; otherwise the
+    /// call fails alone with <see cref="AttachmentsTakenException"/> and stores nothing.
+    /// </summary>
+    public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
 }
 
 /// <summary>
@@ -164,6 +175,12 @@ public interface IMessageStore
     Task<StoredMessage?> FindByClientMsgIdAsync(string chatId, string senderId, string clientMsgId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The uploads with these ids, in one round trip: what the room checks a batch's attachments against (each must be
+    /// the sender's and carried by no message yet). An id with no upload is left out.
+    /// </summary>
+    Task<IReadOnlyList<Attachments.AttachmentRecord>> GetAttachmentsAsync(IReadOnlyCollection<Guid> attachmentIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// For one member, in one query whatever the number of chats: per chat, the texts with seq above the member's read
     /// seq there that are not deleted and not the member's own, and how many of those mention the member (PROTOCOL.md 6.5).
     /// A chat with no such text is left out of the answer; chat ids must be distinct.
@@ -179,6 +196,12 @@ public readonly record struct ReadPosition(string ChatId, long ReadSeq);
 
 /// <summary>A chat's texts one member has not read (<see cref="Unread"/>), and how many of them mention the member.</summary>
 public readonly record struct UnreadCount(string ChatId, int Unread, int Mentions);
+
+/// <summary>
+/// An upload a text of the call was to carry is not an orphan of its sender any more (another message took it, or it
+/// was removed, since the room checked): nothing of the call was stored.
+/// </summary>
+public sealed class AttachmentsTakenException(string message) : Exception(message);
 
 /// <summary>The store could not be reached or the write did not commit: nothing was stored.</summary>
 public sealed class StoreUnavailableException(string message, Exception? innerException = null)

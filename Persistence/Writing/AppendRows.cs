@@ -12,11 +12,12 @@ internal static class AppendRows
             ReplyTo = message.ReplyTo,
             Remove = message.Remove,
             Mentions = message.Mentions,
+            Attachments = message.Attachments,
         };
 
     /// <summary>A text with neither reply nor mentions: the rows the plain insert writes.</summary>
     public static bool IsPlainText(NewMessage message) =>
-        message.Kind == MessageKind.Text && message.ReplyTo is null && message.Mentions.Count == 0;
+        message.Kind == MessageKind.Text && message.ReplyTo is null && message.Mentions.Count == 0 && message.Attachments.Count == 0;
 
     /// <summary>Whether a change to <paramref name="target"/> (null: no row at its seq) changes its state.</summary>
     public static bool Applies(MessageTarget? target) => target is { Kind: MessageKind.Text, Deleted: false };

@@ -36,7 +36,7 @@ internal sealed partial class AppendWriter
                 {
                     results[i] = new AppendCallResult(await _dialect.WriteCallAsync(transaction, appends[i]).ConfigureAwait(false), Failure: null);
                 }
-                catch (Exception exception) when (_dialect.IsSeqConflict(exception))
+                catch (Exception exception) when (_dialect.IsSeqConflict(exception) || exception is AttachmentsTakenException)
                 {
                     await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
                     failed = false;
@@ -46,6 +46,7 @@ internal sealed partial class AppendWriter
 
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             failed = false;
+            await _dialect.CommittedAsync().ConfigureAwait(false);
             return true;
         }
         finally
@@ -68,6 +69,7 @@ internal sealed partial class AppendWriter
 
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             failed = false;
+            await _dialect.CommittedAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -83,6 +85,13 @@ internal sealed partial class AppendWriter
             var outcomes = await _dialect.WriteCallAsync(transaction, append).ConfigureAwait(false);
             await transaction.ReleaseAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
             return new AppendCallResult(outcomes, Failure: null);
+        }
+        catch (AttachmentsTakenException taken)
+        {
+            // Another message took an upload since the room checked: this call fails alone, and its room checks again.
+            await transaction.RollbackAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
+            await transaction.ReleaseAsync(CallSavepoint, CancellationToken.None).ConfigureAwait(false);
+            return new AppendCallResult(Outcomes: null, taken);
         }
         catch (Exception exception) when (_dialect.IsSeqConflict(exception))
         {

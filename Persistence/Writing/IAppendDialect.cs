@@ -21,6 +21,12 @@ internal interface IAppendDialect : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<AppendOutcome>> WriteCallAsync(DbTransaction transaction, ChatAppend append);
 
+    /// <summary>
+    /// Called after each commit, before the calls are answered: what must follow a commit and cannot be part of it (the
+    /// files of deleted attachments). It must not throw: the calls are stored whatever it meets.
+    /// </summary>
+    ValueTask CommittedAsync() => ValueTask.CompletedTask;
+
     /// <summary>Whether <paramref name="exception"/> of <see cref="WriteCallAsync"/> is the database's constraint violation.</summary>
     bool IsSeqConflict(Exception exception);
 

@@ -97,9 +97,10 @@ internal sealed class ClientFrameHandler(
         try
         {
             var kind = Validation.ParseKind(frame.OptionalString("kind"));
-            var content = kind == SendKind.Delete ? frame.OptionalString("content") : frame.RequiredString("content");
+            var attachments = frame.OptionalStrings("attachments");
+            var content = Validation.ContentIsOptional(kind, attachments) ? frame.OptionalString("content") : frame.RequiredString("content");
             command = Validation.CheckSend(
-                UserId, kind, clientMsgId, content, frame.OptionalInteger("target"), frame.OptionalInteger("replyTo"), frame.OptionalBool("remove"));
+                UserId, kind, clientMsgId, content, frame.OptionalInteger("target"), frame.OptionalInteger("replyTo"), frame.OptionalBool("remove"), attachments);
         }
         catch (ProtocolException e)
         {

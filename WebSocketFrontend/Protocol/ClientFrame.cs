@@ -110,6 +110,17 @@ public sealed class ClientFrame : IDisposable
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var l) ? l : throw Bad($"'{name}' must be an integer.", Ref);
     }
 
+    /// <summary>An array of strings; empty when absent or null.</summary>
+    public IReadOnlyList<string> OptionalStrings(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        return Validation.Strings(value) ?? throw Bad($"'{name}' must be an array of strings.", Ref);
+    }
+
     public bool OptionalBool(string name)
     {
         if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

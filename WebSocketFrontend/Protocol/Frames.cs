@@ -153,6 +153,11 @@ public static class Frames
         }
 
         WriteMentions(w, m.Mentions);
+        if (m.Attachments.Count > 0)
+        {
+            WriteAttachments(w, m.Attachments);
+        }
+
         if (m.EditedAt is { } editedAt)
         {
             w.WriteString("editedAt", Times.ToWire(editedAt));
@@ -202,6 +207,33 @@ public static class Frames
         {
             WriteMentions(w, m.Mentions);
         }
+    }
+
+    /// <summary>Attachment objects of PROTOCOL.md 7, as the upload answers them: width and height only for images.</summary>
+    private static void WriteAttachments(Utf8JsonWriter w, IReadOnlyList<ChatAttachment> attachments)
+    {
+        w.WriteStartArray("attachments");
+        foreach (var a in attachments)
+        {
+            w.WriteStartObject();
+            w.WriteString("attachmentId", a.AttachmentId.ToString("D"));
+            w.WriteString("name", a.Name);
+            w.WriteString("contentType", a.ContentType);
+            w.WriteNumber("size", a.Size);
+            if (a.Width is { } width)
+            {
+                w.WriteNumber("width", width);
+            }
+
+            if (a.Height is { } height)
+            {
+                w.WriteNumber("height", height);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteMentions(Utf8JsonWriter w, IReadOnlyList<string> mentions)

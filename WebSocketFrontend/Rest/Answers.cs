@@ -79,6 +79,7 @@ internal sealed record MessageDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ReplyTo,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Remove,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Mentions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageAttachmentDto>? Attachments,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EditedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Deleted,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReactionDto>? Reactions)
@@ -96,12 +97,25 @@ internal sealed record MessageDto(
         m.ReplyTo,
         m.Remove ? true : null,
         m.Kind is SendKind.Text or SendKind.Edit ? m.Mentions : null,
+        m.Attachments.Count > 0 ? [.. m.Attachments.Select(MessageAttachmentDto.From)] : null,
         m.EditedAt is { } editedAt ? Times.ToWire(editedAt) : null,
         m.Deleted ? true : null,
         m.Reactions.Count > 0 ? [.. m.Reactions.Select(r => new ReactionDto(r.Content, r.UserIds))] : null);
 }
 
 internal sealed record ReactionDto(string Content, IReadOnlyList<string> UserIds);
+
+/// <summary>An attachment object of PROTOCOL.md 7: the upload's answer without its SHA-256.</summary>
+internal sealed record MessageAttachmentDto(
+    string AttachmentId,
+    string Name,
+    string ContentType,
+    long Size,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Width,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Height)
+{
+    public static MessageAttachmentDto From(ChatAttachment a) => new(a.AttachmentId.ToString("D"), a.Name, a.ContentType, a.Size, a.Width, a.Height);
+}
 
 internal sealed record MessagePageDto(IReadOnlyList<MessageDto> Messages, bool HasMore)
 {

@@ -16,9 +16,9 @@ namespace OrleansChat.Gateway.Rest;
 /// </summary>
 internal static class AttachmentDownloads
 {
-    public static async Task<EmptyHttpResult> Download(string attachmentId, HttpContext context, IAttachmentStore store)
+    public static async Task<EmptyHttpResult> Download(string attachmentId, HttpContext context, IAttachmentStore store, IGrainFactory grains)
     {
-        var record = await FindVisibleAsync(attachmentId, context, store);
+        var record = await FindVisibleAsync(attachmentId, context, store, grains);
         var etag = new EntityTagHeaderValue($"\"{record.Sha256}\"");
         var response = context.Response;
         if (IsNotModified(context.Request, etag))
@@ -44,9 +44,9 @@ internal static class AttachmentDownloads
         return TypedResults.Empty;
     }
 
-    public static async Task<EmptyHttpResult> Thumbnail(string attachmentId, HttpContext context, IAttachmentStore store)
+    public static async Task<EmptyHttpResult> Thumbnail(string attachmentId, HttpContext context, IAttachmentStore store, IGrainFactory grains)
     {
-        var record = await FindVisibleAsync(attachmentId, context, store);
+        var record = await FindVisibleAsync(attachmentId, context, store, grains);
         if (!record.IsImage)
         {
             throw NotFound(attachmentId, "has no thumbnail: it is not an image");
@@ -69,8 +69,11 @@ internal static class AttachmentDownloads
         return TypedResults.Empty;
     }
 
-    /// <summary>The attachment, when the caller may see it: its uploader may.</summary>
-    private static async Task<AttachmentRecord> FindVisibleAsync(string attachmentId, HttpContext context, IAttachmentStore store)
+    /// <summary>
+    /// The attachment, when the caller may see it: its uploader, and the current members of the chat whose message
+    /// carries it (the caller's user grain lists their chats; a member removed since is no longer in it).
+    /// </summary>
+    private static async Task<AttachmentRecord> FindVisibleAsync(string attachmentId, HttpContext context, IAttachmentStore store, IGrainFactory grains)
     {
         if (!Guid.TryParseExact(attachmentId, "D", out var id) || id.ToString() != attachmentId)
         {
@@ -78,7 +81,31 @@ internal static class AttachmentDownloads
         }
 
         var record = await store.FindAsync(id, context.RequestAborted);
-        return record is not null && record.UploaderId == context.UserId() ? record : throw NotFound(attachmentId, "exists");
+        var userId = context.UserId();
+        if (record is null || (record.UploaderId != userId && !await IsMemberAsync(grains, userId, record.ChatId)))
+        {
+            throw NotFound(attachmentId, "exists");
+        }
+
+        return record;
+    }
+
+    private static async Task<bool> IsMemberAsync(IGrainFactory grains, string userId, string? chatId)
+    {
+        if (chatId is null)
+        {
+            return false;
+        }
+
+        foreach (var chat in await grains.GetGrain<IUserGrain>(userId).GetChats())
+        {
+            if (chat.ChatId == chatId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task<byte[]> MakeThumbnailAsync(AttachmentRecord record, IAttachmentStore store, CancellationToken cancellationToken)

@@ -162,6 +162,17 @@ internal sealed class JsonBody : IDisposable
         return Identifiers.IsValidUserId(value) ? value : throw Bad($"'{name}' must be a user id (1 to 64 of A-Z a-z 0-9 _ . - @).");
     }
 
+    /// <summary>An array of strings; empty when absent or null.</summary>
+    public IReadOnlyList<string> OptionalStrings(string name)
+    {
+        if (!_document.RootElement.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        return Validation.Strings(value) ?? throw Bad($"'{name}' must be an array of strings.");
+    }
+
     public List<string> UserIds(string name)
     {
         var ids = new List<string>();

@@ -83,18 +83,21 @@ internal sealed record SendMessageRequest : IJsonRequest<SendMessageRequest>
 
     public bool? Remove { get; init; }
 
+    public IReadOnlyList<string>? Attachments { get; init; }
+
     public static void Check(JsonBody body) => Command(body, "");
 
     public SendCommand ToCommand(string userId) =>
-        Validation.CheckSend(userId, Validation.ParseKind(Kind), ClientMsgId, Content, Target, ReplyTo, Remove == true);
+        Validation.CheckSend(userId, Validation.ParseKind(Kind), ClientMsgId, Content, Target, ReplyTo, Remove == true, Attachments ?? []);
 
     private static SendCommand Command(JsonBody body, string userId)
     {
         var clientMsgId = body.RequiredString("clientMsgId");
         var kind = Validation.ParseKind(body.OptionalString("kind"));
-        var content = kind == SendKind.Delete ? body.OptionalString("content") : body.RequiredString("content");
+        var attachments = body.OptionalStrings("attachments");
+        var content = Validation.ContentIsOptional(kind, attachments) ? body.OptionalString("content") : body.RequiredString("content");
         return Validation.CheckSend(
-            userId, kind, clientMsgId, content, body.OptionalInteger("target"), body.OptionalInteger("replyTo"), body.OptionalBool("remove"));
+            userId, kind, clientMsgId, content, body.OptionalInteger("target"), body.OptionalInteger("replyTo"), body.OptionalBool("remove"), attachments);
     }
 }
 

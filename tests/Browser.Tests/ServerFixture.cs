@@ -13,13 +13,16 @@ public sealed class ServerFixture : IAsyncLifetime
     private InProcessChatServer? _server;
     private string? _dataDirectory;
 
+    public const int MaxAttachmentBytes = 1024 * 1024;
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         _dataDirectory = ScratchDirectory.Create("orleanschat-browser-tests");
         // The sign-in form asks for development tokens, which a server outside Development serves only when configured.
-        _server = await InProcessChatServer.StartAsync(_dataDirectory, SigningKey, ["Auth:DevTokens=true"]);
+        // Attachments over 1 MiB are refused here, so a test shows a refusal without sending the default's 25 MiB.
+        _server = await InProcessChatServer.StartAsync(_dataDirectory, SigningKey, ["Auth:DevTokens=true", $"Attachments:MaxBytes={MaxAttachmentBytes}"]);
         BaseAddress = _server.BaseAddress;
     }
 

@@ -103,6 +103,12 @@ public sealed class CountingMessageStore(SqliteMessageStore inner) : IMessageSto
         return inner.FindByClientMsgIdAsync(chatId, senderId, clientMsgId, cancellationToken);
     }
 
+    public Task<IReadOnlyList<Persistence.Attachments.AttachmentRecord>> GetAttachmentsAsync(IReadOnlyCollection<Guid> attachmentIds, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _otherReads);
+        return inner.GetAttachmentsAsync(attachmentIds, cancellationToken);
+    }
+
     public Task<IReadOnlyList<UnreadCount>> CountUnreadAsync(string userId, IReadOnlyCollection<ReadPosition> chats, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _unreadCalls);

@@ -94,6 +94,9 @@ internal sealed class FakeMessageStore : IMessageStore
         return Task.FromResult(_messages.Find(m => m.ChatId == chatId && m.SenderId == senderId && m.ClientMsgId == clientMsgId));
     }
 
+    public Task<IReadOnlyList<Persistence.Attachments.AttachmentRecord>> GetAttachmentsAsync(IReadOnlyCollection<Guid> attachmentIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Persistence.Attachments.AttachmentRecord>>([]);
+
     public Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
     {
         TargetReads++;

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansChat.Persistence.Attachments;
 
 namespace OrleansChat.Persistence.Tests;
 
@@ -6,9 +7,24 @@ namespace OrleansChat.Persistence.Tests;
 public sealed class PostgresMessageStoreTests(PostgresTestDatabase database)
     : MessageStoreConformanceTests, IClassFixture<PostgresTestDatabase>
 {
+    private PostgresTestDatabase.StoreOverDatabase? _opened;
+
+    protected override IAttachmentStore Attachments => new PostgresAttachmentStore(_opened!.Database);
+
+    protected override async ValueTask<bool> AttachmentBytesExistAsync(Guid attachmentId)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM attachment_chunks WHERE attachment_id = $1;", connection)
+        {
+            Parameters = { new NpgsqlParameter<Guid> { TypedValue = attachmentId } },
+        };
+        return (long)(await command.ExecuteScalarAsync(Ct))! > 0;
+    }
+
     protected override ValueTask<StoreUnderTest> CreateStoreAsync()
     {
-        var opened = database.OpenStore();
+        var opened = _opened = database.OpenStore();
         return ValueTask.FromResult(new StoreUnderTest(opened.Store, opened.Store, opened.DisposeAsync));
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OrleansChat.Persistence.Attachments;
 using OrleansChat.Persistence.Sqlite;
 
 namespace OrleansChat.Persistence.Tests;
@@ -14,6 +15,11 @@ public sealed class SqliteMessageStoreTests(SqliteTestDatabase database)
         var store = database.OpenStore();
         return ValueTask.FromResult(new StoreUnderTest(store, store, store.DisposeAsync));
     }
+
+    protected override IAttachmentStore Attachments => new FileAttachmentStore(database.Database);
+
+    protected override ValueTask<bool> AttachmentBytesExistAsync(Guid attachmentId) =>
+        ValueTask.FromResult(File.Exists(Path.Combine(database.DataDirectory, FileAttachmentStore.FolderName, attachmentId.ToString("N"))));
 
     protected override ValueTask<StoreUnderTest> CreateGatedStoreAsync(Func<int, Task> beforeTransactionAsync)
     {

@@ -86,6 +86,8 @@ internal static class PostgresAppendCommands
 
         if (fresh.Count > 0)
         {
+            // Before the rows: a delete later in the call then removes what its target's text linked.
+            await PostgresAttachmentLinks.ClaimAsync(connection, transaction, append.ChatId, fresh).ConfigureAwait(false);
             await InsertAsync(connection, transaction, append.ChatId, fresh, changes).ConfigureAwait(false);
         }
 

@@ -20,6 +20,7 @@ internal static class PostgresChangeCommands
         """;
 
     // A delete erases every copy of the words: the text and its search lexemes, the rows of its changes (edits carry content), its reactions,
+    // its attachments (their rows, and with them their chunks, in this transaction),
     // and the previews of its push rows still queued or dead-lettered. The outbox has no index on the message: it holds
     // only undelivered rows, and deletes are rare. The rows this call inserted before are visible to it.
     private const string DeleteSql = """
@@ -30,7 +31,9 @@ internal static class PostgresChangeCommands
             UPDATE messages SET content = '', mentions = NULL
             WHERE chat_id = $1 AND target = $2 AND (content <> '' OR mentions IS NOT NULL)),
         reactions AS (
-            DELETE FROM message_reactions WHERE chat_id = $1 AND target_seq = $2)
+            DELETE FROM message_reactions WHERE chat_id = $1 AND target_seq = $2),
+        attachments AS (
+            DELETE FROM attachments WHERE chat_id = $1 AND seq = $2)
         UPDATE push_outbox SET preview = ''
         WHERE chat_id = $1 AND preview <> ''
           AND seq IN (SELECT seq FROM messages WHERE chat_id = $1 AND (seq = $2 OR target = $2));

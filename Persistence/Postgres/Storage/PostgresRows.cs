@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using Npgsql;
 using OrleansChat.Persistence.Reading;
@@ -9,14 +10,19 @@ internal static class PostgresRows
 {
     /// <summary>
     /// A row with its current state, selected from <c>messages AS m</c>. A text's reactions come as one two-dimensional
-    /// array of [emoji, user] pairs in display order (NULL when none); other kinds have none and skip the lookup.
+    /// array of [emoji, user] pairs in display order (NULL when none), its attachments as one of
+    /// [id, name, type, size, width, height] in upload order; other kinds have neither and skip the lookups.
     /// </summary>
     public const string MessageColumns = """
         m.chat_id, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at,
         m.kind, m.target, m.reply_to, m.remove, m.mentions, m.edited_at, m.deleted,
         CASE WHEN m.kind = 'text' THEN (
             SELECT array_agg(ARRAY[r.content, r.user_id] ORDER BY r.emoji_seq, r.first_seq)
-            FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END
+            FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END,
+        CASE WHEN m.kind = 'text' THEN (
+            SELECT array_agg(ARRAY[a.attachment_id::text, a.name, a.content_type, a.size::text, a.width::text, a.height::text]
+                             ORDER BY a.created_at, a.attachment_id)
+            FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END
         """;
 
     /// <summary>What <see cref="ReadTarget"/> reads: a row as the target of a change.</summary>
@@ -42,6 +48,7 @@ internal static class PostgresRows
         EditedAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
         Deleted = reader.GetBoolean(13),
         Reactions = reader.IsDBNull(14) ? [] : ReadReactions(reader.GetFieldValue<string[,]>(14)),
+        Attachments = reader.IsDBNull(15) ? [] : ReadAttachments(reader.GetFieldValue<string?[,]>(15)),
     };
 
     public static MessageTarget ReadTarget(NpgsqlDataReader reader) =>
@@ -64,6 +71,23 @@ internal static class PostgresRows
         NextAttemptAt: reader.GetFieldValue<DateTimeOffset>(10),
         LastError: reader.IsDBNull(11) ? null : reader.GetString(11),
         DeadLetteredAt: reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12));
+
+    private static MessageAttachment[] ReadAttachments(string?[,] rows)
+    {
+        var attachments = new MessageAttachment[rows.GetLength(0)];
+        for (var i = 0; i < attachments.Length; i++)
+        {
+            attachments[i] = new MessageAttachment(
+                Guid.Parse(rows[i, 0]!),
+                rows[i, 1]!,
+                rows[i, 2]!,
+                long.Parse(rows[i, 3]!, CultureInfo.InvariantCulture),
+                rows[i, 4] is { } width ? int.Parse(width, CultureInfo.InvariantCulture) : null,
+                rows[i, 5] is { } height ? int.Parse(height, CultureInfo.InvariantCulture) : null);
+        }
+
+        return attachments;
+    }
 
     private static IReadOnlyList<MessageReaction> ReadReactions(string[,] pairs)
     {

@@ -23,7 +23,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     private readonly SqliteChangeCommands _changes;
     private readonly SqliteSearchInsert _search;
 
-    public SqliteAppendCommands(SqliteConnection connection)
+    public SqliteAppendCommands(SqliteConnection connection, string dataDirectory)
     {
         _connection = connection;
         _find = connection.Command(
@@ -54,7 +54,11 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         AddParameters(_insertOutbox, "$recipientId", "$deviceId", "$chatId", "$seq", "$messageId", "$senderId", "$preview", "$createdAt");
         _changes = new SqliteChangeCommands(connection);
         _search = new SqliteSearchInsert(connection);
+        Attachments = new SqliteAttachmentLinks(connection, dataDirectory);
     }
+
+    /// <summary>The attachments' part: links, removals, and the files to remove after a commit.</summary>
+    public SqliteAttachmentLinks Attachments { get; }
 
     /// <summary>Runs the statements inside <paramref name="transaction"/> (the connection's current one) from now on.</summary>
     public void Enlist(SqliteTransaction? transaction)
@@ -62,6 +66,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         _find.Transaction = transaction;
         _insertOutbox.Transaction = transaction;
         _changes.Enlist(transaction);
+        Attachments.Enlist(transaction);
     }
 
     /// <summary>
@@ -98,10 +103,18 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             if (candidate.Kind == MessageKind.Text)
             {
                 _search.Insert(candidate);
+                if (candidate.Attachments.Count > 0)
+                {
+                    await Attachments.ClaimAsync(candidate).ConfigureAwait(false);
+                }
             }
             else if (AppendRows.Applies(target))
             {
                 await _changes.ApplyAsync(candidate).ConfigureAwait(false);
+                if (candidate.Kind == MessageKind.Delete)
+                {
+                    await Attachments.DeleteAsync(candidate.ChatId, candidate.Target!.Value).ConfigureAwait(false);
+                }
             }
 
             await InsertOutboxRowsAsync(candidate, message.PushTargets).ConfigureAwait(false);
@@ -118,6 +131,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         _insertMessage.Dispose();
         _search.Dispose();
         await _insertOutbox.DisposeAsync().ConfigureAwait(false);
+        await Attachments.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<StoredMessage?> FindAsync(string chatId, string senderId, string clientMsgId)

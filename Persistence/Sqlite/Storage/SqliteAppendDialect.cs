@@ -32,7 +32,7 @@ internal sealed class SqliteAppendDialect(SqliteDatabase database) : IAppendDial
                 // Every append touches the rightmost pages of the messages table and scattered pages of its unique
                 // index; SQLite's default 2 MiB cache made the writer read those back from the file over and over.
                 await _connection.ExecuteAsync($"PRAGMA cache_size = -{WriterCacheKiB};", transaction: null, CancellationToken.None).ConfigureAwait(false);
-                _commands = new SqliteAppendCommands(_connection);
+                _commands = new SqliteAppendCommands(_connection, database.DataDirectory);
             }
 
             // BEGIN IMMEDIATE: the write lock is taken up front.
@@ -49,6 +49,8 @@ internal sealed class SqliteAppendDialect(SqliteDatabase database) : IAppendDial
 
     public Task<IReadOnlyList<AppendOutcome>> WriteCallAsync(DbTransaction transaction, ChatAppend append) =>
         _commands!.AppendAsync(append);
+
+    public ValueTask CommittedAsync() => _commands?.Attachments.RemoveDeletedFilesAsync() ?? ValueTask.CompletedTask;
 
     public bool IsSeqConflict(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteConstraint };

@@ -64,7 +64,7 @@ public sealed partial class SqliteMessageStore : IMessageSearch
                 .With("$take", query.Limit + 1);
             await using (command.ConfigureAwait(false))
             {
-                var rows = await SqliteRows.ReadAllAsync(command, reader => (Message: SqliteRows.ReadMessage(reader), Rowid: reader.GetInt64(15)), cancellationToken)
+                var rows = await SqliteRows.ReadAllAsync(command, reader => (Message: SqliteRows.ReadMessage(reader), Rowid: reader.GetInt64(SqliteRows.MessageColumnCount)), cancellationToken)
                     .ConfigureAwait(false);
                 return rows.Count > query.Limit
                     ? new SearchPage([.. rows.Take(query.Limit).Select(r => r.Message)], SqliteSearch.FormatCursor(rows[query.Limit - 1].Rowid))

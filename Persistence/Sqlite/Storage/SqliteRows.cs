@@ -9,15 +9,22 @@ internal static class SqliteRows
 {
     /// <summary>
     /// A row with its current state, selected from <c>messages AS m</c>. A text's reactions come as one JSON array of
-    /// [emoji, user] pairs in display order ('[]' when none); other kinds have none and skip the lookup.
+    /// [emoji, user] pairs in display order ('[]' when none), its attachments as one JSON array of
+    /// [id, name, type, size, width, height] in upload order; other kinds have neither and skip the lookups.
     /// </summary>
     public const string MessageColumns = """
         m.chat_id, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at,
         m.kind, m.target, m.reply_to, m.remove, m.mentions, m.edited_at, m.deleted,
         CASE WHEN m.kind = 'text' THEN (
             SELECT json_group_array(json_array(r.content, r.user_id) ORDER BY r.emoji_seq, r.first_seq)
-            FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END
+            FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END,
+        CASE WHEN m.kind = 'text' THEN (
+            SELECT json_group_array(json_array(a.attachment_id, a.name, a.content_type, a.size, a.width, a.height) ORDER BY a.created_at, a.attachment_id)
+            FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END
         """;
+
+    /// <summary>How many columns <see cref="MessageColumns"/> selects: the index of a column selected after them.</summary>
+    public const int MessageColumnCount = 16;
 
     /// <summary>What <see cref="ReadTarget"/> reads: a row as the target of a change.</summary>
     public const string TargetColumns = "seq, kind, sender_id, deleted";
@@ -42,6 +49,7 @@ internal static class SqliteRows
         EditedAt = reader.IsDBNull(12) ? null : UnixTime.FromMilliseconds(reader.GetInt64(12)),
         Deleted = reader.GetInt64(13) != 0,
         Reactions = reader.IsDBNull(14) ? [] : ReadReactions(reader.GetString(14)),
+        Attachments = reader.IsDBNull(15) ? [] : ReadAttachments(reader.GetString(15)),
     };
 
     public static MessageTarget ReadTarget(SqliteDataReader reader) =>
@@ -70,6 +78,31 @@ internal static class SqliteRows
     public static string ToText(Guid id) => id.ToString("d");
 
     private static string[] ReadMentions(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
+
+    private static List<MessageAttachment> ReadAttachments(string json)
+    {
+        if (json == "[]")
+        {
+            return [];
+        }
+
+        var attachments = new List<MessageAttachment>();
+        using (var document = JsonDocument.Parse(json))
+        {
+            foreach (var a in document.RootElement.EnumerateArray())
+            {
+                attachments.Add(new MessageAttachment(
+                    Guid.Parse(a[0].GetString()!),
+                    a[1].GetString()!,
+                    a[2].GetString()!,
+                    a[3].GetInt64(),
+                    a[4].ValueKind == JsonValueKind.Null ? null : a[4].GetInt32(),
+                    a[5].ValueKind == JsonValueKind.Null ? null : a[5].GetInt32()));
+            }
+        }
+
+        return attachments;
+    }
 
     private static IReadOnlyList<MessageReaction> ReadReactions(string json)
     {

@@ -13,6 +13,11 @@ import { wireChatMenu } from './chat-menu.js';
 import { wireComposer } from './composer.js';
 import { wireDialogs } from './dialogs.js';
 import { followServer, refreshChats } from './server-events.js';
+import { clearSearch, wireSearch } from './search.js';
+import { openChatAt } from './message-jump.js';
+import { forgetUploads, wireUploads } from './uploads.js';
+import { wireAttachmentView } from './attachment-view.js';
+import { startAttachmentAuth } from './attachment-auth.js';
 
 const CONNECTION_TEXT = {
   connected: 'Connected',
@@ -49,6 +54,8 @@ function signOut() {
   state.client = null;
   saveSession(null);
   forgetAll();
+  clearSearch();
+  forgetUploads();
   clearChatList();
   history.replaceState(null, '', location.pathname);
   showLogin();
@@ -69,6 +76,10 @@ wireComposer();
 wireMessageActions();
 wireChatMenu(chat => renderHeader(chat));
 wireDialogs();
+wireSearch(openChatAt);
+wireUploads();
+wireAttachmentView();
+startAttachmentAuth();
 $('notice-close').addEventListener('click', () => { $('notice').hidden = true; });
 
 state.session = loadSession();

@@ -85,10 +85,11 @@ export class ChatApi {
     this.#credentials = credentials;
   }
 
-  async call(method, path, body) {
+  async call(method, path, body, signal) {
     for (let attempt = 0; ; attempt++) {
       const response = await fetch(new URL(`/api/v1${path}`, this.#baseUrl), {
         method,
+        signal,
         headers: {
           Authorization: `Bearer ${this.#credentials.token}`,
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -115,5 +116,13 @@ export class ChatApi {
     if (beforeSeq !== undefined) query.set('beforeSeq', String(beforeSeq));
     if (afterSeq !== undefined) query.set('afterSeq', String(afterSeq));
     return this.call('GET', `/chats/${encodeURIComponent(chatId)}/messages?${query}`);
+  }
+
+  /** PROTOCOL.md 8: `{results, next}`, newest first; `signal` cancels a search overtaken by the next keystroke. */
+  search(q, { before, limit, signal } = {}) {
+    const query = new URLSearchParams({ q });
+    if (before !== undefined) query.set('before', before);
+    if (limit !== undefined) query.set('limit', String(limit));
+    return this.call('GET', `/search?${query}`, undefined, signal);
   }
 }

@@ -64,6 +64,9 @@ export class ChatClient extends EventTarget {
   get userId() { return this.#userId; }
   get token() { return this.#credentials.token; }
 
+  /** Asks for a new token after the server refused this one (an upload's 401); false, after `unauthorized`, if none. */
+  renewToken() { return this.#credentials.renew(); }
+
   start() {
     this.#started = true;
     this.#connect();
@@ -118,6 +121,8 @@ export class ChatClient extends EventTarget {
   openDirect(userId) { return this.#rest.openDirect(userId); }
   /** A page of history: `{messages, hasMore}` in seq order. */
   history(chatId, range) { return this.#rest.history(chatId, range); }
+  /** PROTOCOL.md 8: `{results, next}`. */
+  search(q, options) { return this.#rest.search(q, options); }
 
   /** The SDK gives up when its first connection fails (later drops it retries by itself); the page keeps trying. */
   #connect() {

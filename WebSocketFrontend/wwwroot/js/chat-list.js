@@ -24,7 +24,7 @@ export function clearChatList() {
 
 export function renderChatList() {
   const ordered = [...chats.values()].sort((a, b) => activityOf(b) - activityOf(a));
-  $('chat-list-empty').hidden = ordered.length > 0;
+  $('chat-list-empty').hidden = ordered.length > 0 || !$('search-panel').hidden;
   placeInOrder($('chat-list'), items, ordered, chat => chat.chatId, chat => buildChatItem(chat.chatId), fillChatItem);
 }
 

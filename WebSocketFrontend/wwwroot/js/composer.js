@@ -1,10 +1,11 @@
 // The message box: a draft per chat, Enter to send, and the typing indicator this user gives the others. It also
 // edits one of this user's messages (the text goes into the box) and answers one (the quoted message shows above).
 
-import { $, el } from './dom.js';
+import { $, el, showNotice } from './dom.js';
 import { state, chats, me } from './state.js';
 import { textsOf } from './message-state.js';
 import { scrollToBottom } from './message-list.js';
+import { clearSent, renderUploads, uploadsOf } from './uploads.js';
 
 const TYPING_SEND_EVERY_MS = 3000; // a `start` now and then keeps the others' indicator from timing out
 const TYPING_IDLE_MS = 4000;
@@ -77,6 +78,7 @@ export function showDraft(chatId) {
   if (mode) cancelMode();
   $('composer').value = drafts.get(chatId) ?? '';
   autoGrow();
+  renderUploads();
 }
 
 export function stopTyping() {
@@ -90,7 +92,12 @@ function sendComposed(event) {
   const composer = $('composer');
   const content = composer.value;
   const chatId = state.openChatId;
-  if (!chatId || content.trim() === '') return;
+  const attached = mode?.kind === 'edit' ? { ids: [], waiting: false } : uploadsOf(chatId);
+  if (!chatId || (content.trim() === '' && attached.ids.length === 0)) return;
+  if (attached.waiting) {
+    showNotice('Wait until the files are uploaded, then send.');
+    return;
+  }
   if (mode?.kind === 'edit') {
     const { seq, original } = mode;
     if (content !== original && mode.chatId === chatId) state.client.change(chatId, { kind: 'edit', target: seq }, content);
@@ -99,7 +106,10 @@ function sendComposed(event) {
     composer.focus();
     return;
   }
-  state.client.send(chatId, content, undefined, mode?.kind === 'reply' ? { replyTo: mode.seq } : {});
+  const fields = mode?.kind === 'reply' ? { replyTo: mode.seq } : {};
+  if (attached.ids.length) fields.attachments = attached.ids; // PROTOCOL.md 7: then the content may be empty
+  state.client.send(chatId, content, undefined, fields);
+  clearSent(chatId);
   if (mode) cancelMode();
   composer.value = '';
   drafts.delete(chatId);

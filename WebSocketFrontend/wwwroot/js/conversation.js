@@ -131,8 +131,15 @@ async function loadReceipts(chat) {
   if (chat.chatId === state.openChatId) renderMessages(chat);
 }
 
-async function loadOlder(chat) {
-  if (chat.loadingOlder || !chat.hasOlder) return;
+/** Fetches the page before the oldest message held; a call while one is on its way gets that one's promise. */
+export function loadOlder(chat, limit = HISTORY_PAGE) {
+  if (chat.loadingOlder) return chat.olderLoad;
+  if (!chat.hasOlder) return Promise.resolve();
+  chat.olderLoad = fetchOlder(chat, limit);
+  return chat.olderLoad;
+}
+
+async function fetchOlder(chat, limit) {
   const seqs = [...chat.messages.keys()];
   const oldest = seqs.length ? Math.min(...seqs) : null;
   if (oldest === 1 || (oldest === null && chat.lastSeq === 0)) {
@@ -145,7 +152,7 @@ async function loadOlder(chat) {
   const box = $('messages');
   const before = box.scrollHeight - box.scrollTop;
   try {
-    const range = oldest === null ? { limit: HISTORY_PAGE } : { beforeSeq: oldest, limit: HISTORY_PAGE };
+    const range = oldest === null ? { limit } : { beforeSeq: oldest, limit };
     const page = await state.client.history(chat.chatId, range);
     for (const m of page.messages) {
       if (!chat.messages.has(m.seq)) chat.messages.set(m.seq, m);

@@ -5,6 +5,7 @@
 import { el, icon } from './dom.js';
 import { me, isOwner } from './state.js';
 import { mentionParts, textAt } from './message-state.js';
+import { attachmentsPart } from './attachment-view.js';
 
 const ACTIONS = [
   { action: 'reply', testid: 'message-reply', icon: 'M9 7L4 12l5 5M4 12h10a6 6 0 0 1 6 6', label: 'Reply' },
@@ -37,7 +38,7 @@ export function paintBody(node, row, chat) {
   const stored = row.key.startsWith('s');
   const quote = m.replyTo ? textAt(chat, m.replyTo) ?? null : undefined;
   const mayDelete = row.own || isOwner(chat);
-  const signature = JSON.stringify([m.content, m.deleted, m.editedAt, m.mentions, m.reactions, m.replyTo,
+  const signature = JSON.stringify([m.content, m.deleted, m.editedAt, m.mentions, m.reactions, m.replyTo, m.attachments,
     quote && [quote.senderId, quote.content, quote.deleted], stored, mayDelete]);
   if (node.dataset.signature === signature) return;
   node.dataset.signature = signature;
@@ -49,6 +50,7 @@ export function paintBody(node, row, chat) {
   paintText(bubble.querySelector('.text'), m);
   replacePart(bubble, '.reply-preview', m.replyTo ? replyPreview(m.replyTo, quote) : null, bubble.querySelector('.text'));
   replacePart(bubble, '.reactions', m.reactions?.length && !m.deleted ? reactions(m.reactions) : null, null);
+  replacePart(bubble, '.attachments', m.deleted ? null : attachmentsPart(m.attachments), bubble.querySelector(':scope > .reactions'));
 
   const meta = node.querySelector('.meta');
   replacePart(meta, '.edited', m.editedAt && !m.deleted ? edited(m.editedAt) : null, meta.querySelector('.state'));

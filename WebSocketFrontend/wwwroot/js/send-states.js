@@ -55,6 +55,7 @@ export class SendStates {
 
   #tell({ chatId, clientMsgId, content, fields, status, error, seq, sentAt }) {
     const kind = fields?.kind ?? 'text';
-    this.#emit({ chatId, clientMsgId, content, kind, replyTo: fields?.replyTo, status, error, seq, sentAt });
+    const files = fields?.attachments?.length ?? 0;
+    this.#emit({ chatId, clientMsgId, content, kind, replyTo: fields?.replyTo, files, status, error, seq, sentAt });
   }
 }

@@ -34,7 +34,7 @@ export function timelineOf(chat) {
     }),
     ...waiting.map(send => ({
       key: `c${send.clientMsgId}`,
-      message: { senderId: self, content: send.content, sentAt: send.createdAt, seq: send.seq, replyTo: send.replyTo },
+      message: { senderId: self, content: pendingText(send), sentAt: send.createdAt, seq: send.seq, replyTo: send.replyTo },
       own: true,
       status: send.status, // pending, failed, or sent (acked, its frame still to come)
       label: sendLabel(send),
@@ -81,4 +81,10 @@ function sendLabel(send) {
     return { kind: 'failed', text: `Not sent${reason}`, clientMsgId: send.clientMsgId };
   }
   return { kind: 'sent', text: 'Sent' };
+}
+
+/** A send of files only says what it carries until the server's message (with the files themselves) comes. */
+function pendingText(send) {
+  if (send.content || !send.files) return send.content;
+  return `📎 ${send.files} ${send.files === 1 ? 'file' : 'files'}`;
 }
