@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 
 namespace OrleansChat.ProtocolTests;
 
@@ -175,5 +177,72 @@ public sealed class SseHeartbeatTests
         Assert.Equal(1, events.Welcome.Number("heartbeatSeconds"));
         Assert.Equal(new StreamItem(null, null, "heartbeat"), first);
         Assert.Equal(new StreamItem(null, null, "heartbeat"), second);
+    }
+}
+
+/// <summary>PROTOCOL.md 3.4's 4008 on the event stream: a client that does not read loses its session, and the others keep theirs.</summary>
+public sealed class SseSlowConsumerTests(TinyQueueServer fixture) : IClassFixture<TinyQueueServer>
+{
+    private const int Flood = 2000;
+    private const int Senders = 4;
+
+    private ChatServer Server => fixture.Server;
+
+    [Fact]
+    public async Task A_stream_whose_client_never_reads_is_ended_and_its_user_goes_offline_while_the_others_keep_receiving()
+    {
+        var (alice, bob, carol) = (Server.NewUser("alice"), Server.NewUser("bob"), Server.NewUser("carol"));
+        var chatId = await alice.CreateGroupIdAsync(bob, carol);
+        await using var watcher = await carol.ConnectAsync();
+        using var neverReads = await OpenUnreadStreamAsync(bob.Token);
+        await watcher.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id } });
+        Assert.Equal("online", (await watcher.ReceiveAsync("presence", where: p => p.Text("userId") == bob.Id)).Text("status"));
+        var content = new string('x', 4000);
+
+        // Carol reads as the flood comes, so that only bob's stream falls behind.
+        var delivered = Task.Run(async () =>
+        {
+            var seqs = new List<long>();
+            for (var i = 0; i < Flood; i++)
+            {
+                seqs.Add((await watcher.ReceiveAsync("message", chatId, timeout: TimeSpan.FromSeconds(30))).Number("seq"));
+            }
+
+            return seqs;
+        }, TestContext.Current.CancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, Senders).Select(sender => Task.Run(async () =>
+        {
+            for (var i = sender; i < Flood; i += Senders)
+            {
+                await alice.PostMessageAsync(chatId, content, $"k{i}");
+            }
+        }, TestContext.Current.CancellationToken)));
+        var seen = await delivered;
+
+        var offline = await watcher.ReceiveAsync("presence", where: p => p.Text("userId") == bob.Id, timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal("offline", offline.Text("status"));
+        Assert.Equal(Enumerable.Range(1, Flood).Select(i => (long)i), seen);
+    }
+
+    /// <summary>An event stream asked for by hand over a socket with a tiny receive buffer, read up to its welcome and then never again.</summary>
+    private async Task<TcpClient> OpenUnreadStreamAsync(string token)
+    {
+        var client = new TcpClient { ReceiveBufferSize = 4096, NoDelay = true };
+        await client.ConnectAsync(Server.BaseAddress.Host, Server.BaseAddress.Port, TestContext.Current.CancellationToken);
+        var stream = client.GetStream();
+        var request = $"GET /api/v1/events HTTP/1.1\r\nHost: {Server.BaseAddress.Authority}\r\nAccept: text/event-stream\r\nAuthorization: Bearer {token}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), TestContext.Current.CancellationToken);
+
+        var received = new StringBuilder();
+        var one = new byte[1];
+        using var timeout = new CancellationTokenSource(ChatSocket.DefaultTimeout);
+        while (!received.ToString().Contains("event: welcome\n", StringComparison.Ordinal))
+        {
+            Assert.True(await stream.ReadAsync(one, timeout.Token) > 0, $"the server closed the stream before its welcome: {received}");
+            received.Append((char)one[0]);
+        }
+
+        Assert.StartsWith("HTTP/1.1 200", received.ToString(), StringComparison.Ordinal);
+        return client;
     }
 }
