@@ -21,6 +21,9 @@ public static partial class GatewayEndpoints
 
     public const string ApiPath = "/api/v1";
 
+    /// <summary>The event stream, under <see cref="ApiPath"/> (PROTOCOL.md 10).</summary>
+    public const string EventsPath = "/events";
+
     public static WebApplication MapChatGateway(this WebApplication app)
     {
         app.Use(AnswerUnhandledErrors);
@@ -40,6 +43,9 @@ public static partial class GatewayEndpoints
         var authorized = api.MapGroup("").RequireAuthorization().Problems(StatusCodes.Status401Unauthorized);
         authorized.MapChatApi();
         authorized.MapAttachmentsApi();
+        authorized.MapGet(EventsPath, (HttpContext context, EventStreamEndpoint endpoint) => endpoint.RunAsync(context))
+            .Produces<string>(StatusCodes.Status200OK, EventStreamEndpoint.MediaType)
+            .Problems(StatusCodes.Status400BadRequest);
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens is true)
         {
             if (!app.Environment.IsDevelopment())

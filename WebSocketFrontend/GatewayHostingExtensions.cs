@@ -34,7 +34,9 @@ public static class GatewayHostingExtensions
         services.AddSingleton<PresenceWatches>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<ConnectionFactory>();
+        services.AddSingleton<ChatSessions>();
         services.AddSingleton<WebSocketEndpoint>();
+        services.AddSingleton<EventStreamEndpoint>();
         services.AddHostedService<LeaseRenewalService>();
         services.AddHostedService<SessionHeartbeatService>();
         services.AddChatRest();

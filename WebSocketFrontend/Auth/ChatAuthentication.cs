@@ -23,10 +23,10 @@ public static class ChatAuthentication
     private const string QueryTokenParameter = "access_token";
 
     /// <summary>
-    /// Where a token may come as <c>access_token</c> in the query: browsers cannot set headers on a WebSocket (nor,
-    /// when the API gains them, on event streams: add <c>/api/v1/events</c> here then). Everywhere else it is the header.
+    /// Where a token may come as <c>access_token</c> in the query: browsers cannot set headers on a WebSocket nor on an
+    /// <c>EventSource</c>. Everywhere else it is the header.
     /// </summary>
-    private static readonly PathString[] QueryTokenPaths = [GatewayEndpoints.WebSocketPath];
+    private static readonly PathString[] QueryTokenPaths = [GatewayEndpoints.WebSocketPath, GatewayEndpoints.ApiPath + GatewayEndpoints.EventsPath];
 
     public static WebApplicationBuilder AddChatAuthentication(this WebApplicationBuilder builder)
     {

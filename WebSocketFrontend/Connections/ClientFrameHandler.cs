@@ -119,27 +119,22 @@ internal sealed class ClientFrameHandler(
 
     private async Task SyncAsync(ClientFrame frame)
     {
-        // The limit applies to each chat; a chat's own "limit" overrides the frame's.
-        var limit = SyncLimit(frame, frame.OptionalInt32("limit")) ?? ProtocolLimits.DefaultSyncPageSize;
-        var requests = new List<(string ChatId, long AfterSeq, int Limit)>();
-        foreach (var chat in frame.RequiredArray("chats"))
-        {
-            requests.Add((frame.ChatIdIn(chat), frame.Int64In(chat, "afterSeq"), SyncLimit(frame, frame.Int32In(chat, "limit")) ?? limit));
-        }
-
-        if (requests.DistinctBy(r => r.ChatId).Count() != requests.Count)
-        {
-            throw frame.BadRequest("Each chat appears once in a sync.");
-        }
+        // The frame's limit is checked before its chats, as it always was: the first rule broken is the one answered.
+        var limit = ChatSync.CheckLimit(frame.OptionalInt32("limit"), frame.BadRequest);
+        var requests = ChatSync.Plan(
+            frame.RequiredArray("chats").Select(chat => (frame.ChatIdIn(chat), frame.Int64In(chat, "afterSeq"), frame.Int32In(chat, "limit"))),
+            limit,
+            frame.BadRequest);
 
         var answered = new List<(string ChatId, long LastSeq, bool HasMore)>(requests.Count);
-        foreach (var (chatId, afterSeq, chatLimit) in requests)
+        foreach (var request in requests)
         {
+            var chatId = request.ChatId;
             connection.Messages.BeginSync(chatId);
             var synced = new List<(long Seq, byte[] Frame)>();
             try
             {
-                var page = await Room(chatId).GetHistory(UserId, new HistoryQuery(afterSeq, null, chatLimit));
+                var page = await ChatSync.ReadAsync(grains, UserId, request);
                 synced.AddRange(page.Messages.Select(m => (m.Seq, Frames.Message(m))));
                 answered.Add((chatId, page.LastSeq, page.HasMore));
             }
@@ -155,10 +150,6 @@ internal sealed class ClientFrameHandler(
 
         connection.Enqueue(Frames.Synced(frame.Ref, answered));
     }
-
-    private static int? SyncLimit(ClientFrame frame, int? limit) => limit is null or (>= 1 and <= ProtocolLimits.MaxPageSize)
-        ? limit
-        : throw frame.BadRequest($"limit must be 1 to {ProtocolLimits.MaxPageSize}.");
 
     private Task TypingAsync(ClientFrame frame)
     {

@@ -128,6 +128,17 @@ internal sealed record SendResultDto(string ChatId, string ClientMsgId, Guid Mes
     public static SendResultDto From(SendResult r) => new(r.ChatId, r.ClientMsgId, r.MessageId, r.Seq, Times.ToWire(r.SentAt));
 }
 
+/// <summary>The answer to <c>POST /sync</c> (PROTOCOL.md 10).</summary>
+internal sealed record SyncAnswerDto(IReadOnlyList<SyncedChatDto> Chats);
+
+/// <summary>One chat of a sync: its messages, <c>lastSeq</c> and <c>hasMore</c> as <c>synced</c> says them; or only its <c>error</c> code.</summary>
+internal sealed record SyncedChatDto(
+    string ChatId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageDto>? Messages,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? LastSeq,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? HasMore,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error);
+
 internal sealed record DeviceDto(string DeviceId);
 
 internal sealed record DevTokenDto(string AccessToken, string ExpiresAt);
@@ -145,6 +156,10 @@ internal sealed record DevTokenDto(string AccessToken, string ExpiresAt);
 [JsonSerializable(typeof(RegisterDeviceRequest))]
 [JsonSerializable(typeof(ChatSettingsRequest))]
 [JsonSerializable(typeof(DevTokenRequest))]
+[JsonSerializable(typeof(TypingRequest))]
+[JsonSerializable(typeof(SeqRequest))]
+[JsonSerializable(typeof(SyncRequest))]
+[JsonSerializable(typeof(SyncAnswerDto))]
 [JsonSerializable(typeof(ChatDto))]
 [JsonSerializable(typeof(ChatListDto))]
 [JsonSerializable(typeof(MessagePageDto))]

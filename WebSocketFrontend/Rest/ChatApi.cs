@@ -33,6 +33,7 @@ internal static class ChatApi
         chat.MapGet("/messages", GetMessages).Problems(BadRequest).HistoryQueryParameters();
         chat.MapPost("/messages", PostMessage).Problems(BadRequest, TooLarge, NotJson, RateLimited);
         api.MapSettingsApi(chat);
+        api.MapActionsApi(chat);
         api.MapSearchApi();
 
         api.MapPost("/devices", RegisterDevice).Problems(BadRequest, Conflict, TooLarge, NotJson);

@@ -156,6 +156,23 @@ internal sealed class JsonBody : IDisposable
             : throw Bad($"'{name}' must be an ISO 8601 time such as 2026-11-22T10:00:00.000Z.");
     }
 
+    public JsonElement.ArrayEnumerator RequiredArray(string name) =>
+        _document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray()
+            : throw Bad($"'{name}' is required and must be an array.");
+
+    /// <summary>A non-negative integer field of <paramref name="element"/> (the body itself when null), or null when absent.</summary>
+    public long? NonNegativeInteger(string name, JsonElement? element = null)
+    {
+        var from = element ?? _document.RootElement;
+        if (from.ValueKind != JsonValueKind.Object || !from.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var l) && l >= 0 ? l : throw Bad($"'{name}' must be a non-negative integer.");
+    }
+
     public string UserId(string name)
     {
         var value = RequiredString(name);

@@ -14,6 +14,9 @@ public sealed record LoadOptions
 
     public Uri Url { get; init; } = new("http://127.0.0.1:5000");
 
+    /// <summary>websocket or sse: how the fanout scenario's receiving members connect (sse: <c>GET /api/v1/events</c>, OrleansChat only).</summary>
+    public string Receivers { get; init; } = "websocket";
+
     /// <summary>OrleansChat's <c>Auth:SigningKey</c>; without it tokens come from the dev-token endpoint.</summary>
     public string? SigningKey { get; init; }
 
@@ -103,6 +106,7 @@ public sealed record LoadOptions
             Scenario = Take("scenario") ?? o.Scenario,
             Target = Take("target") ?? o.Target,
             Url = Take("url") is { } url ? new Uri(url) : o.Url,
+            Receivers = Take("receivers") ?? o.Receivers,
             SigningKey = Take("signing-key") ?? Environment.GetEnvironmentVariable("LOADGEN_SIGNING_KEY"),
             ServerPid = Take("server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             SourceAddresses = Int("source-addresses", o.SourceAddresses),
@@ -130,6 +134,11 @@ public sealed record LoadOptions
         if (values.Count > 0)
         {
             throw new ArgumentException($"unknown options: {string.Join(", ", values.Keys.Select(k => "--" + k))}");
+        }
+
+        if (o.Receivers is not ("websocket" or "sse") || (o.Receivers == "sse" && (o.Scenario != "fanout" || o.Target != "orleanschat")))
+        {
+            throw new ArgumentException($"--receivers is websocket or sse, and sse needs --scenario fanout --target orleanschat");
         }
 
         // Only OrleansChat stores changes, and only the direct scenario has a peer's texts to react to.

@@ -11,7 +11,7 @@ public static class LoadRunner
         using var sources = new SourceAddresses(options.SourceAddresses, options.SourceAddressOffset);
         await using ITarget target = options.Target switch
         {
-            "orleanschat" => new OrleansChatTarget(options.Url, options.SigningKey, sources, options.ServerPid),
+            "orleanschat" => new OrleansChatTarget(options.Url, options.SigningKey, sources, options.ServerPid, receiversOnEvents: options.Receivers == "sse"),
             "signalr" => new SignalRTarget(options.Url, sources, options.ServerPid),
             "websocket" => new WebSocketPeerTarget(options.Url, sources, options.ServerPid),
             _ => throw new ArgumentException($"unknown target {options.Target}: orleanschat, signalr or websocket"),

@@ -32,6 +32,17 @@ public sealed class ScenarioTests(ChatServerFixture server)
     }
 
     [Fact]
+    public async Task A_short_fanout_run_with_receivers_on_event_streams_delivers_every_message_to_every_member_in_order()
+    {
+        var result = await LoadRunner.RunAsync(Options("fanout") with { Chats = 2, Members = 5, Rate = 20, Receivers = "sse" }, TestContext.Current.CancellationToken);
+
+        Assert.True(result.CorrectnessPassed, string.Join("; ", result.Violations));
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(2 * 5 * 40, result.Received);
+        Assert.Contains("receivers on events", result.Shape, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_short_direct_run_acks_every_send_and_delivers_it_to_both_sides_in_order()
     {
         var result = await LoadRunner.RunAsync(Options("direct") with { Pairs = 4, Rate = 20 }, TestContext.Current.CancellationToken);

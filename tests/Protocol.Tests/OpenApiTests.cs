@@ -27,6 +27,10 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         { "put", "/api/v1/me/blocks/{userId}", null, [(204, null)] },
         { "delete", "/api/v1/me/blocks/{userId}", null, [(204, null)] },
         { "get", "/api/v1/search", null, [(200, ["results", "next"])] },
+        { "post", "/api/v1/chats/{chatId}/typing", ["state"], [(204, null)] },
+        { "post", "/api/v1/chats/{chatId}/read", ["seq"], [(204, null)] },
+        { "post", "/api/v1/chats/{chatId}/delivered", ["seq"], [(204, null)] },
+        { "post", "/api/v1/sync", ["chats", "limit"], [(200, ["chats"])] },
     };
 
     private static readonly string[] AttachmentRoutes =
@@ -85,6 +89,7 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         var expected = Section4Routes.Select(row => $"{row.Data.Item1} {row.Data.Item2}")
             .Append("post /api/v1/auth/dev-token")  // the shared server turns development tokens on
             .Concat(AttachmentRoutes)                 // PROTOCOL.md 7: a multipart upload and byte downloads
+            .Append("get /api/v1/events")             // PROTOCOL.md 10: an event stream, not JSON
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, calls);
     }

@@ -21,7 +21,7 @@ public static class FanoutScenario
             new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
             async (member, ct) =>
             {
-                var client = await run.ConnectAsync(member.UserId, [member.ChatId], ct);
+                var client = await run.ConnectAsync(member.UserId, [member.ChatId], ct, receiveOnly: !member.IsSender);
                 if (member.IsSender)
                 {
                     lock (senders)
@@ -33,7 +33,8 @@ public static class FanoutScenario
 
         try
         {
-            var shape = $"{options.Chats} chats x {options.Members} members, {options.Rate:0.#} msg/s per chat, {options.DurationSeconds:0.#} s";
+            var receivers = options.Receivers == "sse" ? ", receivers on events" : "";
+            var shape = $"{options.Chats} chats x {options.Members} members{receivers}, {options.Rate:0.#} msg/s per chat, {options.DurationSeconds:0.#} s";
             return await run.SendAsync("fanout", shape, "delivered msg/s", senders, throughputIsAcks: false, cancellationToken);
         }
         finally

@@ -34,8 +34,8 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
 
     public OrderChecker Checker => _checker;
 
-    /// <summary>Connects a user who receives <paramref name="chats"/>; returns the client.</summary>
-    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, CancellationToken cancellationToken)
+    /// <summary>Connects a user who receives <paramref name="chats"/> (and, unless <paramref name="receiveOnly"/>, sends); returns the client.</summary>
+    public async Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, CancellationToken cancellationToken, bool receiveOnly = false)
     {
         int index;
         lock (_clients)
@@ -50,7 +50,9 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
         }
 
         var changes = options.Mix.IsPlain ? null : new ChangeTargets(userId, seed: index);
-        var client = await target.ConnectAsync(userId, chats, message => OnMessage(index, message, changes), cancellationToken);
+        var client = receiveOnly
+            ? await target.ConnectReceiverAsync(userId, chats, message => OnMessage(index, message, changes), cancellationToken)
+            : await target.ConnectAsync(userId, chats, message => OnMessage(index, message, changes), cancellationToken);
         lock (_clients)
         {
             _clients[index] = client;

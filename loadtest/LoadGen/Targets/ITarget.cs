@@ -24,6 +24,10 @@ public interface ITarget : IAsyncDisposable
     /// </summary>
     Task<IChatClient> ConnectAsync(string userId, IReadOnlyList<string> chats, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken);
 
+    /// <summary>Connects a user who only receives: as <see cref="ConnectAsync"/>, unless the target has another way for receivers.</summary>
+    Task<IChatClient> ConnectReceiverAsync(string userId, IReadOnlyList<string> chats, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken) =>
+        ConnectAsync(userId, chats, onMessage, cancellationToken);
+
     /// <summary>The server process's resident memory in bytes, or null when it cannot be read.</summary>
     Task<long?> ServerMemoryAsync(CancellationToken cancellationToken);
 }

@@ -11,10 +11,13 @@ public sealed class OrleansChatTarget : ITarget
     private readonly SourceAddresses _sources;
     private readonly ServerMemory _memory;
     private readonly HttpClient _http;
+    private readonly bool _receiversOnEvents;
 
     /// <param name="signingKey">The server's <c>Auth:SigningKey</c>; without it tokens come from <c>/api/v1/auth/dev-token</c>.</param>
-    public OrleansChatTarget(Uri baseAddress, string? signingKey, SourceAddresses sources, int? serverPid)
+    /// <param name="receiversOnEvents">Receivers take <c>GET /api/v1/events</c> instead of <c>/ws</c>.</param>
+    public OrleansChatTarget(Uri baseAddress, string? signingKey, SourceAddresses sources, int? serverPid, bool receiversOnEvents = false)
     {
+        _receiversOnEvents = receiversOnEvents;
         _baseAddress = baseAddress;
         _minter = signingKey is null ? null : new TokenMinter(signingKey);
         _sources = sources;
@@ -40,6 +43,17 @@ public sealed class OrleansChatTarget : ITarget
     {
         var uri = new UriBuilder(_baseAddress) { Scheme = _baseAddress.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
         return await ProtocolClient.ConnectAsync(uri, await TokenAsync(userId, cancellationToken), _sources.Next(), onMessage, cancellationToken);
+    }
+
+    public async Task<IChatClient> ConnectReceiverAsync(string userId, IReadOnlyList<string> chats, Action<ReceivedMessage> onMessage, CancellationToken cancellationToken)
+    {
+        if (!_receiversOnEvents)
+        {
+            return await ConnectAsync(userId, chats, onMessage, cancellationToken);
+        }
+
+        var uri = new Uri(_baseAddress, "/api/v1/events");
+        return await EventStreamClient.ConnectAsync(uri, await TokenAsync(userId, cancellationToken), _sources.Next(), onMessage, cancellationToken);
     }
 
     public Task<long?> ServerMemoryAsync(CancellationToken cancellationToken) => _memory.ReadAsync(cancellationToken);
