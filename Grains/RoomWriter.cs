@@ -140,10 +140,39 @@ internal sealed partial class RoomWriter(
             }
         }
 
-        (batch, var messages, var outcomes) = await Append(batch);
-        if (outcomes is null)
+        // Inline rather than a method of its own: a plain batch pays no extra state machine. An upload taken by another
+        // message since the check (two sends racing for it, only one commits) has its batch checked again and written
+        // again without the losers.
+        NewMessage[] messages;
+        IReadOnlyList<AppendOutcome> outcomes;
+        for (var attempt = 1; ; attempt++)
         {
-            return;
+            messages = NewMessages(batch);
+            try
+            {
+                outcomes = await store.AppendAsync(new ChatAppend(chatId, LastSeq, messages));
+                break;
+            }
+            catch (AttachmentsTakenException) when (attempt < MaxAttachmentChecks)
+            {
+                batch = await CheckAttachments(batch);
+                if (batch.Length == 0)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex)
+            {
+                LogAppendFailed(logger, ex, chatId, batch.Length);
+                foreach (var p in batch)
+                {
+                    _queued.Remove((p.Command.SenderId, p.Command.ClientMsgId));
+                    p.TrySetException(ChatException.Unavailable("The message was not stored; send it again."));
+                }
+
+                await ReloadLast();
+                return;
+            }
         }
 
         var posted = new List<ChatEvent>(batch.Length);
@@ -168,43 +197,6 @@ internal sealed partial class RoomWriter(
         if (posted.Count > 0)
         {
             stored(posted, pushRows);
-        }
-    }
-
-    /// <summary>
-    /// Stores the batch and returns what was written with its outcomes; null outcomes when the sends were answered
-    /// already (the store failed). When an upload was taken by another message since the check (two sends racing for
-    /// it; only one commits), the attachments are checked again, the losers refused, and the rest written again.
-    /// </summary>
-    private async Task<(PendingSend[] Batch, NewMessage[] Messages, IReadOnlyList<AppendOutcome>? Outcomes)> Append(PendingSend[] batch)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var messages = NewMessages(batch);
-            try
-            {
-                return (batch, messages, await store.AppendAsync(new ChatAppend(chatId, LastSeq, messages)));
-            }
-            catch (AttachmentsTakenException) when (attempt < MaxAttachmentChecks)
-            {
-                batch = await CheckAttachments(batch);
-                if (batch.Length == 0)
-                {
-                    return (batch, [], null);
-                }
-            }
-            catch (Exception ex)
-            {
-                LogAppendFailed(logger, ex, chatId, batch.Length);
-                foreach (var p in batch)
-                {
-                    _queued.Remove((p.Command.SenderId, p.Command.ClientMsgId));
-                    p.TrySetException(ChatException.Unavailable("The message was not stored; send it again."));
-                }
-
-                await ReloadLast();
-                return (batch, messages, null);
-            }
         }
     }
 

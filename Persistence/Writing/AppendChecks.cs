@@ -30,6 +30,12 @@ internal static class AppendChecks
                 throw new ArgumentException("A change needs the seq of its target, and a text has none.", nameof(append));
             }
 
+            ArgumentNullException.ThrowIfNull(message.Attachments, nameof(append));
+            if (message.Kind != MessageKind.Text && message.Attachments.Count > 0)
+            {
+                throw new ArgumentException("Only a text carries attachments.", nameof(append));
+            }
+
             if (message.Kind == MessageKind.Delete && message.Content.Length > 0)
             {
                 throw new ArgumentException("A delete has no content.", nameof(append));

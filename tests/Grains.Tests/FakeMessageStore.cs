@@ -1,4 +1,5 @@
 using OrleansChat.Persistence;
+using OrleansChat.Persistence.Attachments;
 
 namespace OrleansChat.Grains.Tests;
 
@@ -29,6 +30,15 @@ internal sealed class FakeMessageStore : IMessageStore
 
     public IReadOnlyList<StoredMessage> Messages => _messages;
 
+    /// <summary>Uploads by id; an append links the ones its texts carry, as the real stores do.</summary>
+    public Dictionary<Guid, AttachmentRecord> Uploads { get; } = [];
+
+    /// <summary>How often the writer read uploads.</summary>
+    public int AttachmentReads { get; private set; }
+
+    /// <summary>Another message takes this upload just before the next append, after the room checked it.</summary>
+    public Guid? TakeBeforeNextAppend { get; set; }
+
     /// <summary>Another writer (a room's earlier activation) stored a message.</summary>
     public StoredMessage StoreElsewhere(string chatId, Guid messageId, DateTimeOffset sentAt)
     {
@@ -45,6 +55,20 @@ internal sealed class FakeMessageStore : IMessageStore
         {
             FailNext = null;
             throw failure;
+        }
+
+        if (TakeBeforeNextAppend is { } taken)
+        {
+            TakeBeforeNextAppend = null;
+            Uploads[taken] = Uploads[taken] with { ChatId = "elsewhere", Seq = 1 };
+        }
+
+        foreach (var m in append.Messages)
+        {
+            if (m.Attachments.Any(a => !Uploads.TryGetValue(a.AttachmentId, out var upload) || upload.ChatId is not null || upload.UploaderId != m.SenderId))
+            {
+                throw new AttachmentsTakenException("An upload is taken.");
+            }
         }
 
         if (append.LastSeq != _messages.Count)
@@ -66,8 +90,14 @@ internal sealed class FakeMessageStore : IMessageStore
             {
                 Kind = m.Kind,
                 Target = m.Target,
+                Attachments = m.Attachments,
             };
             _messages.Add(stored);
+            foreach (var a in m.Attachments)
+            {
+                Uploads[a.AttachmentId] = Uploads[a.AttachmentId] with { ChatId = append.ChatId, Seq = stored.Seq };
+            }
+
             if (m.Kind == MessageKind.Delete && m.Target is { } target)
             {
                 // Only what the writer reads back: the target's deleted flag.
@@ -94,8 +124,11 @@ internal sealed class FakeMessageStore : IMessageStore
         return Task.FromResult(_messages.Find(m => m.ChatId == chatId && m.SenderId == senderId && m.ClientMsgId == clientMsgId));
     }
 
-    public Task<IReadOnlyList<Persistence.Attachments.AttachmentRecord>> GetAttachmentsAsync(IReadOnlyCollection<Guid> attachmentIds, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<Persistence.Attachments.AttachmentRecord>>([]);
+    public Task<IReadOnlyList<AttachmentRecord>> GetAttachmentsAsync(IReadOnlyCollection<Guid> attachmentIds, CancellationToken cancellationToken = default)
+    {
+        AttachmentReads++;
+        return Task.FromResult<IReadOnlyList<AttachmentRecord>>([.. attachmentIds.Where(Uploads.ContainsKey).Select(id => Uploads[id])]);
+    }
 
     public Task<IReadOnlyList<MessageTarget>> GetTargetsAsync(string chatId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
     {

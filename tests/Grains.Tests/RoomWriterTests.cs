@@ -195,6 +195,74 @@ public sealed class RoomWriterTests
         Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), acks.Select(a => a.Seq));
     }
 
+    [Fact]
+    public async Task Plain_texts_read_no_uploads_and_a_batch_with_attachments_reads_them_once_for_all_its_sends()
+    {
+        var writer = await NewWriter();
+        var (a, b, c) = (Upload("alice", 1), Upload("alice", 2), Upload("alice", 3));
+        await Send(writer, Command("k1", "plain"));
+        var plainReads = _store.AttachmentReads;
+
+        var sends = new[]
+        {
+            writer.Enqueue(Command("k2", "") with { Attachments = [b.ToString(), a.ToString()] }),
+            writer.Enqueue(Command("k3", "plain")),
+            writer.Enqueue(Command("k4", "x") with { Attachments = [c.ToString()] }),
+        };
+        writer.StartWriting();
+        await Task.WhenAll(sends);
+
+        Assert.Equal((0, 1), (plainReads, _store.AttachmentReads));
+        Assert.Equal([a, b], _store.Messages[1].Attachments.Select(x => x.AttachmentId));
+        Assert.Equal(
+            [(ChatId, (long?)2), (ChatId, (long?)2), (ChatId, (long?)4)],
+            new[] { a, b, c }.Select(id => (_store.Uploads[id].ChatId, _store.Uploads[id].Seq)));
+    }
+
+    [Fact]
+    public async Task A_send_naming_an_upload_of_another_sender_or_one_an_earlier_send_of_the_batch_took_is_refused_alone()
+    {
+        var writer = await NewWriter();
+        var (mine, bobs) = (Upload("alice", 1), Upload("bob", 2));
+
+        var first = writer.Enqueue(Command("k1", "x") with { Attachments = [mine.ToString()] });
+        var again = writer.Enqueue(Command("k2", "x") with { Attachments = [mine.ToString()] });
+        var foreign = writer.Enqueue(Command("k3", "x") with { Attachments = [bobs.ToString()] });
+        var plain = writer.Enqueue(Command("k4", "plain"));
+        writer.StartWriting();
+
+        Assert.Equal(1, (await first).Seq);
+        Assert.Equal(ChatErrorCode.BadRequest, (await Assert.ThrowsAsync<ChatException>(() => again)).Code);
+        Assert.Equal(ChatErrorCode.BadRequest, (await Assert.ThrowsAsync<ChatException>(() => foreign)).Code);
+        Assert.Equal(2, (await plain).Seq);
+        Assert.Null(_store.Uploads[bobs].ChatId);
+    }
+
+    [Fact]
+    public async Task An_upload_taken_by_another_message_after_the_check_is_refused_and_the_rest_of_its_batch_is_stored()
+    {
+        var writer = await NewWriter();
+        var upload = Upload("alice", 1);
+        _store.TakeBeforeNextAppend = upload;
+
+        var racing = writer.Enqueue(Command("k1", "x") with { Attachments = [upload.ToString()] });
+        var plain = writer.Enqueue(Command("k2", "plain"));
+        writer.StartWriting();
+
+        Assert.Equal(ChatErrorCode.BadRequest, (await Assert.ThrowsAsync<ChatException>(() => racing)).Code);
+        Assert.Equal(1, (await plain).Seq);
+        Assert.Equal((2, 2), (_store.AttachmentReads, _store.Appends.Count));
+        Assert.Equal(["k2"], _store.Messages.Select(m => m.ClientMsgId));
+    }
+
+    private Guid Upload(string uploaderId, int second)
+    {
+        var id = Guid.NewGuid();
+        _store.Uploads[id] = new Persistence.Attachments.AttachmentRecord(
+            id, uploaderId, $"{second}.txt", "text/plain", 3, new string('a', 64), null, null, Noon.AddSeconds(second));
+        return id;
+    }
+
     private async Task<RoomWriter> NewWriter(ChatOptions? options = null)
     {
         var writer = new RoomWriter(

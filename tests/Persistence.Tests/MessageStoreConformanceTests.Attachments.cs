@@ -128,6 +128,20 @@ public abstract partial class MessageStoreConformanceTests
         Assert.True(await AttachmentBytesExistAsync(kept.AttachmentId));
     }
 
+    [Fact]
+    public async Task A_change_that_carries_attachments_is_refused_before_it_is_queued_and_its_upload_stays_an_orphan()
+    {
+        var chat = NewChatId();
+        var record = await UploadAsync("alice", T0);
+        await Append(chat, 0, Message("c1"));
+
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => Append(chat, 1, Change("c2", MessageKind.Edit, target: 1, content: "x") with { Attachments = [MessageAttachment.From(record)] }));
+
+        Assert.Single(await ReadAll(chat));
+        Assert.Null((await Attachments.FindAsync(record.AttachmentId, Ct))!.ChatId);
+    }
+
     /// <summary>Stores a three-byte upload and returns its record as the store keeps it (its times at the store's precision).</summary>
     private async Task<AttachmentRecord> UploadAsync(string uploaderId, DateTimeOffset createdAt, int? width = null, int? height = null)
     {

@@ -19,7 +19,7 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         { "post", "/api/v1/chats/{chatId}/members", ["userId"], [(200, Chat)] },
         { "delete", "/api/v1/chats/{chatId}/members/{userId}", null, [(204, null)] },
         { "get", "/api/v1/chats/{chatId}/messages", null, [(200, ["messages", "hasMore"])] },
-        { "post", "/api/v1/chats/{chatId}/messages", ["clientMsgId", "content", "kind", "target", "replyTo", "remove"], [(201, ["chatId", "clientMsgId", "messageId", "seq", "sentAt"])] },
+        { "post", "/api/v1/chats/{chatId}/messages", ["clientMsgId", "content", "kind", "target", "replyTo", "remove", "attachments"], [(201, ["chatId", "clientMsgId", "messageId", "seq", "sentAt"])] },
         { "post", "/api/v1/devices", ["platform", "token"], [(201, ["deviceId"])] },
         { "delete", "/api/v1/devices/{deviceId}", null, [(204, null)] },
         { "put", "/api/v1/chats/{chatId}/settings", ["muted", "mutedUntil"], [(200, ["muted", "mutedUntil"])] },

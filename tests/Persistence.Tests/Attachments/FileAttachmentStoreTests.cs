@@ -30,4 +30,26 @@ public sealed class FileAttachmentStoreTests(SqliteTestDatabase database)
         Assert.Equal([1, 2, 3, 4], await File.ReadAllBytesAsync(Path.Combine(_store.Folder, record.AttachmentId.ToString("N")), Ct));
         Assert.Empty(Directory.EnumerateFiles(_store.Folder, $"{record.AttachmentId:N}.*.partial"));
     }
+
+    [Fact]
+    public async Task The_orphan_sweep_removes_old_files_that_no_row_describes_and_keeps_the_others()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var described = Record(3, createdAt: now);
+        await StoreAsync(described, [1, 2, 3]);
+        var leftOver = Path.Combine(_store.Folder, Guid.NewGuid().ToString("N"));
+        var fresh = Path.Combine(_store.Folder, Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(leftOver, [4, 5, 6], Ct);
+        await File.WriteAllBytesAsync(fresh, [7, 8, 9], Ct);
+        foreach (var file in new[] { leftOver, Path.Combine(_store.Folder, described.AttachmentId.ToString("N")) })
+        {
+            File.SetLastWriteTimeUtc(file, now.AddHours(-2).UtcDateTime);
+        }
+
+        await Store.DeleteOrphansAsync(now.AddHours(-1), Ct);
+
+        Assert.False(File.Exists(leftOver));
+        Assert.True(File.Exists(fresh));
+        Assert.Equal(1, await CountStoredPiecesAsync(described.AttachmentId));
+    }
 }

@@ -138,7 +138,8 @@ public sealed class AttachmentSendTests(AttachmentServerFixture fixture)
 
         Assert.Equal((1L, 1L), (first, again));
         Assert.Equal(1, (await Expect.StatusAsync(overRest, HttpStatusCode.Created)).Number("seq"));
-        Assert.Single((await alice.GetMessagesAsync(chatId, "?afterSeq=0")).Items("messages"));
+        var stored = Assert.Single((await alice.GetMessagesAsync(chatId, "?afterSeq=0")).Items("messages"));
+        Assert.Equal([upload], stored.Items("attachments").Select(a => a.Text("attachmentId")));
     }
 
     [Fact]
