@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using OrleansChat.TestInfrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace OrleansChat.BrowserTests;

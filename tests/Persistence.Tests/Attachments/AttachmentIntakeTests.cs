@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using OrleansChat.Persistence.Attachments;
+using OrleansChat.TestInfrastructure;
 
 namespace OrleansChat.Persistence.Tests.Attachments;
 

@@ -1,19 +1,42 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
-namespace OrleansChat.Persistence.Tests.Attachments;
+namespace OrleansChat.TestInfrastructure;
 
-/// <summary>Files made byte by byte: just the structure the sniffer reads (headers, frame segments, end markers).</summary>
-internal static class SampleFiles
+/// <summary>
+/// Files to upload, made byte by byte: a PNG that browsers and imaging libraries decode, the headers of the other image
+/// types the server sniffs (with just the structure it reads), a PDF, and an executable.
+/// </summary>
+public static class SampleFiles
 {
+    /// <summary>An RGB PNG of one colour, with real checksums: what a browser and an imaging library both accept.</summary>
     public static byte[] Png(int width, int height)
     {
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8;
-        header[9] = 2;
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Chunk("IHDR", header), .. Chunk("IDAT", [1, 2, 3, 4]), .. Chunk("IEND", [])];
+        header[8] = 8; // bits per channel
+        header[9] = 2; // RGB
+        var rows = new byte[height * (1 + (width * 3))];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var at = (y * (1 + (width * 3))) + 1 + (x * 3);
+                rows[at] = 0x43;
+                rows[at + 1] = (byte)(0x38 + (y * 100 / height));
+                rows[at + 2] = 0xCA;
+            }
+        }
+
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(rows);
+        }
+
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Chunk("IHDR", header), .. Chunk("IDAT", compressed.ToArray()), .. Chunk("IEND", [])];
     }
 
     public static byte[] Gif(int width, int height)
@@ -51,7 +74,7 @@ internal static class SampleFiles
 
     public static byte[] Pdf() => Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
-    /// <summary>The start of a 64-bit ELF executable.</summary>
+    /// <summary>The start of a 64-bit ELF executable: what a renamed program looks like.</summary>
     public static byte[] Elf() => [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3E, 0, 1, 0, 0, 0, .. new byte[100]];
 
     private static byte[] Chunk(string type, byte[] data)
@@ -60,12 +83,23 @@ internal static class SampleFiles
         BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
         Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
         data.CopyTo(chunk, 8);
-        if (type == "IEND")
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32(chunk.AsSpan(4, 4 + data.Length)));
+        return chunk;
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
         {
-            new byte[] { 0xAE, 0x42, 0x60, 0x82 }.CopyTo(chunk, 8);
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
         }
 
-        return chunk;
+        return ~crc;
     }
 
     private static void WriteUInt24(Span<byte> span, int value)
