@@ -12,22 +12,12 @@ namespace OrleansChat.BrowserTests;
 /// </summary>
 public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private void SkipWithoutChromium()
-    {
-        if (fixture.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-    }
-
-    private static string Size(bool phone) => ChatPage.SizeName(phone);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Searching_finds_the_other_users_message_and_a_click_opens_its_chat_at_that_message_loading_the_history_back_to_it(bool phone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var aliceId = ChatPage.NewUserId("alice");
         var carolId = ChatPage.NewUserId("carol");
         using var bob = await ChatApi.SignInAsync(fixture.BaseAddress, ChatPage.NewUserId("bob"));
@@ -55,7 +45,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         await Expect(results).ToContainTextAsync("The quarterly numbers are in the blue folder");
         Assert.Equal(["quarterly", "folder"], await results.Locator("mark").AllTextContentsAsync());
         await Expect(alice.ChatItem(chatId)).ToBeHiddenAsync();
-        await fixture.ScreenshotAsync(alice.Page, $"search-results-{Size(phone)}");
+        await fixture.ScreenshotAsync(alice.Page, $"search-results-{ChatPage.SizeName(phone)}");
 
         await results.ClickAsync();
         var found = alice.Page.Locator("#message-list [data-testid=message][data-seq='1']");
@@ -63,7 +53,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         await Expect(found).ToHaveClassAsync(new Regex(@"\bfound\b"));
         await Expect(found).ToBeInViewportAsync();
         await Expect(alice.Page.Locator("#chat-title")).ToHaveTextAsync("Planning");
-        await fixture.ScreenshotAsync(alice.Page, $"search-jump-{Size(phone)}");
+        await fixture.ScreenshotAsync(alice.Page, $"search-jump-{ChatPage.SizeName(phone)}");
 
         // Words nobody wrote: the panel says so. Emptying the box brings the chat list back.
         if (phone)
@@ -84,7 +74,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
     [InlineData(true)]
     public async Task Files_attached_by_button_or_dropped_upload_with_their_progress_shown_and_can_be_removed_and_a_type_not_allowed_or_a_file_too_large_is_refused_clearly(bool phone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice", phone);
         await alice.CreateGroupAsync("Files", ChatPage.NewUserId("bob"));
 
@@ -100,7 +90,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         await Expect(refused.GetByTestId("upload-error")).ToHaveTextAsync("This type of file cannot be sent (images, PDF and plain text can).");
         await Expect(refused.GetByTestId("upload-progress")).ToHaveCountAsync(0);
         Assert.False(await alice.HasHorizontalScrollAsync());
-        await fixture.ScreenshotAsync(alice.Page, $"upload-refused-{Size(phone)}");
+        await fixture.ScreenshotAsync(alice.Page, $"upload-refused-{ChatPage.SizeName(phone)}");
 
         // A file over the server's limit: refused (413) without being stored, and the chip says why.
         await alice.Page.GetByTestId("attach").SetInputFilesAsync(new FilePayload { Name = "scan.pdf", MimeType = "application/pdf", Buffer = new byte[2 * ServerFixture.MaxAttachmentBytes] });
@@ -128,7 +118,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
     [InlineData(true)]
     public async Task A_png_and_a_pdf_sent_together_show_the_other_member_a_thumbnail_that_opens_full_size_and_a_download_link_with_name_and_size(bool alicePhone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice", alicePhone);
         var bob = await ChatPage.SignInAsync(fixture, "bob", !alicePhone);
         var chatId = await alice.CreateGroupAsync("Plans", bob.UserId);
@@ -159,14 +149,14 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
         await Expect(thumbnail).ToHaveAttributeAsync("src", new Regex("^/api/v1/attachments/[^/]+/thumbnail$"));
         var thumbnailSize = await LoadedSizeAsync(bob.Page, thumbnail);
         Assert.Equal([320, 240], thumbnailSize);
-        await fixture.ScreenshotAsync(bob.Page, $"attachments-{Size(!alicePhone)}-bob");
+        await fixture.ScreenshotAsync(bob.Page, $"attachments-{ChatPage.SizeName(!alicePhone)}-bob");
 
         await thumbnail.ClickAsync();
         var full = bob.Page.GetByTestId("attachment-full");
         await Expect(full).ToBeVisibleAsync();
         var fullSize = await LoadedSizeAsync(bob.Page, full);
         Assert.Equal([640, 480], fullSize);
-        await fixture.ScreenshotAsync(bob.Page, $"attachment-viewer-{Size(!alicePhone)}-bob");
+        await fixture.ScreenshotAsync(bob.Page, $"attachment-viewer-{ChatPage.SizeName(!alicePhone)}-bob");
         await bob.Page.Locator("#image-close").ClickAsync();
         await Expect(full).ToBeHiddenAsync();
 
@@ -178,7 +168,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
             "href => fetch(href).then(async r => `${r.status} ${r.headers.get('content-type')} ${(await r.text()).slice(0, 8)}`)", href);
         Assert.Equal("200 application/pdf %PDF-1.4", fetched);
         Assert.False(await bob.HasHorizontalScrollAsync());
-        await fixture.ScreenshotAsync(alice.Page, $"attachments-{Size(alicePhone)}-alice");
+        await fixture.ScreenshotAsync(alice.Page, $"attachments-{ChatPage.SizeName(alicePhone)}-alice");
         await alice.Page.Context.CloseAsync();
         await bob.Page.Context.CloseAsync();
     }
@@ -186,7 +176,7 @@ public sealed class AttachmentsAndSearchTests(BrowserFixture fixture) : IClassFi
     [Fact]
     public async Task A_file_sent_without_text_while_offline_waits_as_pending_then_reaches_the_other_member()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice");
         var bob = await ChatPage.SignInAsync(fixture, "bob", phone: true);
         var chatId = await alice.CreateGroupAsync("Photos", bob.UserId);

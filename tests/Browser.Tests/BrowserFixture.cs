@@ -22,6 +22,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Why the browser tests cannot run here, or null when they can.</summary>
     public string? SkipReason { get; private set; }
 
+    /// <summary>Reports the test as skipped, with the reason, when there is no Chromium to run it in.</summary>
+    public void SkipWithoutChromium()
+    {
+        if (SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+    }
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;

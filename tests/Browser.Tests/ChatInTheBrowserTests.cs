@@ -6,18 +6,10 @@ namespace OrleansChat.BrowserTests;
 /// <summary>Two people chat through the web client in two browser profiles, one of them on a phone.</summary>
 public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private void SkipWithoutChromium()
-    {
-        if (fixture.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-    }
-
     [Fact]
     public async Task Two_users_create_a_group_exchange_messages_and_see_typing_and_receipts()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice");
         var bob = await ChatPage.SignInAsync(fixture, "bob", phone: true);
 
@@ -65,7 +57,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_reload_keeps_the_session_and_the_history()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice");
         var chatId = await alice.StartDirectAsync(ChatPage.NewUserId("carol"));
         string[] texts = ["one", "two", "three"];
@@ -90,7 +82,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public async Task Messages_missed_while_offline_arrive_exactly_once_and_in_order()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice");
         var bob = await ChatPage.SignInAsync(fixture, "bob", phone: true);
         var chatId = await alice.CreateGroupAsync("Offline test", bob.UserId);
@@ -134,7 +126,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public async Task Scrolling_up_loads_the_older_history()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var userId = ChatPage.NewUserId("erin");
         using var api = await ChatApi.SignInAsync(fixture.BaseAddress, userId);
         var chatId = await api.CreateGroupAsync("Long history");
@@ -161,7 +153,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public async Task Markup_in_a_message_shows_as_text()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice");
         var bob = await ChatPage.SignInAsync(fixture, "bob");
         var dialogs = 0;
@@ -183,7 +175,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_direct_chat_shows_whether_the_other_side_is_online()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice");
         var bob = await ChatPage.SignInAsync(fixture, "bob");
         var chatId = await alice.StartDirectAsync(bob.UserId);
@@ -199,7 +191,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public async Task The_phone_layout_has_no_horizontal_scroll()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var page = await fixture.NewPageAsync(phone: true);
         await Expect(page.GetByTestId("login-name")).ToBeVisibleAsync();
         await fixture.ScreenshotAsync(page, "phone-sign-in");
@@ -227,7 +219,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture) : IClassFixtur
     [Fact]
     public async Task The_client_signs_in_and_connects_its_socket_without_breaking_its_content_security_policy()
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var page = await fixture.NewPageAsync();
         await page.Context.AddInitScriptAsync("""
             window.cspViolations = [];

@@ -12,22 +12,12 @@ public sealed class ChatListAndMenuTests(BrowserFixture fixture) : IClassFixture
 {
     private static readonly Regex Seq = new("^[0-9]+$");
 
-    private void SkipWithoutChromium()
-    {
-        if (fixture.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-    }
-
-    private static string Size(bool phone) => ChatPage.SizeName(phone);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Messages_in_a_chat_not_open_raise_unread_and_mention_badges_that_opening_clears_and_mentions_are_highlighted(bool bobPhone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice", !bobPhone);
         var bob = await ChatPage.SignInAsync(fixture, "bob", bobPhone);
         var chatId = await alice.CreateGroupAsync("Standup", bob.UserId);
@@ -37,7 +27,7 @@ public sealed class ChatListAndMenuTests(BrowserFixture fixture) : IClassFixture
         var item = bob.ChatItem(chatId);
         await Expect(item.GetByTestId("unread-badge")).ToHaveTextAsync("2");
         await Expect(item.GetByTestId("mention-badge")).ToHaveTextAsync("1");
-        await fixture.ScreenshotAsync(bob.Page, $"badges-{Size(bobPhone)}");
+        await fixture.ScreenshotAsync(bob.Page, $"badges-{ChatPage.SizeName(bobPhone)}");
 
         // The counts come back after a reload, from the server's list.
         await bob.Page.ReloadAsync();
@@ -55,7 +45,7 @@ public sealed class ChatListAndMenuTests(BrowserFixture fixture) : IClassFixture
         await Expect(mention.Locator(".mention")).ToHaveTextAsync($"@{bob.UserId}");
         await Expect(mention).ToHaveClassAsync(new Regex(@"\bmentions-me\b"));
         await Expect(bob.Messages.First.GetByTestId("message-deleted")).ToBeVisibleAsync();
-        await fixture.ScreenshotAsync(bob.Page, $"mention-{Size(bobPhone)}");
+        await fixture.ScreenshotAsync(bob.Page, $"mention-{ChatPage.SizeName(bobPhone)}");
         await bob.ShowListAsync(chatId);
         await Expect(item.GetByTestId("unread-badge")).ToHaveCountAsync(0);
         await Expect(item.GetByTestId("mention-badge")).ToHaveCountAsync(0);
@@ -74,7 +64,7 @@ public sealed class ChatListAndMenuTests(BrowserFixture fixture) : IClassFixture
     [InlineData(true)]
     public async Task The_chat_menu_mutes_and_unmutes_and_blocks_and_unblocks_and_a_blocked_user_is_told_their_message_was_refused(bool alicePhone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice", alicePhone);
         var bob = await ChatPage.SignInAsync(fixture, "bob", !alicePhone);
         var chatId = await alice.StartDirectAsync(bob.UserId);
@@ -117,8 +107,8 @@ public sealed class ChatListAndMenuTests(BrowserFixture fixture) : IClassFixture
         await Expect(bob.Page.GetByTestId("notice")).ToContainTextAsync("Not done");
         await Expect(hi.GetByTestId("reaction")).ToHaveCountAsync(0);
         await Expect(alice.Message("Hi Bob").GetByTestId("reaction")).ToHaveCountAsync(0);
-        await fixture.ScreenshotAsync(bob.Page, $"blocked-{Size(!alicePhone)}");
-        await fixture.ScreenshotAsync(alice.Page, $"blocker-{Size(alicePhone)}");
+        await fixture.ScreenshotAsync(bob.Page, $"blocked-{ChatPage.SizeName(!alicePhone)}");
+        await fixture.ScreenshotAsync(alice.Page, $"blocker-{ChatPage.SizeName(alicePhone)}");
 
         // Unblock: the menu offers block again, and Bob's messages arrive.
         await alice.Page.GetByTestId("chat-menu").ClickAsync();

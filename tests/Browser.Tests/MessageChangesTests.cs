@@ -10,22 +10,12 @@ namespace OrleansChat.BrowserTests;
 /// </summary>
 public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private void SkipWithoutChromium()
-    {
-        if (fixture.SkipReason is { } reason)
-        {
-            Assert.Skip(reason);
-        }
-    }
-
-    private static string Size(bool phone) => ChatPage.SizeName(phone);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Edits_reactions_replies_and_deletes_change_the_one_message_they_target_for_both_users_and_after_a_reload(bool alicePhone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var alice = await ChatPage.SignInAsync(fixture, "alice", alicePhone);
         var bob = await ChatPage.SignInAsync(fixture, "bob", !alicePhone);
         var chatId = await alice.CreateGroupAsync("Lunch", bob.UserId);
@@ -57,7 +47,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
         // Bob reacts through the picker, Alice too: each sees the count of both; Bob takes his back by clicking it.
         await bobsView.GetByTestId("message-react").ClickAsync();
         await Expect(bobsView.GetByTestId("emoji-option")).ToHaveCountAsync(8);
-        await fixture.ScreenshotAsync(bob.Page, $"picker-{Size(!alicePhone)}");
+        await fixture.ScreenshotAsync(bob.Page, $"picker-{ChatPage.SizeName(!alicePhone)}");
         await bobsView.GetByTestId("emoji-option").Filter(new() { HasText = "👍" }).ClickAsync();
         await Expect(bob.Page.GetByTestId("emoji-option")).ToHaveCountAsync(0);
         var alicesView = alice.Page.Locator("[data-testid=message][data-seq='1']");
@@ -76,7 +66,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
         await Expect(bob.Page.GetByTestId("reply-cancel")).ToBeVisibleAsync();
         await Expect(bob.Page.Locator("#composer-context")).ToContainTextAsync("Lunch at one?");
         await bob.Composer.FillAsync("Works for me");
-        await fixture.ScreenshotAsync(bob.Page, $"replying-{Size(!alicePhone)}");
+        await fixture.ScreenshotAsync(bob.Page, $"replying-{ChatPage.SizeName(!alicePhone)}");
         await bob.SendAsync("Works for me");
         await Expect(bob.Page.GetByTestId("reply-cancel")).ToHaveCountAsync(0);
         foreach (var page in new[] { alice, bob })
@@ -100,8 +90,8 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
             Assert.False(await page.HasHorizontalScrollAsync());
         }
 
-        await fixture.ScreenshotAsync(alice.Page, $"changes-{Size(alicePhone)}-alice");
-        await fixture.ScreenshotAsync(bob.Page, $"changes-{Size(!alicePhone)}-bob");
+        await fixture.ScreenshotAsync(alice.Page, $"changes-{ChatPage.SizeName(alicePhone)}-alice");
+        await fixture.ScreenshotAsync(bob.Page, $"changes-{ChatPage.SizeName(!alicePhone)}-bob");
 
         // A reload rebuilds the same state from history: one element per text, changes applied.
         await bob.Page.ReloadAsync();
@@ -114,7 +104,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
         await Expect(bobsView.GetByTestId("reaction")).ToHaveTextAsync("👍 1");
         await Expect(bob.Message("Works for me").GetByTestId("reply-preview")).ToContainTextAsync("Lunch at one?");
         await Expect(bob.Page.Locator($"[data-testid=message][data-seq='{wrongSeq}']").GetByTestId("message-deleted")).ToBeVisibleAsync();
-        await fixture.ScreenshotAsync(bob.Page, $"changes-{Size(!alicePhone)}-bob-after-reload");
+        await fixture.ScreenshotAsync(bob.Page, $"changes-{ChatPage.SizeName(!alicePhone)}-bob-after-reload");
         await alice.Page.Context.CloseAsync();
         await bob.Page.Context.CloseAsync();
     }
@@ -124,7 +114,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
     [InlineData(true)]
     public async Task The_group_owner_deletes_a_members_message_for_everyone(bool ownerPhone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var owner = await ChatPage.SignInAsync(fixture, "olga", ownerPhone);
         var bob = await ChatPage.SignInAsync(fixture, "bob", !ownerPhone);
         var chatId = await owner.CreateGroupAsync("Moderated", bob.UserId);
@@ -149,7 +139,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
         await Expect(bobsView.GetByTestId("message-deleted")).ToBeVisibleAsync();
         await Expect(bobsView).Not.ToContainTextAsync("Spam");
         await Expect(ownersView.GetByTestId("message-deleted")).ToBeVisibleAsync();
-        await fixture.ScreenshotAsync(bob.Page, $"owner-deleted-{Size(!ownerPhone)}");
+        await fixture.ScreenshotAsync(bob.Page, $"owner-deleted-{ChatPage.SizeName(!ownerPhone)}");
         await owner.Page.Context.CloseAsync();
         await bob.Page.Context.CloseAsync();
     }
@@ -159,7 +149,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
     [InlineData(true)]
     public async Task Older_history_shows_each_text_in_its_current_state_after_changes_made_over_REST(bool phone)
     {
-        SkipWithoutChromium();
+        fixture.SkipWithoutChromium();
         var userId = ChatPage.NewUserId("erin");
         using var api = await ChatApi.SignInAsync(fixture.BaseAddress, userId);
         var chatId = await api.CreateGroupAsync("Changed history");
@@ -187,7 +177,7 @@ public sealed class MessageChangesTests(BrowserFixture fixture) : IClassFixture<
         var goneView = erin.Page.Locator($"[data-testid=message][data-seq='{gone}']");
         await Expect(goneView.GetByTestId("message-deleted")).ToBeVisibleAsync();
         await Expect(goneView).Not.ToContainTextAsync("to be deleted");
-        await fixture.ScreenshotAsync(erin.Page, $"history-{Size(phone)}");
+        await fixture.ScreenshotAsync(erin.Page, $"history-{ChatPage.SizeName(phone)}");
         await erin.Page.Context.CloseAsync();
     }
 }
