@@ -37,6 +37,23 @@ public abstract partial class MessageStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_text_lists_its_attachments_in_the_order_its_send_named_them_in_every_read()
+    {
+        var chat = NewChatId();
+        var first = await UploadAsync("alice", T0);
+        var second = await UploadAsync("alice", T0.AddSeconds(1));
+        var third = await UploadAsync("alice", T0.AddSeconds(2));
+        MessageAttachment[] sent = [MessageAttachment.From(third), MessageAttachment.From(first), MessageAttachment.From(second)];
+
+        var stored = Assert.Single(await Append(chat, 0, Message("c1", content: "") with { Attachments = sent }));
+
+        Assert.Equal(sent, stored.Message.Attachments);
+        Assert.Equal(sent, Assert.Single(await ReadAll(chat)).Attachments);
+        Assert.Equal(sent, (await Store.GetLastAsync(chat, Ct))!.Attachments);
+        Assert.Equal(sent, (await Store.FindByClientMsgIdAsync(chat, "alice", "c1", Ct))!.Attachments);
+    }
+
+    [Fact]
     public async Task The_uploads_a_room_asks_for_come_back_in_one_read_and_unknown_ids_are_left_out()
     {
         var first = await UploadAsync("alice", T0);
