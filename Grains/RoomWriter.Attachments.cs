@@ -14,7 +14,7 @@ internal sealed partial class RoomWriter
 
     /// <summary>
     /// Answers the sends whose attachments break PROTOCOL.md 7 (they store nothing) and returns the rest, in order, each
-    /// with its uploads in upload order. One store read for the whole batch; when it fails, the whole batch is answered
+    /// with its uploads in the order the send lists them. One store read for the whole batch; when it fails, the whole batch is answered
     /// as unavailable. Two sends of the batch naming one upload: the first keeps it.
     /// </summary>
     private async Task<PendingSend[]> CheckAttachments(PendingSend[] batch)
@@ -64,7 +64,6 @@ internal sealed partial class RoomWriter
                 continue;
             }
 
-            records.Sort(MessageAttachment.Order);
             p.Attachments = records.ConvertAll(MessageAttachment.From);
             accepted.Add(p);
         }

@@ -38,16 +38,6 @@ public readonly record struct MessageTarget(long Seq, MessageKind Kind, string S
 /// <summary>An upload as a message carries it: <see cref="Width"/> and <see cref="Height"/> only for images.</summary>
 public sealed record MessageAttachment(Guid AttachmentId, string Name, string ContentType, long Size, int? Width, int? Height)
 {
-    /// <summary>
-    /// The order a message lists its attachments in, the same in both stores and in the room: upload time, then the
-    /// id's text (both stores sort their ids as that text does).
-    /// </summary>
-    public static int Order(Attachments.AttachmentRecord x, Attachments.AttachmentRecord y)
-    {
-        var byTime = x.CreatedAt.CompareTo(y.CreatedAt);
-        return byTime != 0 ? byTime : string.CompareOrdinal(x.AttachmentId.ToString("D"), y.AttachmentId.ToString("D"));
-    }
-
     public static MessageAttachment From(Attachments.AttachmentRecord record) =>
         new(record.AttachmentId, record.Name, record.ContentType, record.Size, record.Width, record.Height);
 }

@@ -43,7 +43,7 @@ public sealed record StoredMessage(
     /// <summary>On a text: each emoji someone holds, in the order the emojis first appeared, with their users in the order they reacted.</summary>
     public IReadOnlyList<MessageReaction> Reactions { get; init; } = [];
 
-    /// <summary>On a text: the uploads it carries, in upload order; none once it is deleted (their rows and bytes are gone).</summary>
+    /// <summary>On a text: the uploads it carries, in the order its send listed them; none once it is deleted (their rows and bytes are gone).</summary>
     public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
 
     public bool Equals(StoredMessage? other) =>
@@ -92,7 +92,7 @@ public sealed record NewMessage(
     public IReadOnlyList<string> Mentions { get; init; } = [];
 
     /// <summary>
-    /// On a text: the uploads it carries, in upload order (<see cref="MessageAttachment.Order"/>). The append links
+    /// On a text: the uploads it carries, in the order its send listed them, which reads keep. The append links
     /// them to the message in its transaction, and only when each is still an orphan of the sender; otherwise the
     /// call fails alone with <see cref="AttachmentsTakenException"/> and stores nothing.
     /// </summary>

@@ -120,6 +120,31 @@ public sealed class AttachmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_text_sent_with_uploads_reaches_another_member_with_their_attachment_objects_in_the_order_sent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var bobId = ClientTestServer.NewUserId("bob");
+        var chatId = await _server.CreateGroupAsync(_alice, bobId);
+        var alice = await _server.StartClientAsync(_alice);
+        var bob = await _server.StartClientAsync(bobId);
+        var pdf = await alice.UploadAttachmentAsync(new MemoryStream(Pdf()), "notes.pdf", cancellationToken: ct);
+        var png = await alice.UploadAttachmentAsync(new MemoryStream(Png(8, 6)), "dot.png", cancellationToken: ct);
+
+        var ack = await alice.SendAsync(chatId, OutgoingMessage.Text("", attachments: [png.AttachmentId, pdf.AttachmentId]), cancellationToken: ct);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        var received = await bob.Messages.ReadAsync(timeout.Token);
+        Assert.Equal((chatId, ack.Seq, _alice, ""), (received.ChatId, received.Seq, received.SenderId, received.Content));
+        Assert.Equal(
+            [
+                new MessageAttachment(png.AttachmentId, "dot.png", "image/png", png.Size, 8, 6),
+                new MessageAttachment(pdf.AttachmentId, "notes.pdf", "application/pdf", pdf.Size, null, null),
+            ],
+            received.Attachments);
+    }
+
+    [Fact]
     public void A_message_exposes_its_attachment_objects_in_order_and_none_when_it_has_none()
     {
         using var item = JsonDocument.Parse("""

@@ -213,7 +213,7 @@ public sealed class RoomWriterTests
         await Task.WhenAll(sends);
 
         Assert.Equal((0, 1), (plainReads, _store.AttachmentReads));
-        Assert.Equal([a, b], _store.Messages[1].Attachments.Select(x => x.AttachmentId));
+        Assert.Equal([b, a], _store.Messages[1].Attachments.Select(x => x.AttachmentId));
         Assert.Equal(
             [(ChatId, (long?)2), (ChatId, (long?)2), (ChatId, (long?)4)],
             new[] { a, b, c }.Select(id => (_store.Uploads[id].ChatId, _store.Uploads[id].Seq)));

@@ -37,6 +37,42 @@ public abstract partial class MessageStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_text_lists_its_attachments_in_the_order_its_send_named_them_in_every_read()
+    {
+        var chat = NewChatId();
+        var first = await UploadAsync("alice", T0);
+        var second = await UploadAsync("alice", T0.AddSeconds(1));
+        var third = await UploadAsync("alice", T0.AddSeconds(2));
+        MessageAttachment[] sent = [MessageAttachment.From(third), MessageAttachment.From(first), MessageAttachment.From(second)];
+
+        var stored = Assert.Single(await Append(chat, 0, Message("c1", content: "") with { Attachments = sent }));
+
+        Assert.Equal(sent, stored.Message.Attachments);
+        Assert.Equal(sent, Assert.Single(await ReadAll(chat)).Attachments);
+        Assert.Equal(sent, (await Store.GetLastAsync(chat, Ct))!.Attachments);
+        Assert.Equal(sent, (await Store.FindByClientMsgIdAsync(chat, "alice", "c1", Ct))!.Attachments);
+    }
+
+    [Fact]
+    public async Task A_text_with_attachments_and_no_content_has_a_push_preview_naming_what_it_carries()
+    {
+        var chat = NewChatId();
+        var photo = await UploadAsync("alice", T0, width: 4, height: 3, name: "photo.png");
+        var (one, two) = (await UploadAsync("alice", T0), await UploadAsync("alice", T0));
+        var captioned = await UploadAsync("alice", T0);
+        PushTarget[] phone = [new("bob", "phone")];
+
+        await Append(
+            chat,
+            0,
+            Message("c1", content: "", targets: phone) with { Attachments = [MessageAttachment.From(photo)] },
+            Message("c2", content: "", targets: phone) with { Attachments = [MessageAttachment.From(one), MessageAttachment.From(two)] },
+            Message("c3", content: "look at this", targets: phone) with { Attachments = [MessageAttachment.From(captioned)] });
+
+        Assert.Equal(["📎 photo.png", "📎 2 files", "look at this"], (await OutboxRowsOf(chat)).Select(r => r.Preview));
+    }
+
+    [Fact]
     public async Task The_uploads_a_room_asks_for_come_back_in_one_read_and_unknown_ids_are_left_out()
     {
         var first = await UploadAsync("alice", T0);
@@ -143,11 +179,11 @@ public abstract partial class MessageStoreConformanceTests
     }
 
     /// <summary>Stores a three-byte upload and returns its record as the store keeps it (its times at the store's precision).</summary>
-    private async Task<AttachmentRecord> UploadAsync(string uploaderId, DateTimeOffset createdAt, int? width = null, int? height = null)
+    private async Task<AttachmentRecord> UploadAsync(string uploaderId, DateTimeOffset createdAt, int? width = null, int? height = null, string? name = null)
     {
         var id = Guid.NewGuid();
         var type = width is null ? "text/plain" : "image/png";
-        var record = new AttachmentRecord(id, uploaderId, $"{id:N}.bin", type, 3, new string('a', 64), width, height, createdAt);
+        var record = new AttachmentRecord(id, uploaderId, name ?? $"{id:N}.bin", type, 3, new string('a', 64), width, height, createdAt);
         await using (var writer = await Attachments.BeginAsync(id, Ct))
         {
             await writer.WriteAsync(new byte[] { 1, 2, 3 }, Ct);

@@ -33,7 +33,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         await using var connection = await _files.Database.OpenConnectionAsync(Ct);
 
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(
             ["attachments", "grain_state", "message_reactions", "message_search", "message_search_config", "message_search_content", "message_search_data",
              "message_search_docsize", "message_search_idx", "messages", "push_outbox", "schema_migrations", "search_words"],
@@ -92,7 +92,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([new StoredMessage("room", 1, messageId, "alice", "c1", "kept", T0)], page.Messages);
         Assert.Equal([("bob", "phone", 1L, "kept")], outbox.Select(r => (r.RecipientId, r.DeviceId, r.Seq, r.Preview)));
         await using var connectionAfter = await _files.Database.OpenConnectionAsync(Ct);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(0L, await Scalar(connectionAfter, "SELECT COUNT(*) FROM grain_state;"));
     }
 
@@ -204,6 +204,37 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([("room", 2L)], longPrefix.Results.Select(m => (m.ChatId, m.Seq)));
         Assert.Equal([1L], twoWords.Results.Select(m => m.Seq));
         Assert.Equal([4L], (await store.SearchAsync(new SearchQuery(["room"], "harbours", 10), Ct)).Results.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task A_version_6_database_with_attachments_is_upgraded_keeping_their_upload_order_and_new_texts_keep_the_order_they_name()
+    {
+        var (early, late, second, first) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await _files.Database.MigrateAsync(6, Ct);
+        await using (var connection = await _files.Database.OpenUnmigratedConnectionAsync(Ct))
+        {
+            var t = T0.ToUnixTimeMilliseconds();
+            await Execute(connection, $"""
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at)
+                VALUES ('room', 1, '{Guid.CreateVersion7()}', 'alice', 'c1', '', {t});
+                INSERT INTO attachments (attachment_id, uploader_id, name, content_type, size, sha256, created_at, chat_id, seq)
+                VALUES ('{late}', 'alice', 'late.txt', 'text/plain', 3, '{new string('a', 64)}', {t - 1}, 'room', 1),
+                       ('{early}', 'alice', 'early.txt', 'text/plain', 3, '{new string('a', 64)}', {t - 2}, 'room', 1),
+                       ('{first}', 'alice', 'first.txt', 'text/plain', 3, '{new string('a', 64)}', {t + 1}, NULL, NULL),
+                       ('{second}', 'alice', 'second.txt', 'text/plain', 3, '{new string('a', 64)}', {t + 2}, NULL, NULL);
+                """);
+        }
+
+        _files.Reopen();
+        await using var store = _files.OpenStore();
+        MessageAttachment[] named = [Text(second, "second.txt"), Text(first, "first.txt")];
+        await store.AppendAsync(
+            new ChatAppend("room", 1, [new NewMessage(Guid.CreateVersion7(), "alice", "c2", "", T0.AddMinutes(1), []) { Attachments = named }]), Ct);
+
+        Assert.Equal([Text(early, "early.txt"), Text(late, "late.txt")], (await store.FindByClientMsgIdAsync("room", "alice", "c1", Ct))!.Attachments);
+        Assert.Equal(named, (await store.FindByClientMsgIdAsync("room", "alice", "c2", Ct))!.Attachments);
+
+        static MessageAttachment Text(Guid id, string name) => new(id, name, "text/plain", 3, null, null);
     }
 
     [Fact]

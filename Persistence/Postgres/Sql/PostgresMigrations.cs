@@ -11,7 +11,7 @@ namespace OrleansChat.Persistence.Postgres;
 /// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders; 5 is message
 /// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so);
 /// 6 is search; 7 is attachments (<see cref="Attachments"/>); 8 orders the texts by time for search
-/// (<see cref="TextsByTime"/>).
+/// (<see cref="TextsByTime"/>); 9 keeps the order a text lists its attachments in (the SQLite store's version 7).
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -28,6 +28,7 @@ internal static class PostgresMigrations
         new(6, "search", Search) { Then = (connection, cancellationToken) => PostgresSearchBackfill.RunAsync((NpgsqlConnection)connection, cancellationToken) },
         new(7, "attachments", Attachments),
         new(8, "texts by time", TextsByTime),
+        new(9, "attachment order", "ALTER TABLE attachments ADD COLUMN position integer NULL;"),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -235,7 +235,7 @@ internal static class PostgresAppendCommands
                         new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(r => r.Message.Seq)] },
                         new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => r.Message.MessageId)] },
                         new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => r.Message.SenderId)] },
-                        new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => PushPreview.From(r.Message.Content))] },
+                        new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => PushPreview.From(r.Message))] },
                         new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. rows.Select(r => r.Message.SentAt)] },
                     },
                 });

@@ -9,25 +9,25 @@ internal static class PostgresAttachmentLinks
     // Links a call's texts to their uploads; the count of rows it changed says whether every upload was still an orphan
     // of its sender (a row another transaction links first is waited for, then no longer matches).
     private const string ClaimAttachments = """
-        UPDATE attachments AS a SET chat_id = $1, seq = c.seq
-        FROM unnest($2::uuid[], $3::bigint[], $4::text[]) AS c(attachment_id, seq, sender_id)
+        UPDATE attachments AS a SET chat_id = $1, seq = c.seq, position = c.position
+        FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::integer[]) AS c(attachment_id, seq, sender_id, position)
         WHERE a.attachment_id = c.attachment_id AND a.uploader_id = c.sender_id AND a.chat_id IS NULL;
         """;
 
     /// <summary>
-    /// Links the uploads of the call's new texts to them, in one round trip that only calls with attachments pay;
+    /// Links the uploads of the call's new texts to them, each at its index in its text's list, in one round trip that only calls with attachments pay;
     /// throws <see cref="AttachmentsTakenException"/> when one is not an orphan of its sender any more.
     /// </summary>
     public static async Task ClaimAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string chatId, List<(StoredMessage Message, IReadOnlyList<PushTarget> Targets)> fresh)
     {
-        List<(Guid Id, long Seq, string SenderId)>? links = null;
+        List<(Guid Id, long Seq, string SenderId, int Position)>? links = null;
         for (var i = 0; i < fresh.Count; i++)
         {
             var message = fresh[i].Message;
             for (var j = 0; j < message.Attachments.Count; j++)
             {
-                (links ??= []).Add((message.Attachments[j].AttachmentId, message.Seq, message.SenderId));
+                (links ??= []).Add((message.Attachments[j].AttachmentId, message.Seq, message.SenderId, j));
             }
         }
 
@@ -44,6 +44,7 @@ internal static class PostgresAttachmentLinks
                 new NpgsqlParameter<Guid[]> { TypedValue = [.. links.Select(l => l.Id)] },
                 new NpgsqlParameter<long[]> { TypedValue = [.. links.Select(l => l.Seq)] },
                 new NpgsqlParameter<string[]> { TypedValue = [.. links.Select(l => l.SenderId)] },
+                new NpgsqlParameter<int[]> { TypedValue = [.. links.Select(l => l.Position)] },
             },
         };
         await using (command.ConfigureAwait(false))

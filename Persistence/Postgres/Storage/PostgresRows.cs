@@ -11,7 +11,8 @@ internal static class PostgresRows
     /// <summary>
     /// A row with its current state, selected from <c>messages AS m</c>. A text's reactions come as one two-dimensional
     /// array of [emoji, user] pairs in display order (NULL when none), its attachments as one of
-    /// [id, name, type, size, width, height] in upload order; other kinds have neither and skip the lookups.
+    /// [id, name, type, size, width, height] in the order the text listed them
+    /// (upload order for texts linked before that order was kept); other kinds have neither and skip the lookups.
     /// </summary>
     public const string MessageColumns = """
         m.chat_id, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at,
@@ -21,7 +22,7 @@ internal static class PostgresRows
             FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END,
         CASE WHEN m.kind = 'text' THEN (
             SELECT array_agg(ARRAY[a.attachment_id::text, a.name, a.content_type, a.size::text, a.width::text, a.height::text]
-                             ORDER BY a.created_at, a.attachment_id)
+                             ORDER BY a.position, a.created_at, a.attachment_id)
             FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END
         """;
 

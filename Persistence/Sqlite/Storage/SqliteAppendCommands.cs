@@ -216,7 +216,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         _insertOutbox.Parameters["$seq"].Value = message.Seq;
         _insertOutbox.Parameters["$messageId"].Value = SqliteRows.ToText(message.MessageId);
         _insertOutbox.Parameters["$senderId"].Value = message.SenderId;
-        _insertOutbox.Parameters["$preview"].Value = PushPreview.From(message.Content);
+        _insertOutbox.Parameters["$preview"].Value = PushPreview.From(message);
         _insertOutbox.Parameters["$createdAt"].Value = UnixTime.ToMilliseconds(message.SentAt);
         foreach (var target in targets)
         {

@@ -14,8 +14,9 @@ internal sealed class SqliteAttachmentLinks(SqliteConnection connection, string 
     private readonly SqliteCommand _claim = Prepare(
         connection,
         """
-        UPDATE attachments SET chat_id = $chatId, seq = $seq
-        WHERE attachment_id IN (SELECT value FROM json_each($ids)) AND uploader_id = $senderId AND chat_id IS NULL;
+        UPDATE attachments SET chat_id = $chatId, seq = $seq, position = ids.key
+        FROM json_each($ids) AS ids
+        WHERE attachments.attachment_id = ids.value AND attachments.uploader_id = $senderId AND attachments.chat_id IS NULL;
         """,
         "$chatId",
         "$seq",
@@ -38,7 +39,10 @@ internal sealed class SqliteAttachmentLinks(SqliteConnection connection, string 
         }
     }
 
-    /// <summary>Links the text's uploads to it; throws <see cref="AttachmentsTakenException"/> when one is no orphan of its sender.</summary>
+    /// <summary>
+    /// Links the text's uploads to it, each at its index in the text's list; throws <see cref="AttachmentsTakenException"/>
+    /// when one is no orphan of its sender.
+    /// </summary>
     public async Task ClaimAsync(StoredMessage text)
     {
         _claim.Parameters["$chatId"].Value = text.ChatId;

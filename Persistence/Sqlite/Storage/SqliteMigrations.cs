@@ -37,6 +37,10 @@ namespace OrleansChat.Persistence.Sqlite;
 /// which FTS5 walks lazily newest first and leaves after a page. Rows keep their rowids, so cursors handed out stay
 /// valid. Words are never removed from <c>search_words</c>: a word no text holds any more only adds an empty term.
 /// </para>
+/// <para>
+/// Version 7 (attachment order): <c>position</c> is an upload's index in the <c>attachments</c> list of the text that
+/// links it, so a message lists them as its sender did. Rows linked before it keep NULL and read in upload order.
+/// </para>
 /// </remarks>
 internal static class SqliteMigrations
 {
@@ -150,6 +154,9 @@ internal static class SqliteMigrations
             SELECT term FROM temp.message_search_terms
             WHERE substr(term, 1, 1) <> '{SqliteSearch.ChatTokenMark}' AND length(term) > {SqliteSearch.LongestIndexedPrefix};
             DROP TABLE temp.message_search_terms;
+            """),
+        new(7, "attachment order", """
+            ALTER TABLE attachments ADD COLUMN position INTEGER NULL;
             """),
     ];
 

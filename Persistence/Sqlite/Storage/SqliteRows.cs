@@ -10,7 +10,8 @@ internal static class SqliteRows
     /// <summary>
     /// A row with its current state, selected from <c>messages AS m</c>. A text's reactions come as one JSON array of
     /// [emoji, user] pairs in display order ('[]' when none), its attachments as one JSON array of
-    /// [id, name, type, size, width, height] in upload order; other kinds have neither and skip the lookups.
+    /// [id, name, type, size, width, height] in the order the text listed them
+    /// (upload order for texts linked before that order was kept); other kinds have neither and skip the lookups.
     /// </summary>
     public const string MessageColumns = """
         m.chat_id, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at,
@@ -19,7 +20,7 @@ internal static class SqliteRows
             SELECT json_group_array(json_array(r.content, r.user_id) ORDER BY r.emoji_seq, r.first_seq)
             FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END,
         CASE WHEN m.kind = 'text' THEN (
-            SELECT json_group_array(json_array(a.attachment_id, a.name, a.content_type, a.size, a.width, a.height) ORDER BY a.created_at, a.attachment_id)
+            SELECT json_group_array(json_array(a.attachment_id, a.name, a.content_type, a.size, a.width, a.height) ORDER BY a.position, a.created_at, a.attachment_id)
             FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END
         """;
 

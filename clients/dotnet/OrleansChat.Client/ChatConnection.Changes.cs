@@ -59,6 +59,17 @@ public sealed partial class ChatConnection
                 writer.WriteNumber("replyTo"u8, replyTo);
             }
 
+            if (m.Attachments is { Count: > 0 } attachments)
+            {
+                writer.WriteStartArray("attachments"u8);
+                foreach (var id in attachments)
+                {
+                    writer.WriteStringValue(id);
+                }
+
+                writer.WriteEndArray();
+            }
+
             if (m.Remove)
             {
                 writer.WriteBoolean("remove"u8, true);

@@ -6,7 +6,14 @@ namespace OrleansChat.Client;
 /// </summary>
 public readonly record struct OutgoingMessage(string Kind, string? Content, long? Target = null, long? ReplyTo = null, bool Remove = false)
 {
-    public static OutgoingMessage Text(string content, long? replyTo = null) => new(MessageKinds.Text, content, ReplyTo: replyTo);
+    /// <summary>
+    /// The ids of the uploads a text carries (PROTOCOL.md 7), in the order its message lists them; its content may then be
+    /// empty. Null or empty on a plain text and on every change.
+    /// </summary>
+    public IReadOnlyList<string>? Attachments { get; init; }
+
+    public static OutgoingMessage Text(string content, long? replyTo = null, IReadOnlyList<string>? attachments = null) =>
+        new(MessageKinds.Text, content, ReplyTo: replyTo) { Attachments = attachments };
 
     public static OutgoingMessage Edit(long target, string content) => new(MessageKinds.Edit, content, target);
 

@@ -22,7 +22,7 @@ public sealed class AttachmentSendTests(AttachmentServerFixture fixture)
     private IAttachmentStore Store => Server.Services.GetRequiredService<IAttachmentStore>();
 
     [Fact]
-    public async Task A_text_with_attachments_and_no_content_reaches_members_with_attachment_objects_in_upload_order()
+    public async Task A_text_with_attachments_and_no_content_reaches_members_with_attachment_objects()
     {
         var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
         var chatId = await alice.CreateGroupIdAsync(bob);
@@ -31,7 +31,7 @@ public sealed class AttachmentSendTests(AttachmentServerFixture fixture)
         await using var sending = await alice.ConnectAsync();
         await using var receiving = await bob.ConnectAsync();
 
-        var seq = await Changes.SendAsync(sending, new { type = "send", chatId, clientMsgId = "k1", content = "", attachments = new[] { document, image } });
+        var seq = await Changes.SendAsync(sending, new { type = "send", chatId, clientMsgId = "k1", content = "", attachments = new[] { image, document } });
 
         var frame = await receiving.ReceiveAsync("message", chatId, f => f.Number("seq") == seq);
         Assert.Equal(TextFields, Changes.FieldNames(frame));
@@ -44,6 +44,29 @@ public sealed class AttachmentSendTests(AttachmentServerFixture fixture)
         await receiving.SendAsync(new { type = "sync", @ref = "s1", chats = new[] { new { chatId, afterSeq = 0 } } });
         var (synced, _) = await receiving.ReceiveSyncedAsync("s1");
         Assert.Equal(frame.GetProperty("attachments").GetRawText(), Assert.Single(synced).GetProperty("attachments").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_text_lists_its_attachments_in_the_order_the_send_named_them_live_in_history_and_in_sync()
+    {
+        var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
+        var chatId = await alice.CreateGroupIdAsync(bob);
+        var first = await UploadAsync(alice, Samples.Text(10), "first.txt");
+        var second = await UploadAsync(alice, Samples.Image(4, 3), "second.png");
+        var third = await UploadAsync(alice, Samples.Pdf(), "third.pdf");
+        await using var sending = await alice.ConnectAsync();
+        await using var receiving = await bob.ConnectAsync();
+        string[] named = [third, first, second];
+
+        var seq = await Changes.SendAsync(sending, new { type = "send", chatId, clientMsgId = "k1", content = "", attachments = named });
+
+        var live = await receiving.ReceiveAsync("message", chatId, f => f.Number("seq") == seq);
+        var history = Assert.Single((await bob.GetMessagesAsync(chatId, "?afterSeq=0")).Items("messages"));
+        await receiving.SendAsync(new { type = "sync", @ref = "s1", chats = new[] { new { chatId, afterSeq = 0 } } });
+        var (synced, _) = await receiving.ReceiveSyncedAsync("s1");
+        Assert.Equal(named, live.Items("attachments").Select(a => a.Text("attachmentId")));
+        Assert.Equal(named, history.Items("attachments").Select(a => a.Text("attachmentId")));
+        Assert.Equal(named, Assert.Single(synced).Items("attachments").Select(a => a.Text("attachmentId")));
     }
 
     [Fact]
