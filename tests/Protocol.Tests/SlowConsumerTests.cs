@@ -13,12 +13,39 @@ public sealed class TinyQueueServer : IAsyncLifetime
             "RateLimit:FramesPerSecond=100000", "RateLimit:FrameBurst=100000");
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+
+    /// <summary>
+    /// <paramref name="sender"/> posts <paramref name="flood"/> texts of 4,000 characters to the chat over REST from
+    /// several loops at once, so that only the members' connections carry the flood, while <paramref name="reader"/>
+    /// reads as they come; answers the seqs the reader saw, in the order it saw them.
+    /// </summary>
+    public static async Task<List<long>> FloodAsync(ChatUser sender, string chatId, ChatSocket reader, int flood, int loops = 4)
+    {
+        var content = new string('x', 4000);
+        var delivered = Task.Run(async () =>
+        {
+            var seqs = new List<long>();
+            for (var i = 0; i < flood; i++)
+            {
+                seqs.Add((await reader.ReceiveAsync("message", chatId, timeout: TimeSpan.FromSeconds(30))).Number("seq"));
+            }
+
+            return seqs;
+        }, TestContext.Current.CancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(loop => Task.Run(async () =>
+        {
+            for (var i = loop; i < flood; i += loops)
+            {
+                await sender.PostMessageAsync(chatId, content, $"k{i}");
+            }
+        }, TestContext.Current.CancellationToken)));
+        return await delivered;
+    }
 }
 
 public sealed class SlowConsumerTests(TinyQueueServer fixture) : IClassFixture<TinyQueueServer>
 {
     private const int Flood = 2000;
-    private const int Senders = 4;
 
     private ChatServer Server => fixture.Server;
 
@@ -30,27 +57,7 @@ public sealed class SlowConsumerTests(TinyQueueServer fixture) : IClassFixture<T
         using var tinyReceiveBuffer = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectWithTinyReceiveBufferAsync });
         await using var neverReads = await Server.ConnectAsync(bob.Token, tinyReceiveBuffer);
         await using var reader = await carol.ConnectAsync();
-        var content = new string('x', 4000);
-
-        var delivered = Task.Run(async () =>
-        {
-            var seqs = new List<long>();
-            for (var i = 0; i < Flood; i++)
-            {
-                seqs.Add((await reader.ReceiveAsync("message", chatId, timeout: TimeSpan.FromSeconds(30))).Number("seq"));
-            }
-            return seqs;
-        }, TestContext.Current.CancellationToken);
-
-        // Alice floods over REST from several loops at once, so that only the two members' sockets carry the flood.
-        await Task.WhenAll(Enumerable.Range(0, Senders).Select(sender => Task.Run(async () =>
-        {
-            for (var i = sender; i < Flood; i += Senders)
-            {
-                await alice.PostMessageAsync(chatId, content, $"k{i}");
-            }
-        }, TestContext.Current.CancellationToken)));
-        var seen = await delivered;
+        var seen = await TinyQueueServer.FloodAsync(alice, chatId, reader, Flood);
 
         var (code, _) = await neverReads.ReceiveCloseAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(4008, code);

@@ -184,7 +184,6 @@ public sealed class SseHeartbeatTests
 public sealed class SseSlowConsumerTests(TinyQueueServer fixture) : IClassFixture<TinyQueueServer>
 {
     private const int Flood = 2000;
-    private const int Senders = 4;
 
     private ChatServer Server => fixture.Server;
 
@@ -197,27 +196,8 @@ public sealed class SseSlowConsumerTests(TinyQueueServer fixture) : IClassFixtur
         using var neverReads = await OpenUnreadStreamAsync(bob.Token);
         await watcher.SendAsync(new { type = "watch_presence", userIds = new[] { bob.Id } });
         Assert.Equal("online", (await watcher.ReceiveAsync("presence", where: p => p.Text("userId") == bob.Id)).Text("status"));
-        var content = new string('x', 4000);
-
         // Carol reads as the flood comes, so that only bob's stream falls behind.
-        var delivered = Task.Run(async () =>
-        {
-            var seqs = new List<long>();
-            for (var i = 0; i < Flood; i++)
-            {
-                seqs.Add((await watcher.ReceiveAsync("message", chatId, timeout: TimeSpan.FromSeconds(30))).Number("seq"));
-            }
-
-            return seqs;
-        }, TestContext.Current.CancellationToken);
-        await Task.WhenAll(Enumerable.Range(0, Senders).Select(sender => Task.Run(async () =>
-        {
-            for (var i = sender; i < Flood; i += Senders)
-            {
-                await alice.PostMessageAsync(chatId, content, $"k{i}");
-            }
-        }, TestContext.Current.CancellationToken)));
-        var seen = await delivered;
+        var seen = await TinyQueueServer.FloodAsync(alice, chatId, watcher, Flood);
 
         var offline = await watcher.ReceiveAsync("presence", where: p => p.Text("userId") == bob.Id, timeout: TimeSpan.FromSeconds(60));
         Assert.Equal("offline", offline.Text("status"));
