@@ -102,12 +102,18 @@ public sealed record ChatMessage(
     /// <summary>On a text: the files it carries (none once it is deleted).</summary>
     [Id(15)] public IReadOnlyList<ChatAttachment> Attachments { get; init; } = [];
 
+    /// <summary>On an assistant's reply: the job that wrote it (PROTOCOL.md 9).</summary>
+    [Id(16)] public string? JobId { get; init; }
+
+    /// <summary>On an assistant's reply: a member stopped it, and it holds the text written until then.</summary>
+    [Id(17)] public bool Stopped { get; init; }
+
     // The lists compare by their items, so that a message equals itself after a round trip.
     public bool Equals(ChatMessage? other) =>
         other is not null
-        && (ChatId, Seq, MessageId, SenderId, Content, SentAt, ClientMsgId, Kind, Target, ReplyTo, Remove, EditedAt, Deleted)
+        && (ChatId, Seq, MessageId, SenderId, Content, SentAt, ClientMsgId, Kind, Target, ReplyTo, Remove, EditedAt, Deleted, JobId, Stopped)
             == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.Content, other.SentAt, other.ClientMsgId,
-                other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
+                other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted, other.JobId, other.Stopped)
         && Mentions.SequenceEqual(other.Mentions)
         && Attachments.SequenceEqual(other.Attachments)
         && Reactions.Count == other.Reactions.Count
@@ -134,6 +140,18 @@ public sealed record SendCommand(
 
     /// <summary>On a text: the ids of uploads of the sender that it carries (PROTOCOL.md 7), as the client sent them.</summary>
     [Id(7)] public IReadOnlyList<string> Attachments { get; init; } = [];
+
+    /// <summary>On an assistant's reply: the job that writes it; only the assistant's sends carry one.</summary>
+    [Id(8)] public string? JobId { get; init; }
+
+    /// <summary>On an assistant's reply: it was stopped by a member (PROTOCOL.md 9).</summary>
+    [Id(9)] public bool Stopped { get; init; }
+
+    /// <summary>
+    /// The send asks the assistant even without a mention (<c>POST /api/v1/jobs</c>): the room starts a job when the
+    /// assistant is a member, and refuses the send when it is not.
+    /// </summary>
+    [Id(10)] public bool AskAssistant { get; init; }
 }
 
 /// <summary>What an <c>ack</c> carries: the message as stored (the first one, for a repeated client message id).</summary>
@@ -144,7 +162,11 @@ public sealed record SendResult(
     [property: Id(1)] string ClientMsgId,
     [property: Id(2)] Guid MessageId,
     [property: Id(3)] long Seq,
-    [property: Id(4)] DateTimeOffset SentAt);
+    [property: Id(4)] DateTimeOffset SentAt)
+{
+    /// <summary>The assistant job the message started (PROTOCOL.md 9), also on a repeat of it.</summary>
+    [Id(5)] public string? JobId { get; init; }
+}
 
 /// <summary>
 /// One send's outcome in a <see cref="IChatRoomGrain.SendBatch"/>: the stored message, or the failure class and

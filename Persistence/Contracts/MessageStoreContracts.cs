@@ -46,11 +46,17 @@ public sealed record StoredMessage(
     /// <summary>On a text: the uploads it carries, in the order its send listed them; none once it is deleted (their rows and bytes are gone).</summary>
     public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
 
+    /// <summary>On an assistant's reply: the job that wrote it.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>On an assistant's reply: a member stopped it, and it holds the text written until then.</summary>
+    public bool Stopped { get; init; }
+
     public bool Equals(StoredMessage? other) =>
         other is not null
-        && (ChatId, Seq, MessageId, SenderId, ClientMsgId, Content, SentAt, Kind, Target, ReplyTo, Remove, EditedAt, Deleted)
+        && (ChatId, Seq, MessageId, SenderId, ClientMsgId, Content, SentAt, Kind, Target, ReplyTo, Remove, EditedAt, Deleted, JobId, Stopped)
             == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.ClientMsgId, other.Content, other.SentAt,
-                other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
+                other.Kind, other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted, other.JobId, other.Stopped)
         && Mentions.SequenceEqual(other.Mentions)
         && Reactions.SequenceEqual(other.Reactions)
         && Attachments.SequenceEqual(other.Attachments);
@@ -97,6 +103,12 @@ public sealed record NewMessage(
     /// call fails alone with <see cref="AttachmentsTakenException"/> and stores nothing.
     /// </summary>
     public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
+
+    /// <summary>On an assistant's reply: the job that wrote it.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>On an assistant's reply: a member stopped it.</summary>
+    public bool Stopped { get; init; }
 }
 
 /// <summary>
