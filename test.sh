@@ -8,10 +8,12 @@ started=$(date +%s)
 
 # What the tests need beyond the .NET SDK, from Debian's packages when missing:
 # Chromium for the browser tests, PostgreSQL's server binaries for the PostgreSQL store and cluster tests,
-# faketime for the test that restarts a server with its clock set back, Node.js and npm for the JavaScript client's tests.
+# faketime for the test that restarts a server with its clock set back, Node.js and npm for the JavaScript client's tests,
+# Tsung for the test that replays a fanout with it (loadtest/tsung).
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/faketime ] || need+=(faketime)
+[ -x /usr/bin/tsung ] || need+=(tsung)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v npm >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then

@@ -13,19 +13,25 @@
 # file named with its round (-r1, -r2, ...), so that plain and mixed runs alternate on the same machine state; the
 # report pairs them in the order they ran.
 #
+# tsung-connections and tsung-fanout replay the connections and fanout shapes with Tsung (loadtest/tsung), an
+# independent load tool, against OrleansChat only; they join the default list when `tsung` is installed.
+#
 # Sizes can be overridden with the variables below; RESULTS.md records the ones used.
 set -euo pipefail
 export PATH="$PATH:$HOME/.dotnet/tools"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${OUT:-$ROOT/loadtest/results}"
-SCENARIOS="${SCENARIOS:-connections fanout direct}"
+DEFAULT_SCENARIOS="connections fanout direct"
+command -v tsung >/dev/null && DEFAULT_SCENARIOS="$DEFAULT_SCENARIOS tsung-connections tsung-fanout"
+SCENARIOS="${SCENARIOS:-$DEFAULT_SCENARIOS}"
 TARGETS="${TARGETS:-orleanschat signalr websocket}"
 
 CONNECTIONS="${CONNECTIONS:-18000}"          # connections: idle sockets in all
 PROCESSES="${PROCESSES:-3}"                  # connections: generator processes (each below the 20,000 open files limit)
 SOURCES="${SOURCES:-2}"                      # connections: loopback source addresses per generator process
 HOLD="${HOLD:-15}"                           # connections: seconds held once all are open
+TSUNG_CONNECTIONS="${TSUNG_CONNECTIONS:-15000}"  # tsung-connections: one Erlang VM holds them all, below the open files limit
 CHATS="${CHATS:-10}"                         # fanout: chats
 MEMBERS="${MEMBERS:-100}"                    # fanout: members per chat
 FANOUT_RATES="${FANOUT_RATES:-10 30 60}"     # fanout: messages per second per chat, one run each
@@ -42,7 +48,7 @@ URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
 
 mkdir -p "$OUT"
-rm -f "$OUT"/*.json
+rm -f "$OUT"/*.json "$OUT"/tsung-*.txt
 
 echo "building (Release)..." >&2
 for project in loadtest/LoadGen loadtest/peers/SignalRPeer loadtest/peers/WebSocketPeer Silo; do
@@ -98,8 +104,21 @@ start_server() { # target
 }
 
 status=0
+run_tsung() { # scenario rate name: loadtest/tsung/run-tsung.sh against a fresh OrleansChat server
+  start_server orleanschat
+  echo "== $3 ($(cut -d' ' -f1 /proc/loadavg) load)" >&2
+  URL="$URL" KEY="$KEY" SERVER_PID="$SERVER_PID" OUT="$OUT" NAME="$3" LOADGEN="$LOADGEN" \
+    CHATS="$CHATS" MEMBERS="$MEMBERS" RATE="${2:-10}" DURATION="$DURATION" CONNECTIONS="$TSUNG_CONNECTIONS" HOLD="$HOLD" \
+    "$ROOT/loadtest/tsung/run-tsung.sh" "${1#tsung-}" >"$OUT/$3.log" 2>&1 || { local rc=$?; status=$rc; echo "   exit code $rc (see $OUT/$3.log)" >&2; }
+  stop_server
+}
+
 run_one() { # scenario target rate [round]
   local scenario=$1 target=$2 rate=$3 name="$1-$2${3:+-$3}${4:+-r$4}"
+  if [[ "$scenario" == tsung-* ]]; then
+    run_tsung "$scenario" "$rate" "$name"
+    return
+  fi
   start_server "$target"
   local args=(--target "$target" --url "$URL" --server-pid "$SERVER_PID" --json "$OUT/$name.json")
   if [[ "$scenario" == direct-mixed ]]; then
@@ -134,13 +153,13 @@ for round in $(seq 1 "$ROUNDS"); do
   if ((ROUNDS > 1)); then round_suffix=$round; fi
   for scenario in $SCENARIOS; do
     case "$scenario" in
-      fanout) rates="$FANOUT_RATES" ;;
+      fanout | tsung-fanout) rates="$FANOUT_RATES" ;;
       direct | direct-mixed) rates="$DIRECT_RATES" ;;
       *) rates="-" ;;
     esac
     for rate in $rates; do
       for target in $TARGETS; do
-        [[ "$scenario" == direct-mixed && "$target" != orleanschat ]] && continue
+        [[ ( "$scenario" == direct-mixed || "$scenario" == tsung-* ) && "$target" != orleanschat ]] && continue
         run_one "$scenario" "$target" "${rate#-}" "$round_suffix"
       done
     done
@@ -148,4 +167,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 "$LOADGEN" report "$OUT"/*.json | tee "$OUT/table.md"
+if compgen -G "$OUT/tsung-*.txt" >/dev/null; then
+  { echo; echo "Tsung (loadtest/tsung), the same shapes against OrleansChat:"; cat "$OUT"/tsung-*.txt; } | tee -a "$OUT/table.md"
+fi
 exit $status

@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "report")
     return Report.Print(args.Skip(1));
 }
 
+if (args.Length > 0 && args[0] == "tsung-users")
+{
+    return await TsungUsers.RunAsync(args[1..], CancellationToken.None);
+}
+
 LoadOptions options;
 try
 {

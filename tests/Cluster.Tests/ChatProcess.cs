@@ -148,13 +148,7 @@ internal sealed class ChatProcess : IAsyncDisposable
     private static string BuiltAssembly(string project, string assembly)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "OrleansChat.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("OrleansChat.sln not found");
-        }
-
-        var path = Path.Combine(root.FullName, project, "bin", configuration, "net10.0", assembly + ".dll");
+        var path = Path.Combine(Repository.Root, project, "bin", configuration, "net10.0", assembly + ".dll");
         Assert.True(File.Exists(path), $"{path} is not built");
         return path;
     }

@@ -78,7 +78,7 @@ public sealed partial class MetricsTests : IDisposable
     /// <summary>Every metric name in the dashboard's PromQL, with the dashboard checked to be importable as it is.</summary>
     private static HashSet<string> DashboardMetrics()
     {
-        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "k8s", "grafana", "orleanschat.json")));
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("k8s/grafana/orleanschat.json")));
         var root = dashboard.RootElement;
         Assert.Contains(root.GetProperty("templating").GetProperty("list").EnumerateArray(), v =>
             v.GetProperty("type").GetString() == "datasource" && v.GetProperty("query").GetString() == "prometheus");
@@ -132,17 +132,6 @@ public sealed partial class MetricsTests : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "OrleansChat.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("OrleansChat.sln not found");
-        }
-
-        return root.FullName;
     }
 
     [GeneratedRegex(@"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")]

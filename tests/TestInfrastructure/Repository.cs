@@ -1,7 +1,7 @@
-namespace OrleansChat.DeploymentTests;
+namespace OrleansChat.TestInfrastructure;
 
 /// <summary>Files of the repository the tests run from.</summary>
-internal static class Repository
+public static class Repository
 {
     public static string Root { get; } = FindRoot();
 
