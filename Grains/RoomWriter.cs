@@ -99,6 +99,8 @@ internal sealed partial class RoomWriter(
             Reactions = m.Reactions.Count == 0 ? [] : [.. m.Reactions.Select(r => new ChatReaction(r.Content, r.UserIds))],
             Attachments = m.Attachments.Count == 0 ? []
                 : [.. m.Attachments.Select(a => new ChatAttachment(a.AttachmentId, a.Name, a.ContentType, a.Size, a.Width, a.Height))],
+            JobId = m.JobId,
+            Stopped = m.Stopped,
         };
 
     /// <summary>Stores the queue batch by batch until it is empty.</summary>
@@ -220,6 +222,8 @@ internal sealed partial class RoomWriter(
                 Remove = command.Remove,
                 Mentions = mentions,
                 Attachments = batch[i].Attachments,
+                JobId = command.JobId,
+                Stopped = command.Stopped,
             };
         }
 

@@ -13,11 +13,14 @@ internal static class AppendRows
             Remove = message.Remove,
             Mentions = message.Mentions,
             Attachments = message.Attachments,
+            JobId = message.JobId,
+            Stopped = message.Stopped,
         };
 
     /// <summary>A text with neither reply nor mentions: the rows the plain insert writes.</summary>
     public static bool IsPlainText(NewMessage message) =>
-        message.Kind == MessageKind.Text && message.ReplyTo is null && message.Mentions.Count == 0 && message.Attachments.Count == 0;
+        message.Kind == MessageKind.Text && message.ReplyTo is null && message.Mentions.Count == 0 && message.Attachments.Count == 0
+        && message.JobId is null && !message.Stopped;
 
     /// <summary>Whether a change to <paramref name="target"/> (null: no row at its seq) changes its state.</summary>
     public static bool Applies(MessageTarget? target) => target is { Kind: MessageKind.Text, Deleted: false };

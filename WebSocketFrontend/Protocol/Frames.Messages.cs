@@ -62,6 +62,17 @@ public static partial class Frames
 
             w.WriteEndArray();
         }
+
+        // An assistant's reply (PROTOCOL.md 9); other texts carry neither field.
+        if (m.JobId is { } jobId)
+        {
+            w.WriteString("jobId", jobId);
+        }
+
+        if (m.Stopped)
+        {
+            w.WriteBoolean("stopped", true);
+        }
     }
 
     /// <summary>A change event in the field order of PROTOCOL.md 6.2.</summary>

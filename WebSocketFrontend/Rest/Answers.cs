@@ -82,7 +82,9 @@ internal sealed record MessageDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MessageAttachmentDto>? Attachments,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? EditedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Deleted,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReactionDto>? Reactions)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReactionDto>? Reactions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? JobId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Stopped = null)
 {
     public static MessageDto From(ChatMessage m) => new(
         m.ChatId,
@@ -100,7 +102,9 @@ internal sealed record MessageDto(
         m.Attachments.Count > 0 ? [.. m.Attachments.Select(MessageAttachmentDto.From)] : null,
         m.EditedAt is { } editedAt ? Times.ToWire(editedAt) : null,
         m.Deleted ? true : null,
-        m.Reactions.Count > 0 ? [.. m.Reactions.Select(r => new ReactionDto(r.Content, r.UserIds))] : null);
+        m.Reactions.Count > 0 ? [.. m.Reactions.Select(r => new ReactionDto(r.Content, r.UserIds))] : null,
+        m.JobId,
+        m.Stopped ? true : null);
 }
 
 internal sealed record ReactionDto(string Content, IReadOnlyList<string> UserIds);

@@ -91,6 +91,8 @@ internal sealed class FakeMessageStore : IMessageStore
                 Kind = m.Kind,
                 Target = m.Target,
                 Attachments = m.Attachments,
+                JobId = m.JobId,
+                Stopped = m.Stopped,
             };
             _messages.Add(stored);
             foreach (var a in m.Attachments)

@@ -176,6 +176,38 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase fixture) : IClas
     }
 
     [Fact]
+    public async Task A_version_9_database_with_messages_is_upgraded_in_place_reading_them_as_no_reply_and_stores_a_replys_job_id_and_stopped_flag()
+    {
+        var connectionString = await NewDatabase();
+        await using (var previous = PostgresTestDatabase.Open(connectionString))
+        {
+            await previous.MigrateAsync(9, Ct);
+        }
+
+        var (text, edit) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var t = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_123);
+        await Execute(connectionString, $"""
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, edited_at)
+            VALUES ('room', 1, '{text}', 'alice', 'c1', 'kept', '{t:O}', '{t.AddMilliseconds(1):O}');
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target)
+            VALUES ('room', 2, '{edit}', 'alice', 'c2', 'kept', '{t.AddMilliseconds(1):O}', 'edit', 1);
+            """);
+
+        await using var opened = new PostgresTestDatabase.StoreOverDatabase(PostgresTestDatabase.Open(connectionString), 2000);
+        var reply = new NewMessage(Guid.CreateVersion7(), "assistant", "job-1-reply", "so far", t.AddMinutes(1), []) { JobId = "job-1", Stopped = true };
+        await opened.Store.AppendAsync(new ChatAppend("room", 2, [reply]), Ct);
+
+        Assert.Equal(AllVersions, await AppliedVersions(connectionString));
+        Assert.Equal(
+            [
+                new StoredMessage("room", 1, text, "alice", "c1", "kept", t) { EditedAt = t.AddMilliseconds(1) },
+                new StoredMessage("room", 2, edit, "alice", "c2", "kept", t.AddMilliseconds(1)) { Kind = MessageKind.Edit, Target = 1 },
+                new StoredMessage("room", 3, reply.MessageId, "assistant", "job-1-reply", "so far", t.AddMinutes(1)) { JobId = "job-1", Stopped = true },
+            ],
+            (await opened.Store.ReadAsync("room", MessageRange.After(0, 10), Ct)).Messages);
+    }
+
+    [Fact]
     public async Task Migrating_a_migrated_database_again_changes_nothing()
     {
         var connectionString = await NewDatabase();

@@ -33,7 +33,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     {
         await using var connection = await _files.Database.OpenConnectionAsync(Ct);
 
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L], await Column<long>(connection, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(
             ["attachments", "grain_state", "message_reactions", "message_search", "message_search_config", "message_search_content", "message_search_data",
              "message_search_docsize", "message_search_idx", "messages", "push_outbox", "schema_migrations", "search_words"],
@@ -92,7 +92,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal([new StoredMessage("room", 1, messageId, "alice", "c1", "kept", T0)], page.Messages);
         Assert.Equal([("bob", "phone", 1L, "kept")], outbox.Select(r => (r.RecipientId, r.DeviceId, r.Seq, r.Preview)));
         await using var connectionAfter = await _files.Database.OpenConnectionAsync(Ct);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L], await Column<long>(connectionAfter, "SELECT version FROM schema_migrations ORDER BY version;"));
         Assert.Equal(0L, await Scalar(connectionAfter, "SELECT COUNT(*) FROM grain_state;"));
     }
 
@@ -235,6 +235,36 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal(named, (await store.FindByClientMsgIdAsync("room", "alice", "c2", Ct))!.Attachments);
 
         static MessageAttachment Text(Guid id, string name) => new(id, name, "text/plain", 3, null, null);
+    }
+
+    [Fact]
+    public async Task A_version_7_database_with_messages_is_upgraded_in_place_reading_them_as_no_reply_and_stores_a_replys_job_id_and_stopped_flag()
+    {
+        var (text, edit) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await _files.Database.MigrateAsync(7, Ct);
+        await using (var connection = await _files.Database.OpenUnmigratedConnectionAsync(Ct))
+        {
+            var t = T0.ToUnixTimeMilliseconds();
+            await Execute(connection, $"""
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, edited_at)
+                VALUES ('room', 1, '{text}', 'alice', 'c1', 'kept', {t}, {t + 1});
+                INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target)
+                VALUES ('room', 2, '{edit}', 'alice', 'c2', 'kept', {t + 1}, 'edit', 1);
+                """);
+        }
+
+        _files.Reopen();
+        await using var store = _files.OpenStore();
+        var reply = new NewMessage(Guid.CreateVersion7(), "assistant", "job-1-reply", "so far", T0.AddMinutes(1), []) { JobId = "job-1", Stopped = true };
+        await store.AppendAsync(new ChatAppend("room", 2, [reply]), Ct);
+
+        Assert.Equal(
+            [
+                new StoredMessage("room", 1, text, "alice", "c1", "kept", T0) { EditedAt = T0.AddMilliseconds(1) },
+                new StoredMessage("room", 2, edit, "alice", "c2", "kept", T0.AddMilliseconds(1)) { Kind = MessageKind.Edit, Target = 1 },
+                new StoredMessage("room", 3, reply.MessageId, "assistant", "job-1-reply", "so far", T0.AddMinutes(1)) { JobId = "job-1", Stopped = true },
+            ],
+            (await store.ReadAsync("room", MessageRange.After(0, 10), Ct)).Messages);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace OrleansChat.Persistence.Postgres;
 /// Orleans' ADO.NET providers (invariant <c>Npgsql</c>) need for clustering, grain state and reminders; 5 is message
 /// changes (the same columns and reactions table as the SQLite store's version 3, whose remarks say why they are so);
 /// 6 is search; 7 is attachments (<see cref="Attachments"/>); 8 orders the texts by time for search
-/// (<see cref="TextsByTime"/>); 9 keeps the order a text lists its attachments in (the SQLite store's version 7).
+/// (<see cref="TextsByTime"/>); 9 keeps the order a text lists its attachments in (the SQLite store's version 7); 10 is assistant replies' job id and
+/// stopped flag (the SQLite store's version 8; constant defaults, so no partition is rewritten).
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -29,6 +30,7 @@ internal static class PostgresMigrations
         new(7, "attachments", Attachments),
         new(8, "texts by time", TextsByTime),
         new(9, "attachment order", "ALTER TABLE attachments ADD COLUMN position integer NULL;"),
+        new(10, "assistant replies", "ALTER TABLE messages ADD COLUMN job_id text NULL, ADD COLUMN stopped boolean NOT NULL DEFAULT false;"),
     ];
 
     public static int LatestVersion => All[^1].Version;

@@ -26,16 +26,17 @@ internal static class PostgresAppendCommands
              AS m(seq, message_id, sender_id, client_msg_id, content, sent_at, words);
         """;
 
-    // The rows of a call that has changes, replies or mentions. Mentions travel space-separated (member ids have no
+    // The rows of a call that has changes, replies, mentions or assistant replies. Mentions travel space-separated (member ids have no
     // whitespace, AppendWriter checks) since PostgreSQL arrays cannot be ragged; '' is none.
     private const string InsertRows = """
-        INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions, search)
+        INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions,
+                              job_id, stopped, search)
         SELECT $1, m.seq, m.message_id, m.sender_id, m.client_msg_id, m.content, m.sent_at, m.kind, m.target, m.reply_to, m.remove,
-               string_to_array(NULLIF(m.mentions, ''), ' '),
+               string_to_array(NULLIF(m.mentions, ''), ' '), m.job_id, m.stopped,
                CASE WHEN m.kind = 'text' THEN array_to_tsvector(string_to_array(m.words, ' ')) END
         FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                    $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::text[], $13::text[])
-             AS m(seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions, words);
+                    $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::text[], $13::text[], $14::boolean[], $15::text[])
+             AS m(seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions, job_id, stopped, words);
         """;
 
     private const string InsertOutboxRows = """
@@ -192,7 +193,7 @@ internal static class PostgresAppendCommands
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
-            var plain = fresh.TrueForAll(f => f.Message is { Kind: MessageKind.Text, ReplyTo: null, Mentions.Count: 0 });
+            var plain = fresh.TrueForAll(f => f.Message is { Kind: MessageKind.Text, ReplyTo: null, Mentions.Count: 0, JobId: null, Stopped: false });
             var insert = new NpgsqlBatchCommand(plain ? InsertMessages : InsertRows)
             {
                 Parameters =
@@ -213,6 +214,8 @@ internal static class PostgresAppendCommands
                 insert.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = [.. fresh.Select(f => f.Message.ReplyTo)] });
                 insert.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. fresh.Select(f => f.Message.Remove)] });
                 insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. fresh.Select(f => string.Join(' ', f.Message.Mentions))] });
+                insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. fresh.Select(f => f.Message.JobId)] });
+                insert.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. fresh.Select(f => f.Message.Stopped)] });
             }
 
             insert.Parameters.Add(new NpgsqlParameter<string[]>

@@ -23,7 +23,8 @@ internal static class PostgresRows
         CASE WHEN m.kind = 'text' THEN (
             SELECT array_agg(ARRAY[a.attachment_id::text, a.name, a.content_type, a.size::text, a.width::text, a.height::text]
                              ORDER BY a.position, a.created_at, a.attachment_id)
-            FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END
+            FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END,
+        m.job_id, m.stopped
         """;
 
     /// <summary>What <see cref="ReadTarget"/> reads: a row as the target of a change.</summary>
@@ -50,6 +51,8 @@ internal static class PostgresRows
         Deleted = reader.GetBoolean(13),
         Reactions = reader.IsDBNull(14) ? [] : ReadReactions(reader.GetFieldValue<string[,]>(14)),
         Attachments = reader.IsDBNull(15) ? [] : ReadAttachments(reader.GetFieldValue<string?[,]>(15)),
+        JobId = reader.IsDBNull(16) ? null : reader.GetString(16),
+        Stopped = reader.GetBoolean(17),
     };
 
     public static MessageTarget ReadTarget(NpgsqlDataReader reader) =>

@@ -34,12 +34,12 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         // upsert's target first: a duplicate inserts nothing (even when its seq is taken too), while a seq already
         // stored under another client message id still fails with SQLITE_CONSTRAINT (the append writer undoes that call).
         // Bindings are cleared after every row, so a plain text binds the first seven and leaves the rest NULL: its
-        // kind and remove flag come from the COALESCEs, and it costs what it cost before changes existed.
+        // kind, remove and stopped flags come from the COALESCEs, and it costs what it cost before changes existed.
         var rc = raw.sqlite3_prepare_v3(
             connection.Handle,
             """
-            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, 'text'), ?9, ?10, COALESCE(?11, 0), ?12)
+            INSERT INTO messages (chat_id, seq, message_id, sender_id, client_msg_id, content, sent_at, kind, target, reply_to, remove, mentions, job_id, stopped)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, 'text'), ?9, ?10, COALESCE(?11, 0), ?12, ?13, COALESCE(?14, 0))
             ON CONFLICT (chat_id, sender_id, client_msg_id) DO NOTHING;
             """,
             raw.SQLITE_PREPARE_PERSISTENT,
@@ -162,7 +162,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             Check(raw.sqlite3_bind_text16(statement, 5, message.ClientMsgId));
             Check(raw.sqlite3_bind_text16(statement, 6, message.Content));
             Check(raw.sqlite3_bind_int64(statement, 7, UnixTime.ToMilliseconds(message.SentAt)));
-            if (message.Kind != MessageKind.Text || message.ReplyTo is not null || message.Mentions.Count > 0)
+            if (message.Kind != MessageKind.Text || message.ReplyTo is not null || message.Mentions.Count > 0 || message.JobId is not null || message.Stopped)
             {
                 BindChangeFields(statement, message);
             }
@@ -182,7 +182,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         }
     }
 
-    /// <summary>Binds what only changes, replies and mentions carry; a plain text leaves them NULL.</summary>
+    /// <summary>Binds what only changes, replies, mentions and assistant replies carry; a plain text leaves them NULL.</summary>
     private void BindChangeFields(sqlite3_stmt statement, StoredMessage message)
     {
         Check(raw.sqlite3_bind_text16(statement, 8, MessageKinds.ToText(message.Kind)));
@@ -201,6 +201,13 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         {
             Check(raw.sqlite3_bind_text16(statement, 12, mentions));
         }
+
+        if (message.JobId is { } jobId)
+        {
+            Check(raw.sqlite3_bind_text16(statement, 13, jobId));
+        }
+
+        Check(raw.sqlite3_bind_int(statement, 14, message.Stopped ? 1 : 0));
     }
 
     private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);

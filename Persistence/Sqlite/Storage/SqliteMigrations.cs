@@ -41,6 +41,10 @@ namespace OrleansChat.Persistence.Sqlite;
 /// Version 7 (attachment order): <c>position</c> is an upload's index in the <c>attachments</c> list of the text that
 /// links it, so a message lists them as its sender did. Rows linked before it keep NULL and read in upload order.
 /// </para>
+/// <para>
+/// Version 8 (assistant replies): <c>job_id</c> names the job that wrote a reply and <c>stopped</c> says a member
+/// stopped it (PROTOCOL.md 9). Like version 3's columns they rewrite no row, and every existing row reads as no reply.
+/// </para>
 /// </remarks>
 internal static class SqliteMigrations
 {
@@ -157,6 +161,10 @@ internal static class SqliteMigrations
             """),
         new(7, "attachment order", """
             ALTER TABLE attachments ADD COLUMN position INTEGER NULL;
+            """),
+        new(8, "assistant replies", """
+            ALTER TABLE messages ADD COLUMN job_id TEXT NULL;
+            ALTER TABLE messages ADD COLUMN stopped INTEGER NOT NULL DEFAULT 0;
             """),
     ];
 

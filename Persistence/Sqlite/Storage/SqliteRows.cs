@@ -21,11 +21,12 @@ internal static class SqliteRows
             FROM message_reactions AS r WHERE r.chat_id = m.chat_id AND r.target_seq = m.seq) END,
         CASE WHEN m.kind = 'text' THEN (
             SELECT json_group_array(json_array(a.attachment_id, a.name, a.content_type, a.size, a.width, a.height) ORDER BY a.position, a.created_at, a.attachment_id)
-            FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END
+            FROM attachments AS a WHERE a.chat_id = m.chat_id AND a.seq = m.seq) END,
+        m.job_id, m.stopped
         """;
 
     /// <summary>How many columns <see cref="MessageColumns"/> selects: the index of a column selected after them.</summary>
-    public const int MessageColumnCount = 16;
+    public const int MessageColumnCount = 18;
 
     /// <summary>What <see cref="ReadTarget"/> reads: a row as the target of a change.</summary>
     public const string TargetColumns = "seq, kind, sender_id, deleted";
@@ -51,6 +52,8 @@ internal static class SqliteRows
         Deleted = reader.GetInt64(13) != 0,
         Reactions = reader.IsDBNull(14) ? [] : ReadReactions(reader.GetString(14)),
         Attachments = reader.IsDBNull(15) ? [] : ReadAttachments(reader.GetString(15)),
+        JobId = reader.IsDBNull(16) ? null : reader.GetString(16),
+        Stopped = reader.GetInt64(17) != 0,
     };
 
     public static MessageTarget ReadTarget(SqliteDataReader reader) =>

@@ -36,6 +36,12 @@ public sealed record ChatMessage(
     /// <summary>The files a text carries (PROTOCOL.md 7), in the order it named them; empty when none.</summary>
     public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
 
+    /// <summary>On an assistant's reply: the job that wrote it (PROTOCOL.md 9); null on other messages.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>On an assistant's reply: a member stopped it, and it holds the text written until then.</summary>
+    public bool Stopped { get; init; }
+
     /// <summary>Whether this is a text (not a change event).</summary>
     public bool IsText => Kind == MessageKinds.Text;
 
@@ -55,13 +61,15 @@ public sealed record ChatMessage(
         Deleted = frame.Deleted,
         Reactions = frame.GetReactions(),
         Attachments = frame.GetAttachments(),
+        JobId = frame.JobId,
+        Stopped = frame.Stopped,
     };
 
     public bool Equals(ChatMessage? other) =>
         other is not null
-        && (ChatId, Seq, MessageId, SenderId, Content, SentAt, ClientMsgId, Kind, Target, ReplyTo, Remove, EditedAt, Deleted)
+        && (ChatId, Seq, MessageId, SenderId, Content, SentAt, ClientMsgId, Kind, Target, ReplyTo, Remove, EditedAt, Deleted, JobId, Stopped)
             == (other.ChatId, other.Seq, other.MessageId, other.SenderId, other.Content, other.SentAt, other.ClientMsgId, other.Kind,
-                other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted)
+                other.Target, other.ReplyTo, other.Remove, other.EditedAt, other.Deleted, other.JobId, other.Stopped)
         && Mentions.SequenceEqual(other.Mentions)
         && Reactions.SequenceEqual(other.Reactions)
         && Attachments.SequenceEqual(other.Attachments);

@@ -46,10 +46,12 @@ internal struct Fields()
     public Field Mentions = Field.Absent;
     public Field Reactions = Field.Absent;
     public Field Attachments = Field.Absent;
+    public Field JobId = Field.Absent;
     public long? Target;
     public long? ReplyTo;
     public bool Remove;
     public bool Deleted;
+    public bool Stopped;
 
     public void Set(ReadOnlySpan<byte> name, Field field)
     {
@@ -58,6 +60,7 @@ internal struct Fields()
             case 3 when name.SequenceEqual("ref"u8): Ref = field; break;
             case 4 when name.SequenceEqual("code"u8): Code = field; break;
             case 4 when name.SequenceEqual("kind"u8): Kind = field; break;
+            case 5 when name.SequenceEqual("jobId"u8): JobId = field; break;
             case 6 when name.SequenceEqual("chatId"u8): ChatId = field; break;
             case 6 when name.SequenceEqual("sentAt"u8): SentAt = field; break;
             case 6 when name.SequenceEqual("userId"u8): UserId = field; break;
@@ -108,6 +111,10 @@ internal struct Fields()
         else if (name.SequenceEqual("deleted"u8))
         {
             Deleted = true;
+        }
+        else if (name.SequenceEqual("stopped"u8))
+        {
+            Stopped = true;
         }
     }
 }

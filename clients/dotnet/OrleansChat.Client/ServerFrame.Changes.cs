@@ -44,6 +44,12 @@ public readonly ref partial struct ServerFrame
     /// <summary>When a text of a sync or history answer was last edited.</summary>
     public string? EditedAt => Decode(_fields.EditedAt);
 
+    /// <summary>The assistant job that wrote a reply (PROTOCOL.md 9); null on other messages.</summary>
+    public string? JobId => Decode(_fields.JobId);
+
+    /// <summary>Whether an assistant's reply was stopped by a member before it was complete (PROTOCOL.md 9).</summary>
+    public bool Stopped => _fields.Stopped;
+
     /// <summary>The member ids a text or edit mentions (empty when the frame has none).</summary>
     public IReadOnlyList<string> GetMentions()
     {

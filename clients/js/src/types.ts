@@ -71,6 +71,7 @@ export interface MessageFrame {
   deleted?: boolean;
   reactions?: Reaction[];
   jobId?: string;
+  stopped?: boolean;
   [field: string]: unknown;
 }
 
