@@ -14,7 +14,7 @@ public sealed class AssistantMetrics
         var meter = meterFactory.Create(ChatMetrics.MeterName);
         _jobsEnded = meter.CreateCounter<long>("chat.assistant.jobs", "{job}", "Assistant jobs that ended, by final status and provider.");
         _timeToFirstChunk = meter.CreateHistogram<double>(
-            "chat.assistant.time_to_first_chunk", "ms", "From the start of an attempt to its first chunk.");
+            "chat.assistant.time_to_first_chunk", "s", "From the start of an attempt to its first chunk.");
         _charactersOut = meter.CreateCounter<long>("chat.assistant.characters_out", "{character}", "Characters the providers wrote into replies.");
     }
 
@@ -23,7 +23,7 @@ public sealed class AssistantMetrics
         new KeyValuePair<string, object?>("status", AssistantJobStatuses.Name(status)),
         new KeyValuePair<string, object?>("provider", provider ?? "none"));
 
-    public void FirstChunk(TimeSpan elapsed) => _timeToFirstChunk.Record(elapsed.TotalMilliseconds);
+    public void FirstChunk(TimeSpan elapsed) => _timeToFirstChunk.Record(elapsed.TotalSeconds);
 
     public void CharactersOut(int characters) => _charactersOut.Add(characters);
 }

@@ -28,13 +28,14 @@ internal sealed partial class RoomAssistant(
 
     /// <summary>
     /// Whether a stored message asks the assistant: a text of someone else in a chat the assistant is in, that is a
-    /// direct chat, mentions the assistant, or was sent to ask it.
+    /// direct chat, mentions the assistant, or was sent to ask it. The membership test comes last: a group's plain
+    /// texts, most of its messages, never pay for it.
     /// </summary>
     public bool Asks(SendCommand command, StoredMessage message) =>
         message.Kind == MessageKind.Text
         && message.SenderId != assistantId
-        && assistantIsMember()
-        && (isDirect() || command.AskAssistant || message.Mentions.Contains(assistantId));
+        && (isDirect() || command.AskAssistant || message.Mentions.Contains(assistantId))
+        && assistantIsMember();
 
     /// <summary>
     /// Starts the jobs of <paramref name="asking"/> (indexes into the batch) in parallel and puts their ids on the

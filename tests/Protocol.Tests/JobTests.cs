@@ -153,6 +153,23 @@ public sealed class JobTests(AssistantServerFixture fixture)
         await Expect.ProblemAsync(notMember, HttpStatusCode.Forbidden, "forbidden");
     }
 
+    [Fact]
+    public async Task A_completed_job_is_counted_by_status_and_provider_with_its_first_chunk_time_and_characters()
+    {
+        var alice = Server.NewUser("alice");
+        var chatId = (await alice.OpenDirectChatAsync(fixture.Assistant)).Text("chatId");
+        var jobId = await StartJobAsync(alice, chatId, "count me");
+        await AssistantServerFixture.JobWhenAsync(alice, jobId, j => j.Text("status") == "completed");
+
+        using var response = await Server.GetAsync("/metrics");
+        var lines = (await response.ReadTextAsync()).Split('\n');
+
+        Assert.Contains(lines, l => l.StartsWith("chat_assistant_jobs_total{", StringComparison.Ordinal)
+            && l.Contains("provider=\"stand-in\"", StringComparison.Ordinal) && l.Contains("status=\"completed\"", StringComparison.Ordinal));
+        Assert.Contains("# TYPE chat_assistant_time_to_first_chunk_seconds histogram", lines);
+        Assert.Contains("# TYPE chat_assistant_characters_out_total counter", lines);
+    }
+
     private static async Task<string> StartJobAsync(ChatUser user, string chatId, string content)
     {
         using var response = await user.PostAsync("jobs", new { chatId, clientMsgId = Guid.NewGuid().ToString(), content });
