@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat.Grains.Assistant;
 using OrleansChat.Hosting;
 using OrleansChat.Persistence;
 
@@ -22,6 +23,7 @@ public sealed partial class ChatRoomGrain(
     [PersistentState("receipts", ChatGrainStorage.Name)] IPersistentState<RoomReceiptsState> receipts,
     IMessageStore messages,
     IOptions<ChatOptions> options,
+    IOptions<AssistantOptions> assistantOptions,
     ChatMetrics metrics,
     TimeProvider time,
     ILogger<ChatRoomGrain> logger) : Grain, IChatRoomGrain
@@ -31,6 +33,7 @@ public sealed partial class ChatRoomGrain(
     private readonly MemberReachabilityCache _reachability = new();
     private TypingStates _typing = null!;
     private RoomWriter _writer = null!;
+    private RoomAssistant _assistant = null!;
     private ReceiptWrites _receipts = null!;
     private long _version;
 
@@ -41,7 +44,9 @@ public sealed partial class ChatRoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _typing = new TypingStates(time, _options.TypingTimeout, ProtocolLimits.TypingChangeInterval, Once, PublishTyping);
-        _writer = new RoomWriter(ChatId, messages, _options, time, PushTargets, MentionsOf, OwnsGroup, MessagesStored, logger);
+        var assistantId = assistantOptions.Value.UserId;
+        _assistant = new RoomAssistant(assistantId, () => Member(assistantId) is not null, () => State.Type == ChatType.Direct, GrainFactory, logger);
+        _writer = new RoomWriter(ChatId, messages, _options, time, PushTargets, MentionsOf, OwnsGroup, MessagesStored, logger) { Assistant = _assistant };
         _receipts = LoadReceipts();
         await _writer.LoadLastAsync(cancellationToken);
         foreach (var id in State.Gateways.Select(GrainId.Parse))
@@ -120,11 +125,15 @@ public sealed partial class ChatRoomGrain(
         return outcomes;
     }
 
-    /// <summary>Why the room does not take this send: the sender's membership, then its shape, then a block; null when it does.</summary>
+    /// <summary>
+    /// Why the room does not take this send: the sender's membership, then its shape, then a block, then the assistant's
+    /// rules; null when it does.
+    /// </summary>
     private RuleViolation? Refusal(SendCommand command) =>
         Membership(command.SenderId, out var refused) is null
             ? refused
-            : SendRules.Check(command.Kind, command.ClientMsgId, command.Content, command.Target, command.ReplyTo, command.Attachments) ?? BlockedByPeer(command.SenderId);
+            : SendRules.Check(command.Kind, command.ClientMsgId, command.Content, command.Target, command.ReplyTo, command.Attachments)
+                ?? BlockedByPeer(command.SenderId) ?? _assistant.Refusal(command);
 
     public async Task<HistoryPage> GetHistory(string requesterId, HistoryQuery query)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansChat.Grains.Assistant;
 using OrleansChat.Persistence;
 
 namespace OrleansChat.Grains;
@@ -37,6 +38,9 @@ internal sealed partial class RoomWriter(
     private readonly MessageIds _ids = new();
     private readonly RecentTargets _recentTargets = new(options.RecentTargets);
     private bool _writing;
+
+    /// <summary>The assistant's part: the jobs that committed texts start before they are acked. None in unit tests.</summary>
+    public RoomAssistant? Assistant { get; init; }
 
     /// <summary>The seq of the chat's last stored message, 0 when it has none.</summary>
     public long LastSeq { get; private set; }
@@ -179,21 +183,37 @@ internal sealed partial class RoomWriter(
 
         var posted = new List<ChatEvent>(batch.Length);
         var pushRows = 0;
+        var results = new SendResult[batch.Length];
+        List<int>? asking = null;
         for (var i = 0; i < batch.Length; i++)
         {
             var (message, duplicate) = outcomes[i];
-            var result = new SendResult(chatId, message.ClientMsgId, message.MessageId, message.Seq, message.SentAt);
+            results[i] = new SendResult(chatId, message.ClientMsgId, message.MessageId, message.Seq, message.SentAt);
             if (!duplicate)
             {
                 LastSeq = Math.Max(LastSeq, message.Seq);
                 _recentTargets.Stored(message);
-                posted.Add(new MessagePosted(ToChatMessage(message)));
+                posted.Add(new MessagePosted(Live(message, messages[i])));
                 pushRows += messages[i].PushTargets.Count;
             }
 
-            _recent.Remember(batch[i].Command.SenderId, result);
+            if (Assistant?.Asks(batch[i].Command, message) == true)
+            {
+                (asking ??= []).Add(i);
+            }
+        }
+
+        // Before the acks, so that an ack's job exists when the client asks for it.
+        if (asking is not null)
+        {
+            await Assistant!.StartJobs(chatId, asking, outcomes, results);
+        }
+
+        for (var i = 0; i < batch.Length; i++)
+        {
+            _recent.Remember(batch[i].Command.SenderId, results[i]);
             _queued.Remove((batch[i].Command.SenderId, batch[i].Command.ClientMsgId));
-            batch[i].TrySetResult(result);
+            batch[i].TrySetResult(results[i]);
         }
 
         if (posted.Count > 0)
@@ -228,6 +248,13 @@ internal sealed partial class RoomWriter(
         }
 
         return messages;
+    }
+
+    /// <summary>A message as members see it live: the job fields as sent, whether or not the store gave them back.</summary>
+    private static ChatMessage Live(StoredMessage stored, NewMessage sent)
+    {
+        var message = ToChatMessage(stored);
+        return sent.JobId is null ? message : message with { JobId = sent.JobId, Stopped = sent.Stopped };
     }
 
     private async Task ReloadLast()

@@ -30,6 +30,9 @@ public static class ChatStorageSiloBuilderExtensions
         else
         {
             silo.AddSqliteGrainStorage(ChatGrainStorage.Name);
+
+            // One process holds the whole cluster here, so its reminders (assistant jobs') live as long as it does.
+            silo.UseInMemoryReminderService();
         }
 
         silo.UseSystemTextJsonGrainStorageSerializer();

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansChat;
 
 /// <summary>
@@ -12,11 +14,17 @@ public interface IAssistantJobGrain : IGrainWithStringKey
     /// Starts the job for a stored message and answers once its state is stored. A repeat answers the job as it is.
     /// The room calls it after the message is committed and before it acks; it never calls the room back inside.
     /// </summary>
+    /// <remarks>
+    /// Interleaves: a repeated message's start (which only reads) must not wait behind a <c>Cancel</c> that waits for the
+    /// room, whose write loop waits for this start.
+    /// </remarks>
     [Alias("Start")]
+    [AlwaysInterleave]
     Task<AssistantJob> Start(AssistantJobStart start);
 
     /// <summary>The job, or null when no job has this id (never started, or removed after its retention).</summary>
     [Alias("GetJob")]
+    [AlwaysInterleave]
     Task<AssistantJob?> GetJob();
 
     /// <summary>

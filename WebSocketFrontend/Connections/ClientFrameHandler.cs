@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OrleansChat.Gateway.Protocol;
+using OrleansChat.Gateway.Rest;
 
 namespace OrleansChat.Gateway.Connections;
 
@@ -69,6 +70,9 @@ internal sealed class ClientFrameHandler(
                     break;
                 case "watch_presence":
                     await WatchPresenceAsync(frame);
+                    break;
+                case "cancel":
+                    await CancelAsync(frame);
                     break;
                 case "ping":
                     connection.Enqueue(Frames.Pong(frame.Ref));
@@ -189,6 +193,23 @@ internal sealed class ClientFrameHandler(
         }
 
         await Task.WhenAll(distinct.Select(u => registry.WatchAsync(connection, u, sendCurrent: true)));
+    }
+
+    /// <summary>Stops an assistant reply (PROTOCOL.md 9); a job of a chat the user is not in is as unknown as one that never was.</summary>
+    private async Task CancelAsync(ClientFrame frame)
+    {
+        var jobId = frame.RequiredString("jobId");
+        if (jobId.Length == 0)
+        {
+            throw frame.BadRequest("'jobId' must not be empty.");
+        }
+
+        if (await JobsApi.FindForMember(grains, UserId, jobId) is null)
+        {
+            throw new ProtocolException(JobsApi.NoSuchJob(jobId).Error, frame.Ref);
+        }
+
+        await grains.GetGrain<IAssistantJobGrain>(jobId).Cancel(UserId);
     }
 
     /// <summary>Answers with an error after the sends before the failed frame are answered, keeping replies in frame order.</summary>

@@ -128,6 +128,10 @@ public static partial class Frames
         w.WriteString("messageId", result.MessageId.ToString("D"));
         w.WriteNumber("seq", result.Seq);
         w.WriteString("sentAt", Times.ToWire(result.SentAt));
+        if (result.JobId is { } jobId)
+        {
+            w.WriteString("jobId", jobId);
+        }
     }
 
     private static void WriteChat(Utf8JsonWriter w, ChatInfo chat)

@@ -126,10 +126,16 @@ internal sealed record MessagePageDto(IReadOnlyList<MessageDto> Messages, bool H
     public static MessagePageDto From(HistoryPage page) => new(page.Messages.Select(MessageDto.From).ToArray(), page.HasMore);
 }
 
-/// <summary>The answer to a send: the fields of the <c>ack</c> frame.</summary>
-internal sealed record SendResultDto(string ChatId, string ClientMsgId, Guid MessageId, long Seq, string SentAt)
+/// <summary>The answer to a send: the fields of the <c>ack</c> frame, <c>jobId</c> only when it started an assistant job.</summary>
+internal sealed record SendResultDto(
+    string ChatId,
+    string ClientMsgId,
+    Guid MessageId,
+    long Seq,
+    string SentAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? JobId = null)
 {
-    public static SendResultDto From(SendResult r) => new(r.ChatId, r.ClientMsgId, r.MessageId, r.Seq, Times.ToWire(r.SentAt));
+    public static SendResultDto From(SendResult r) => new(r.ChatId, r.ClientMsgId, r.MessageId, r.Seq, Times.ToWire(r.SentAt), r.JobId);
 }
 
 /// <summary>The answer to <c>POST /sync</c> (PROTOCOL.md 10).</summary>
@@ -173,6 +179,9 @@ internal sealed record DevTokenDto(string AccessToken, string ExpiresAt);
 [JsonSerializable(typeof(ChatSettingsDto))]
 [JsonSerializable(typeof(BlockListDto))]
 [JsonSerializable(typeof(DevTokenDto))]
+[JsonSerializable(typeof(StartJobRequest))]
+[JsonSerializable(typeof(JobStartedDto))]
+[JsonSerializable(typeof(JobDto))]
 internal sealed partial class RestJson : JsonSerializerContext
 {
     /// <summary>Makes the app's JSON options (the ones minimal APIs bind and answer with) the REST edge's.</summary>

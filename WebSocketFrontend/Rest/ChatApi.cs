@@ -35,6 +35,7 @@ internal static class ChatApi
         api.MapSettingsApi(chat);
         api.MapActionsApi(chat);
         api.MapSearchApi();
+        api.MapJobsApi();
 
         api.MapPost("/devices", RegisterDevice).Problems(BadRequest, Conflict, TooLarge, NotJson);
         api.MapDelete("/devices/{deviceId}", RemoveDevice).Problems(NotFound);

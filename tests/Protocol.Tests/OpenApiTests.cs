@@ -9,6 +9,8 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
 {
     private static readonly string[] Chat = ["chatId", "type", "title", "ownerId", "members", "createdAt", "lastSeq", "readSeq", "unreadCount", "mentionCount", "muted", "mutedUntil", "receipts"];
 
+    private static readonly string[] Job = ["jobId", "chatId", "seq", "status", "attempts", "provider", "partial", "resultSeq", "error", "createdAt", "updatedAt"];
+
     /// <summary>Each row of PROTOCOL.md 4: the call, the body's fields, and each success status with its answer's fields.</summary>
     public static TheoryData<string, string, string[]?, (int Status, string[]? Fields)[]> Section4Routes => new()
     {
@@ -19,7 +21,7 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         { "post", "/api/v1/chats/{chatId}/members", ["userId"], [(200, Chat)] },
         { "delete", "/api/v1/chats/{chatId}/members/{userId}", null, [(204, null)] },
         { "get", "/api/v1/chats/{chatId}/messages", null, [(200, ["messages", "hasMore"])] },
-        { "post", "/api/v1/chats/{chatId}/messages", ["clientMsgId", "content", "kind", "target", "replyTo", "remove", "attachments"], [(201, ["chatId", "clientMsgId", "messageId", "seq", "sentAt"])] },
+        { "post", "/api/v1/chats/{chatId}/messages", ["clientMsgId", "content", "kind", "target", "replyTo", "remove", "attachments"], [(201, ["chatId", "clientMsgId", "messageId", "seq", "sentAt", "jobId"])] },
         { "post", "/api/v1/devices", ["platform", "token"], [(201, ["deviceId"])] },
         { "delete", "/api/v1/devices/{deviceId}", null, [(204, null)] },
         { "put", "/api/v1/chats/{chatId}/settings", ["muted", "mutedUntil"], [(200, ["muted", "mutedUntil"])] },
@@ -31,6 +33,9 @@ public sealed class OpenApiTests(ChatServerFixture fixture)
         { "post", "/api/v1/chats/{chatId}/read", ["seq"], [(204, null)] },
         { "post", "/api/v1/chats/{chatId}/delivered", ["seq"], [(204, null)] },
         { "post", "/api/v1/sync", ["chats", "limit"], [(200, ["chats"])] },
+        { "post", "/api/v1/jobs", ["chatId", "clientMsgId", "content"], [(202, ["jobId", "status", "chatId", "seq", "messageId"])] },
+        { "get", "/api/v1/jobs/{jobId}", null, [(200, Job)] },
+        { "delete", "/api/v1/jobs/{jobId}", null, [(200, Job)] },
     };
 
     private static readonly string[] AttachmentRoutes =

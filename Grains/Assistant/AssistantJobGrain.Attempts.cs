@@ -1,0 +1,198 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansChat.Grains.Assistant;
+
+/// <summary>
+/// The job's attempts: each asks the providers for the reply, streams its chunks, and stores the reply when it is
+/// complete; a failed one waits its backoff and tries again, up to <c>Assistant:MaxAttempts</c>. They run as one task on
+/// the grain's scheduler, between the grain's calls, and end as soon as their token is cancelled, writing nothing more.
+/// </summary>
+public sealed partial class AssistantJobGrain
+{
+    private async Task RunAttempts(CancellationToken stop)
+    {
+        try
+        {
+            while (!State.IsFinal)
+            {
+                if (await RunAttempt(stop) is not { } failure)
+                {
+                    continue;
+                }
+
+                if (State.Attempts >= _options.MaxAttempts)
+                {
+                    State.Status = AssistantJobStatus.DeadLettered;
+                    State.Error = failure.Code;
+                    Touch();
+                    await job.WriteStateAsync(CancellationToken.None);
+                    await EndedAsync();
+                    return;
+                }
+
+                // The delay exists before the status says so, so that a clock moved on after reading the status moves it.
+                var backoff = Task.Delay(Backoff(State.Attempts, failure.RetryAfter), time, stop);
+                State.Status = AssistantJobStatus.Processing;
+                State.Error = failure.Code;
+                Touch();
+                await job.WriteStateAsync(CancellationToken.None);
+                await backoff;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped by Cancel or by deactivation, which decide what becomes of the job.
+        }
+        catch (Exception ex)
+        {
+            // Storage failed: the job stays as last stored, and its reminder tries again.
+            LogAttemptsFailed(logger, ex, JobId);
+        }
+    }
+
+    /// <summary>One attempt; null when the job reached a final status, or why the attempt failed.</summary>
+    private async Task<AssistantProviderException?> RunAttempt(CancellationToken stop)
+    {
+        using var slot = await slots.TakeAsync(stop);
+        var attempt = State.Attempts + 1;
+        State.Attempts = attempt;
+        State.Status = AssistantJobStatus.Processing;
+        State.Partial = "";
+        Touch();
+        await job.WriteStateAsync(CancellationToken.None);
+
+        try
+        {
+            await Generate(attempt, stop);
+        }
+        catch (AssistantProviderException failed)
+        {
+            LogAttemptFailed(logger, JobId, attempt, failed.Code);
+            return failed;
+        }
+        catch (Exception ex) when (!stop.IsCancellationRequested)
+        {
+            LogAttemptFailed(logger, JobId, attempt, ex.GetType().Name);
+            return new AssistantProviderException("unavailable", ex.Message, inner: ex);
+        }
+
+        SendResult reply;
+        try
+        {
+            reply = await SendReply(State.Partial, stopped: false);
+        }
+        catch (ChatException refused) when (refused.Code is ChatErrorCode.Forbidden or ChatErrorCode.NotFound)
+        {
+            // The assistant left the chat (or the chat is gone): the reply has nowhere to go.
+            State.Status = AssistantJobStatus.Failed;
+            State.Error = "forbidden";
+            Touch();
+            await job.WriteStateAsync(CancellationToken.None);
+            await EndedAsync();
+            return null;
+        }
+        catch (ChatException unavailable)
+        {
+            return new AssistantProviderException("unavailable", unavailable.Message, inner: unavailable);
+        }
+
+        State.Status = AssistantJobStatus.Completed;
+        State.ResultSeq = reply.Seq;
+        State.Error = null;
+        Touch();
+        await job.WriteStateAsync(CancellationToken.None);
+        await EndedAsync();
+        return null;
+    }
+
+    /// <summary>Streams the attempt's chunks into <see cref="AssistantJobState.Partial"/>, cut at <c>Assistant:MaxOutputCharacters</c>.</summary>
+    private async Task Generate(int attempt, CancellationToken stop)
+    {
+        var started = time.GetTimestamp();
+        var text = new StringBuilder();
+        var room = _options.MaxOutputCharacters;
+        var index = 0;
+        var request = new AssistantRequest(JobId, State.ChatId, State.Seq, State.RequesterId, State.Prompt, attempt);
+        await foreach (var update in replies.StreamAsync(request, stop).WithCancellation(stop))
+        {
+            if (update.Delta.Length == 0)
+            {
+                continue;
+            }
+
+            var delta = Take(update.Delta, ref room);
+            if (index == 0)
+            {
+                metrics.FirstChunk(time.GetElapsedTime(started));
+                State.Status = AssistantJobStatus.Streaming;
+                State.Provider = update.Provider;
+                Touch();
+            }
+
+            text.Append(delta);
+            State.Partial = text.ToString();
+            metrics.CharactersOut(delta.Length);
+            await Publish(new AssistantChunk(State.ChatId, JobId, attempt, index++, delta));
+            if (room == 0)
+            {
+                break;
+            }
+        }
+
+        if (text.Length == 0)
+        {
+            throw new AssistantProviderException("bad_response", "The provider answered nothing.");
+        }
+    }
+
+    private async Task Publish(AssistantChunk chunk)
+    {
+        if (_publisher is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _publisher.PublishAsync(chunk);
+        }
+        catch (Exception ex)
+        {
+            // A lost chunk costs a client a moment of live text; the stored reply is the truth.
+            LogPublishFailed(logger, ex, JobId, chunk.Index);
+        }
+    }
+
+    /// <summary>The delay after failed attempt <paramref name="attempt"/>: doubling from the initial backoff, with jitter, capped.</summary>
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        var doubled = _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+
+        // Jitter spreads the retries of jobs that failed together (a provider outage) over time.
+        var jittered = TimeSpan.FromMilliseconds(Math.Min(doubled * (0.8 + (0.4 * Random.Shared.NextDouble())), _options.MaxBackoff.TotalMilliseconds));
+        return retryAfter is { } hint && hint > jittered ? hint : jittered;
+    }
+
+    /// <summary>The part of <paramref name="delta"/> that fits in <paramref name="room"/> code points, which it uses up.</summary>
+    private static string Take(string delta, ref int room)
+    {
+        var end = 0;
+        while (end < delta.Length && room > 0)
+        {
+            end += char.IsSurrogatePair(delta, end) ? 2 : 1;
+            room--;
+        }
+
+        return end == delta.Length ? delta : delta[..end];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of assistant job {JobId} failed: {Code}")]
+    private static partial void LogAttemptFailed(ILogger logger, string jobId, int attempt, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Assistant job {JobId} stopped on a storage failure; its reminder resumes it")]
+    private static partial void LogAttemptsFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing chunk {Index} of assistant job {JobId} failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string jobId, int index);
+}
