@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OrleansChat.Grains.Assistant;
 
 namespace OrleansChat.Assistant.Tests;
@@ -9,12 +10,28 @@ public sealed class ProviderFailureTests
     {
         await using var first = await StandInOpenAi.StartAsync();
         await using var second = await StandInOpenAi.StartAsync();
-        first.DefaultReply = StandInReply.Stream("one", " two", " three", " four") with { CutAfter = 2 };
+        var twoRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The cut waits until both deltas were read: a reset connection loses what its reader had not read yet.
+        first.DefaultReply = StandInReply.Stream("one", " two", " three", " four") with
+        {
+            CutAfter = 2,
+            BeforeDelta = (i, token) => i == 2 ? twoRead.Task.WaitAsync(token) : Task.CompletedTask,
+        };
         await using var host = await ProviderHost.StartAsync([.. ProviderHost.OpenAi(0, first, "model-a"), .. ProviderHost.OpenAi(1, second, "model-b")]);
+        var seq = (await host.SendAsync("c1", ("alice", "hello")))[0];
+        var request = new AssistantRequest("job-1", "c1", seq, "alice", "hello", 1);
+        await using var updates = host.Replies.StreamAsync(request, TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        var read = new List<string>();
+        for (var i = 0; i < 2 && await updates.MoveNextAsync(); i++)
+        {
+            read.Add(updates.Current.Delta);
+        }
 
-        var (updates, failure) = await AskUntilFailureAsync(host);
+        twoRead.SetResult();
+        var failure = await Assert.ThrowsAsync<AssistantProviderException>(async () => await updates.MoveNextAsync());
 
-        Assert.Equal(["one", " two"], updates);
+        Assert.Equal(["one", " two"], read);
         Assert.Equal("unavailable", failure.Code);
         Assert.Empty(second.Requests);
     }
@@ -37,11 +54,19 @@ public sealed class ProviderFailureTests
     {
         await using var standIn = await StandInOpenAi.StartAsync();
         standIn.DefaultReply = StandInReply.Stream("one", " two", " three") with { HangAfter = 1 };
-        await using var host = await ProviderHost.StartAsync(ProviderHost.OpenAi(0, standIn, "model-a", ("Timeout", "00:00:00.5")));
+        var time = new FakeTimeProvider();
+        await using var host = await ProviderHost.StartAsync(time, ProviderHost.OpenAi(0, standIn, "model-a", ("Timeout", "00:00:05")));
+        var seq = (await host.SendAsync("c1", ("alice", "hello")))[0];
+        var request = new AssistantRequest("job-1", "c1", seq, "alice", "hello", 1);
+        await using var updates = host.Replies.StreamAsync(request, TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await updates.MoveNextAsync());
+        Assert.Equal("one", updates.Current.Delta);
 
-        var (updates, failure) = await AskUntilFailureAsync(host);
+        // The wait for the next delta starts its clock as the consumer asks for it.
+        var next = updates.MoveNextAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        var failure = await Assert.ThrowsAsync<AssistantProviderException>(async () => await next);
 
-        Assert.Equal(["one"], updates);
         Assert.Equal("timeout", failure.Code);
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace OrleansChat.Assistant.Tests;
 
 public sealed class ProviderFallbackTests
@@ -27,11 +29,15 @@ public sealed class ProviderFallbackTests
         await using var second = await StandInOpenAi.StartAsync();
         first.DefaultReply = StandInReply.Hanging();
         second.DefaultReply = StandInReply.Stream("awake");
+        var time = new FakeTimeProvider();
         await using var host = await ProviderHost.StartAsync(
-            [.. ProviderHost.OpenAi(0, first, "model-a", ("Timeout", "00:00:00.5")), .. ProviderHost.OpenAi(1, second, "model-b")]);
+            time, [.. ProviderHost.OpenAi(0, first, "model-a", ("Timeout", "00:00:05")), .. ProviderHost.OpenAi(1, second, "model-b")]);
         var seq = (await host.SendAsync("c1", ("alice", "hello")))[0];
 
-        var updates = await host.AskAsync("c1", seq, "alice", "hello");
+        var asking = host.AskAsync("c1", seq, "alice", "hello");
+        await first.RequestArrived(1);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var updates = await asking;
 
         Assert.Equal([("OpenAI:model-b", "awake")], updates.Select(u => (u.Provider, u.Delta)));
         Assert.Single(first.Requests);

@@ -32,13 +32,22 @@ public sealed class ProviderHost : IAsyncDisposable
     public IMessageStore Store => _host.Services.GetRequiredService<IMessageStore>();
 
     /// <summary>A started host; a configuration the providers refuse throws what the silo's start would.</summary>
-    public static async Task<ProviderHost> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<ProviderHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(TimeProvider.System, settings);
+
+    /// <summary>A started host whose providers take their time (timeouts, backoff, circuits) from <paramref name="time"/>.</summary>
+    public static async Task<ProviderHost> StartAsync(TimeProvider time, params (string Key, string Value)[] settings)
     {
         var directory = new ScratchDirectory("orleanschat-assistant-tests");
         var log = new LogRecorder();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(
-            settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)).Append(KeyValuePair.Create("Storage:DataDirectory", (string?)directory.Path)));
+        var configuration = new Dictionary<string, string?> { ["Storage:DataDirectory"] = directory.Path };
+        foreach (var (key, value) in settings)
+        {
+            configuration[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Services.AddSingleton(time);
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(log);
         builder.Services.AddSqliteChatStorage();
         builder.Services.AddAssistantProviders();
@@ -57,7 +66,10 @@ public sealed class ProviderHost : IAsyncDisposable
         return new ProviderHost(directory, host, log);
     }
 
-    /// <summary>Settings of provider <paramref name="index"/>: an OpenAI-compatible one at the stand-in, with no retries unless given.</summary>
+    /// <summary>
+    /// Settings of provider <paramref name="index"/>: an OpenAI-compatible one at the stand-in, with no retries unless
+    /// <paramref name="more"/> says otherwise (a later setting of the same key wins).
+    /// </summary>
     public static (string, string)[] OpenAi(int index, StandInOpenAi standIn, string model, params (string Key, string Value)[] more) =>
     [
         ($"Assistant:Providers:{index}:Kind", "OpenAI"),

@@ -134,6 +134,8 @@ public sealed record StandInMessage(string Role, string? Name, string Content)
 /// apart, then <c>[DONE]</c>; and, on a stream, <see cref="HangAfter"/>, <see cref="CutAfter"/> (the connection is
 /// aborted) or <see cref="InvalidJsonAfter"/> after that many deltas; <see cref="BeforeDelta"/> lets a test hold each
 /// delta until it says so. <see cref="Error"/>, <see cref="TooManyRequests"/> and <see cref="Hanging"/> answer no stream.
+/// A cut resets the connection, and a reset loses what the reader had not read yet: to assert on the deltas before a
+/// cut, hold the cut with <see cref="BeforeDelta"/> until the reader has them.
 /// </summary>
 public sealed record StandInReply
 {

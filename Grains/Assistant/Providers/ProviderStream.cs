@@ -14,6 +14,7 @@ internal sealed class ProviderStream : IAsyncDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly CancellationTokenSource _idle;
     private IAsyncEnumerator<ChatResponseUpdate>? _updates;
+    private bool _finished;
 
     public ProviderStream(string provider, TimeSpan timeout, TimeProvider time, CancellationToken outer)
     {
@@ -77,12 +78,14 @@ internal sealed class ProviderStream : IAsyncDisposable
     {
         while (await _updates!.MoveNextAsync().ConfigureAwait(false))
         {
+            _finished |= _updates.Current.FinishReason is not null;
             if (_updates.Current.Text is { Length: > 0 } text)
             {
                 return text;
             }
         }
 
-        return null;
+        // A connection closed half way can look like an ordinary end; only a finish reason says the reply is whole.
+        return _finished ? null : throw new ProviderFailure(ProviderFailure.Unavailable, true, "its stream ended before the reply was finished");
     }
 }

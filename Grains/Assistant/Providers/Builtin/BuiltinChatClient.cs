@@ -25,10 +25,15 @@ internal sealed class BuiltinChatClient(IMessageSearch search, string assistantI
     {
         var context = messages.ToList();
         var answer = await AnswerAsync(context, options, cancellationToken).ConfigureAwait(false);
-        foreach (var delta in WordGroups(answer))
+        var deltas = WordGroups(answer).ToList();
+        for (var i = 0; i < deltas.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return new ChatResponseUpdate(AiRole.Assistant, delta) { ModelId = "builtin" };
+            yield return new ChatResponseUpdate(AiRole.Assistant, deltas[i])
+            {
+                ModelId = "builtin",
+                FinishReason = i == deltas.Count - 1 ? ChatFinishReason.Stop : null,
+            };
 
             // Each group goes out as its own chunk rather than all of them in one synchronous burst.
             await Task.Yield();
