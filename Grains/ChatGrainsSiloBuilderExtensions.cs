@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansChat.Grains.Assistant;
+using OrleansChat.Grains.Assistant.Providers;
 using OrleansChat.Hosting;
 
 namespace OrleansChat.Grains;
@@ -26,6 +27,7 @@ public static class ChatGrainsSiloBuilderExtensions
         services.TryAddSingleton<ChatMetrics>();
         services.TryAddSingleton<AssistantMetrics>();
         services.TryAddSingleton<AssistantJobSlots>();
+        services.AddAssistantProviders();
         return silo;
     }
 }

@@ -56,4 +56,10 @@ public sealed class AssistantProviderOptions
 
     /// <summary>Retries of a request that failed before its first delta (on 429, 5xx, timeouts), before the next provider.</summary>
     public int Retries { get; set; } = 1;
+
+    /// <summary>Failures (at least half of the provider's recent requests) that open its circuit; while open it is skipped.</summary>
+    public int BreakAfterFailures { get; set; } = 5;
+
+    /// <summary>How long an open circuit stays open before one request may try the provider again.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 }
