@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansChat.Grains.Assistant;
 using OrleansChat.Hosting;
 
 namespace OrleansChat.Grains;
@@ -20,6 +21,7 @@ public static class ChatGrainsSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ChatMetrics>();
+        services.TryAddSingleton<IChunkPublisher, StreamChunkPublisher>();
         return silo;
     }
 }
