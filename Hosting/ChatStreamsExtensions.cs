@@ -17,6 +17,9 @@ public static class ChatStreamsExtensions
     /// </summary>
     public static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>At most this many chunks of one stream go to one subscriber in one call.</summary>
+    public const int DeliveryBatch = 32;
+
     /// <summary>
     /// The memory streams and the pub-sub state (<see cref="AssistantStreams.PubSubStorageName"/>), by
     /// <see cref="StorageMode"/>: in a cluster, PostgreSQL like the chat's own grain state, so a gateway's
@@ -28,7 +31,13 @@ public static class ChatStreamsExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddMemoryStreams(AssistantStreams.ProviderName, streams =>
-            streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = PollPeriod)));
+            streams.ConfigurePullingAgent(agent => agent.Configure(options =>
+            {
+                options.GetQueueMsgsTimerPeriod = PollPeriod;
+
+                // A stream behind (a burst, a slow moment) catches up in calls of many chunks instead of one call each.
+                options.BatchContainerBatchSize = DeliveryBatch;
+            })));
         if (silo.Configuration.GetStorageMode() == StorageMode.Cluster)
         {
             silo.AddPostgresGrainStorage(AssistantStreams.PubSubStorageName, silo.Configuration.GetPostgresConnectionString()!);
