@@ -28,6 +28,7 @@ public static class ChatGrainsSiloBuilderExtensions
         services.TryAddSingleton<AssistantMetrics>();
         services.TryAddSingleton<AssistantJobSlots>();
         services.AddAssistantProviders();
+        services.TryAddSingleton<IChunkPublisher, StreamChunkPublisher>();
         return silo;
     }
 }

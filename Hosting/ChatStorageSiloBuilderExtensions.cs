@@ -14,7 +14,9 @@ public static class ChatStorageSiloBuilderExtensions
 {
     /// <summary>
     /// Grain state <see cref="ChatGrainStorage.Name"/> (System.Text.Json), the message store and the push outbox:
-    /// in SQLite under <c>Storage:DataDirectory</c>, or in PostgreSQL, which then also keeps the reminders.
+    /// in SQLite under <c>Storage:DataDirectory</c>, or in PostgreSQL, which then also keeps the reminders. The assistant's
+    /// chunk streams come with it (<see cref="ChatStreamsExtensions.AddChatStreams(ISiloBuilder)"/>): their pub-sub
+    /// state follows the same decision.
     /// </summary>
     public static ISiloBuilder AddChatStorage(this ISiloBuilder silo)
     {
@@ -36,6 +38,7 @@ public static class ChatStorageSiloBuilderExtensions
         }
 
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddChatStreams();
         return silo;
     }
 

@@ -24,7 +24,7 @@ public static class ClusterClientHosting
     {
         var services = builder.Services;
         var before = services.Where(IsHostedService).ToHashSet();
-        builder.UseOrleansClient(client => client.UseChatClustering());
+        builder.UseOrleansClient(client => client.UseChatClustering().AddChatStreams());
         var added = services.Where(d => IsHostedService(d) && !before.Contains(d)).ToList();
         if (added.Count != 1)
         {

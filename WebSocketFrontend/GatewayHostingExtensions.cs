@@ -30,6 +30,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<FrameRateLimiter>();
         services.AddSingleton<GatewayReference>();
         services.AddSingleton<GatewayObserver>();
+        services.AddSingleton<ChunkSubscriptions>();
         services.AddSingleton<RoomSubscriptions>();
         services.AddSingleton<PresenceWatches>();
         services.AddSingleton<ConnectionRegistry>();
