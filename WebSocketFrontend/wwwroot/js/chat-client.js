@@ -5,8 +5,8 @@
 // chats the page follows, REST calls under /api/v1 with a new token when the old one is refused (chat-api.js), and
 // the transport (transport.js): a WebSocket, or server-sent events with REST actions when no WebSocket opens.
 //
-// Events (CustomEvent, data in `detail`): status {state}, welcome, message, send-state, typing, receipt,
-// presence, chat, synced, chunk, job {chatId, jobId}, chat-unknown, chat-lost, server-error, unauthorized.
+// Events (CustomEvent, data in `detail`): status {state}, welcome, message, send-state, typing, receipt, presence,
+// chat, synced, chunk and job {chatId, jobId} (PROTOCOL.md 9), chat-unknown, chat-lost, server-error, unauthorized.
 
 import { ChatClient as ProtocolClient } from '/lib/orleanschat-client/index.js';
 import { ChatApi, Credentials, tokenClaims } from './chat-api.js';
@@ -60,7 +60,6 @@ export class ChatClient extends EventTarget {
     this.#protocol.on('message', message => this.#onMessage(message));
     this.#protocol.on('chat', frame => this.#onChat(frame));
     this.#protocol.on('error', frame => this.#onError(frame));
-    // PROTOCOL.md 9's frames, which the SDK leaves to the page: a reply's chunks, and the job an ack started.
     this.#protocol.on('frame', f => f.type === 'chunk' && this.#emit('chunk', f));
     this.#protocol.on('frame', f => f.type === 'ack' && f.jobId && this.#emit('job', { chatId: f.chatId, jobId: f.jobId }));
   }
@@ -121,6 +120,8 @@ export class ChatClient extends EventTarget {
 
   /** Asks for presence of users; the watch is renewed after each reconnect. */
   watchPresence(userIds) { this.#protocol.watchPresence(userIds); }
+  /** Stops an assistant reply (PROTOCOL.md 9): the `cancel` frame, or DELETE /jobs/{jobId} on server-sent events. */
+  cancel(jobId) { return this.#transport.cancel(jobId, this.#state === 'connected'); }
 
   // REST under /api/v1 (chat-api.js), with the token renewed when it is refused.
   api(method, path, body) { return this.#rest.call(method, path, body); }
