@@ -103,8 +103,11 @@ public sealed class AssistantRepliesTests(BrowserFixture fixture) : IClassFixtur
         await alice.Page.Context.CloseAsync();
     }
 
-    [Fact]
-    public async Task A_job_whose_status_is_failed_shows_its_status_and_error_under_the_message_that_started_it()
+    [Theory]
+    [InlineData("failed", "provider_unavailable")]
+    [InlineData("dead_lettered", "provider_unavailable")]
+    [InlineData("failed", "rate_limited")]
+    public async Task A_job_that_failed_was_dead_lettered_or_was_rate_limited_shows_its_status_and_error_under_the_message_that_started_it(string jobStatus, string error)
     {
         fixture.SkipWithoutChromium();
         var (alice, socket) = await SignInRoutedAsync(phone: false);
@@ -116,7 +119,7 @@ public sealed class AssistantRepliesTests(BrowserFixture fixture) : IClassFixtur
             {
                 Status = 200,
                 ContentType = "application/json",
-                Body = """{"jobId":"job-failed","chatId":"c","seq":1,"status":"failed","attempts":3,"provider":"openai","partial":"","error":"provider_unavailable","createdAt":"2026-11-30T01:00:00.000Z","updatedAt":"2026-11-30T01:00:01.000Z"}""",
+                Body = $$"""{"jobId":"job-failed","chatId":"c","seq":1,"status":"{{jobStatus}}","attempts":3,"provider":"openai","partial":"","error":"{{error}}","createdAt":"2026-11-30T01:00:00.000Z","updatedAt":"2026-11-30T01:00:01.000Z"}""",
             });
         });
         // The server's ack of the page's send says it started a job (PROTOCOL.md 9), as an assistant's chat would.
@@ -134,10 +137,10 @@ public sealed class AssistantRepliesTests(BrowserFixture fixture) : IClassFixtur
         await alice.SendAsync("Summarise this chat");
 
         var status = alice.Page.GetByTestId("job-status");
-        await Expect(status).ToHaveAttributeAsync("data-status", "failed");
-        await Expect(status).ToContainTextAsync("provider_unavailable");
+        await Expect(status).ToHaveAttributeAsync("data-status", jobStatus);
+        await Expect(status).ToContainTextAsync(error);
         Assert.True(Volatile.Read(ref jobsAsked) >= 1);
-        await fixture.ScreenshotAsync(alice.Page, "assistant-job-failed-desktop");
+        await fixture.ScreenshotAsync(alice.Page, $"assistant-job-{jobStatus}-{error}-desktop");
         await alice.Page.Context.CloseAsync();
     }
 

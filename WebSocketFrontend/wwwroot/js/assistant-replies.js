@@ -67,15 +67,13 @@ function onChunk({ chatId, jobId, attempt = 1, index, delta }) {
   paint(chatId);
 }
 
+/** The job's reply, watched from now on; a job whose reply is stored already is not (its reply is returned, unkept). */
 function watch(chatId, jobId) {
   let reply = replies.get(jobId);
   if (!reply) {
     reply = { chatId, jobId, attempt: 0, chunks: new Map(), problem: null, stopping: false, lastChunkAt: 0, timer: null, done: false };
+    if (stored.has(jobId)) return reply;
     replies.set(jobId, reply);
-    if (stored.has(jobId)) {
-      replies.delete(jobId);
-      return reply;
-    }
     schedule(reply);
   }
   return reply;
