@@ -33,9 +33,12 @@ public sealed class ChatPage(IPage page, string userId)
     public static Task<ChatPage> SignInAsync(BrowserFixture fixture, string name, bool phone = false) =>
         SignInAsAsync(fixture, NewUserId(name), phone);
 
-    public static async Task<ChatPage> SignInAsAsync(BrowserFixture fixture, string userId, bool phone = false)
+    public static async Task<ChatPage> SignInAsAsync(BrowserFixture fixture, string userId, bool phone = false) =>
+        await SignInOnAsync(await fixture.NewPageAsync(phone), userId);
+
+    /// <summary>Signs in on a page made already (a test that routes the page's traffic does so before it connects).</summary>
+    public static async Task<ChatPage> SignInOnAsync(IPage page, string userId)
     {
-        var page = await fixture.NewPageAsync(phone);
         var chat = new ChatPage(page, userId);
         await page.GetByTestId("login-name").FillAsync(chat.UserId);
         await page.GetByTestId("login-submit").ClickAsync();

@@ -18,6 +18,8 @@ import { openChatAt } from './message-jump.js';
 import { forgetUploads, wireUploads } from './uploads.js';
 import { wireAttachmentView } from './attachment-view.js';
 import { startAttachmentAuth } from './attachment-auth.js';
+import { followReplies, forgetReplies } from './assistant-replies.js';
+import { renderLiveReplies, wireLiveReplies } from './live-replies.js';
 
 const CONNECTION_TEXT = {
   connected: 'Connected',
@@ -35,6 +37,8 @@ async function startApp() {
   state.client = client;
   client.addEventListener('status', e => showConnection(e.detail.state));
   followServer(client);
+  followReplies(client, renderLiveReplies);
+  client.addEventListener('welcome', e => { state.assistantId = e.detail.assistantUserId ?? state.assistantId; });
   client.addEventListener('unauthorized', () => {
     signOut();
     $('login-error').textContent = 'Your session has ended. Sign in again.';
@@ -54,6 +58,7 @@ function signOut() {
   state.client = null;
   saveSession(null);
   forgetAll();
+  forgetReplies();
   clearSearch();
   forgetUploads();
   clearChatList();
@@ -64,6 +69,7 @@ function signOut() {
 function showConnection(connection) {
   const status = $('connection-status');
   status.dataset.state = connection;
+  status.dataset.transport = state.client?.transport ?? 'websocket';
   status.querySelector('.connection-text').textContent = CONNECTION_TEXT[connection] ?? connection;
   status.title = connection === 'offline' ? 'Offline: what you send goes out when you are back online.' : '';
 }
@@ -76,6 +82,7 @@ wireComposer();
 wireMessageActions();
 wireChatMenu(chat => renderHeader(chat));
 wireDialogs();
+wireLiveReplies();
 wireSearch(openChatAt);
 wireUploads();
 wireAttachmentView();

@@ -2,14 +2,16 @@
 // (PROTOCOL.md version 1: the socket, reconnects with backoff, pings, per-chat order and syncs, sends acknowledged
 // once with their client message ids, `delivered` marks). What is added here is what only a page needs: the status
 // words the page shows, a send's state for the message list (pending, sent, failed, with retry and discard), the
-// chats the page follows, and REST calls under /api/v1 with a new token when the old one is refused (chat-api.js).
+// chats the page follows, REST calls under /api/v1 with a new token when the old one is refused (chat-api.js), and
+// the transport (transport.js): a WebSocket, or server-sent events with REST actions when no WebSocket opens.
 //
-// Events (CustomEvent, data in `detail`): status {state}, welcome, message, send-state, typing, receipt,
-// presence, chat, synced, chat-unknown, chat-lost, server-error, unauthorized.
+// Events (CustomEvent, data in `detail`): status {state}, welcome, message, send-state, typing, receipt, presence,
+// chat, synced, chunk and job {chatId, jobId} (PROTOCOL.md 9), chat-unknown, chat-lost, server-error, unauthorized.
 
 import { ChatClient as ProtocolClient } from '/lib/orleanschat-client/index.js';
 import { ChatApi, Credentials, tokenClaims } from './chat-api.js';
 import { SendStates } from './send-states.js';
+import { Transport } from './transport.js';
 
 export { ChatApiError, requestDevToken, tokenClaims } from './chat-api.js';
 
@@ -29,6 +31,7 @@ export class ChatClient extends EventTarget {
   #retryTimer;
   #expired = false;   // the server said the token expired: renew it before the next socket
   #handshakes = 0;    // sockets asked for since the last welcome
+  #transport;
 
   /**
    * @param {object} options
@@ -44,7 +47,8 @@ export class ChatClient extends EventTarget {
     });
     this.#userId = tokenClaims(token)?.sub ?? null;
     this.#rest = new ChatApi(baseUrl, this.#credentials);
-    this.#protocol = new ProtocolClient({ url: baseUrl, token: () => this.#socketToken() });
+    this.#transport = new Transport((method, path, body) => this.#rest.call(method, path, body));
+    this.#protocol = new ProtocolClient({ url: baseUrl, token: () => this.#socketToken(), WebSocket: this.#transport.socketType });
     this.#protocol.on('welcome', welcome => {
       this.#userId = welcome.userId;
       this.#handshakes = 0;
@@ -56,7 +60,11 @@ export class ChatClient extends EventTarget {
     this.#protocol.on('message', message => this.#onMessage(message));
     this.#protocol.on('chat', frame => this.#onChat(frame));
     this.#protocol.on('error', frame => this.#onError(frame));
+    this.#protocol.on('frame', f => f.type === 'chunk' && this.#emit('chunk', f));
+    this.#protocol.on('frame', f => f.type === 'ack' && f.jobId && this.#emit('job', { chatId: f.chatId, jobId: f.jobId }));
   }
+
+  get transport() { return this.#transport.kind; } // `websocket` or `sse` (the one being tried while connecting)
 
   /** `connected`, `reconnecting` or `offline`. */
   get state() { return this.#state; }
@@ -112,6 +120,8 @@ export class ChatClient extends EventTarget {
 
   /** Asks for presence of users; the watch is renewed after each reconnect. */
   watchPresence(userIds) { this.#protocol.watchPresence(userIds); }
+  /** Stops an assistant reply (PROTOCOL.md 9): the `cancel` frame, or DELETE /jobs/{jobId} on server-sent events. */
+  cancel(jobId) { return this.#transport.cancel(jobId, this.#state === 'connected'); }
 
   // REST under /api/v1 (chat-api.js), with the token renewed when it is refused.
   api(method, path, body) { return this.#rest.call(method, path, body); }
@@ -129,6 +139,7 @@ export class ChatClient extends EventTarget {
     if (!this.#started) return;
     this.#protocol.connect().then(() => { this.#retryMs = FIRST_RETRY_MS; }, async error => {
       if (!this.#started || error?.code === 'closed') return;
+      if (this.#transport.failed()) return this.#connect(); // no WebSocket before its welcome: server-sent events at once
       this.#setState(navigator.onLine === false ? 'offline' : 'reconnecting');
       const delay = this.#retryMs * (0.5 + Math.random() / 2);
       this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);

@@ -1,6 +1,7 @@
-// The "New group" and "Direct message" dialogs: each makes a chat on the server and opens it.
+// The "New group" and "Direct message" dialogs, and the "New chat with the assistant" entry: each makes a chat on the
+// server and opens it.
 
-import { $ } from './dom.js';
+import { $, reasonOf, showNotice } from './dom.js';
 import { state, me, isUserId } from './state.js';
 import { renderChatList } from './chat-list.js';
 import { openChat } from './conversation.js';
@@ -9,6 +10,7 @@ import { addChat } from './server-events.js';
 export function wireDialogs() {
   $('new-group').addEventListener('click', () => openDialog('group-dialog', 'group-title'));
   $('new-direct').addEventListener('click', () => openDialog('direct-dialog', 'direct-user'));
+  $('assistant-chat').addEventListener('click', openAssistant);
   $('group-form').addEventListener('submit', createGroup);
   $('direct-form').addEventListener('submit', startDirect);
   for (const button of document.querySelectorAll('dialog [data-close]')) {
@@ -48,6 +50,22 @@ async function startDirect(event) {
     return;
   }
   await submitDialog('direct-dialog', 'direct-start', 'direct-error', () => state.client.openDirect(userId));
+}
+
+/** The direct chat with the assistant (PROTOCOL.md 9), opened as any direct chat is. */
+async function openAssistant() {
+  const button = $('assistant-chat');
+  button.disabled = true;
+  try {
+    const info = await state.client.openDirect(state.assistantId);
+    addChat(info);
+    renderChatList();
+    openChat(info.chatId);
+  } catch (error) {
+    showNotice(`The assistant is not available: ${reasonOf(error)}`);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function submitDialog(dialogId, buttonId, errorId, call) {

@@ -6,6 +6,7 @@ import { state } from './state.js';
 import { timelineOf } from './timeline.js';
 import { buildMessage, paintBody } from './message-view.js';
 import { textAt } from './message-state.js';
+import { renderLiveReplies } from './live-replies.js';
 
 const NEAR_BOTTOM_PX = 80; // a reader this close to the end follows new messages
 
@@ -13,6 +14,7 @@ const nodes = new Map(); // row key -> <li>
 
 export function clearMessages() {
   $('message-list').replaceChildren();
+  $('live-replies').replaceChildren();
   nodes.clear();
 }
 
@@ -26,6 +28,7 @@ export function renderMessages(chat) {
     paintBody(node, row, chat);
   });
   fetchQuotes(chat, rows);
+  renderLiveReplies(chat.chatId);
 
   $('history-status').textContent = chat.loadingOlder ? 'Loading earlier messages…'
     : !chat.hasOlder && rows.length ? 'This is the beginning of the chat.'

@@ -38,7 +38,7 @@ export function paintBody(node, row, chat) {
   const stored = row.key.startsWith('s');
   const quote = m.replyTo ? textAt(chat, m.replyTo) ?? null : undefined;
   const mayDelete = row.own || isOwner(chat);
-  const signature = JSON.stringify([m.content, m.deleted, m.editedAt, m.mentions, m.reactions, m.replyTo, m.attachments,
+  const signature = JSON.stringify([m.content, m.deleted, m.stopped, m.editedAt, m.mentions, m.reactions, m.replyTo, m.attachments,
     quote && [quote.senderId, quote.content, quote.deleted], stored, mayDelete]);
   if (node.dataset.signature === signature) return;
   node.dataset.signature = signature;
@@ -54,7 +54,16 @@ export function paintBody(node, row, chat) {
 
   const meta = node.querySelector('.meta');
   replacePart(meta, '.edited', m.editedAt && !m.deleted ? edited(m.editedAt) : null, meta.querySelector('.state'));
+  replacePart(meta, '.stopped', m.stopped && !m.deleted ? stopped() : null, meta.querySelector('.state'));
   replacePart(meta, '.actions', stored && !m.deleted ? actions(row.own, mayDelete) : null, null);
+}
+
+/** An assistant reply stopped by a member (PROTOCOL.md 9): what it said before it was stopped. */
+function stopped() {
+  const mark = el('span', 'stopped', 'stopped');
+  mark.dataset.testid = 'reply-stopped';
+  mark.title = 'The reply was stopped before it was finished';
+  return mark;
 }
 
 function paintText(text, m) {

@@ -6,6 +6,7 @@ import { showNotice, reasonOf } from './dom.js';
 import { renderChatList } from './chat-list.js';
 import { renderMessages } from './message-list.js';
 import { closeChat, markRead, renderConversation, renderHeader, renderTyping } from './conversation.js';
+import { replyStored } from './assistant-replies.js';
 
 const RECENT_ON_START = 30;   // messages of each chat fetched by the first sync (the rest on scroll up)
 const TYPING_SHOWN_MS = 8000; // a `start` whose `stop` got lost still ends
@@ -83,6 +84,7 @@ function onMessage(message) {
     return;
   }
   chat.messages.set(message.seq, message);
+  replyStored(message);
   chat.lastSeq = Math.max(chat.lastSeq, message.seq);
   if (message.senderId === me()) pending.delete(message.clientMsgId);
   const typingTimer = chat.typing.get(message.senderId);

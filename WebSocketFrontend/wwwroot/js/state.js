@@ -5,6 +5,7 @@ export const state = {
   session: null,    // { token, userId, mode: 'dev' | 'token' }
   client: null,     // the ChatClient of this session
   openChatId: null,
+  assistantId: 'assistant', // Assistant:UserId's default; a welcome that names it says otherwise
 };
 
 export const chats = new Map();    // chatId -> Chat (see chatOf)
