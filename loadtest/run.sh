@@ -7,6 +7,11 @@
 #   PROFILE=direct-orleanschat-20 SCENARIOS=direct TARGETS=orleanschat DIRECT_RATES=20 loadtest/run.sh   # profile one run
 #   SCENARIOS="fanout" TARGETS="orleanschat signalr" loadtest/run.sh
 #   SCENARIOS="direct direct-mixed" TARGETS=orleanschat DIRECT_RATES=20 ROUNDS=3 loadtest/run.sh   # plain and mixed direct, alternating
+#   loadtest/run.sh sse-vs-ws       # fanout with WebSocket receivers, then with SSE receivers, alternating for ROUNDS (3) rounds
+#
+# sse-vs-ws is SCENARIOS="fanout fanout-sse" TARGETS=orleanschat ROUNDS=${ROUNDS:-3} FANOUT_RATES=${FANOUT_RATES:-30}:
+# fanout-sse is fanout against OrleansChat with --receivers sse (the members who only receive on GET /api/v1/events).
+# The table ends with the pairs, delivered/s and p99 of each, and the ratio SSE/WS (issue 14: at least x0.8).
 #
 # direct-mixed is direct with --mix "$DIRECT_MIX" (issue 12's 80% texts, 10% edits, 10% reactions), against
 # OrleansChat only (the peers have no message changes). With ROUNDS above 1 the whole list runs that many times, each
@@ -15,6 +20,13 @@
 #
 # Sizes can be overridden with the variables below; RESULTS.md records the ones used.
 set -euo pipefail
+case "${1:-}" in
+  sse-vs-ws)
+    SCENARIOS="fanout fanout-sse" TARGETS=orleanschat ROUNDS="${ROUNDS:-3}" FANOUT_RATES="${FANOUT_RATES:-30}"
+    ;;
+  "") ;;
+  *) echo "usage: loadtest/run.sh [sse-vs-ws]" >&2; exit 64 ;;
+esac
 export PATH="$PATH:$HOME/.dotnet/tools"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -105,6 +117,9 @@ run_one() { # scenario target rate [round]
   if [[ "$scenario" == direct-mixed ]]; then
     scenario=direct
     args+=(--mix "$DIRECT_MIX")
+  elif [[ "$scenario" == fanout-sse ]]; then
+    scenario=fanout
+    args+=(--receivers sse)
   fi
   args+=(--scenario "$scenario")
   [[ "$target" == orleanschat ]] && args+=(--signing-key "$KEY")
@@ -119,7 +134,7 @@ run_one() { # scenario target rate [round]
       -o "$OUT/$name.nettrace" >"$OUT/trace.log" 2>&1) &
     trace_pid=$!
   fi
-  echo "== $name ($(cut -d' ' -f1 /proc/loadavg) load)" >&2
+  echo "== $name ($(cut -d' ' -f1-3 /proc/loadavg) load)" >&2
   "$LOADGEN" "${args[@]}" >"$OUT/$name.txt" 2>&1 || { local rc=$?; status=$rc; echo "   exit code $rc (see $OUT/$name.txt)" >&2; }
   if [[ -n "$trace_pid" ]]; then
     wait "$trace_pid" || true
@@ -134,13 +149,13 @@ for round in $(seq 1 "$ROUNDS"); do
   if ((ROUNDS > 1)); then round_suffix=$round; fi
   for scenario in $SCENARIOS; do
     case "$scenario" in
-      fanout) rates="$FANOUT_RATES" ;;
+      fanout | fanout-sse) rates="$FANOUT_RATES" ;;
       direct | direct-mixed) rates="$DIRECT_RATES" ;;
       *) rates="-" ;;
     esac
     for rate in $rates; do
       for target in $TARGETS; do
-        [[ "$scenario" == direct-mixed && "$target" != orleanschat ]] && continue
+        [[ ( "$scenario" == direct-mixed || "$scenario" == fanout-sse ) && "$target" != orleanschat ]] && continue
         run_one "$scenario" "$target" "${rate#-}" "$round_suffix"
       done
     done

@@ -58,6 +58,7 @@ public static class Report
         }
 
         table.Append(MixComparison.Table(results));
+        table.Append(TransportComparison.Table(results));
         return table.ToString();
     }
 

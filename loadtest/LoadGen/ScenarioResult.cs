@@ -13,6 +13,9 @@ public sealed record ScenarioResult
     /// <summary>direct: the traffic mix (<c>text=80,edit=10,reaction=10</c>); null when every send was a text.</summary>
     public string? Mix { get; init; }
 
+    /// <summary>fanout against orleanschat: <c>sse</c> when the receiving members were on event streams; null on WebSockets.</summary>
+    public string? Receivers { get; init; }
+
     /// <summary>When sending started (UTC), to pair runs in the order they ran.</summary>
     public DateTimeOffset StartedAt { get; init; }
 
