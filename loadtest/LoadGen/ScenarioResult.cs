@@ -61,5 +61,8 @@ public sealed record ScenarioResult
 
     public IReadOnlyList<string> Violations { get; init; } = [];
 
-    public bool CorrectnessPassed => Gaps == 0 && Duplicates == 0 && Reorderings == 0;
+    /// <summary>assistant: the first-chunk times and the reply checks.</summary>
+    public Assistant.AssistantFigures? Assistant { get; init; }
+
+    public bool CorrectnessPassed => Gaps == 0 && Duplicates == 0 && Reorderings == 0 && (Assistant?.Passed ?? true);
 }
