@@ -77,6 +77,9 @@ public sealed record LoadOptions
     /// <summary>assistant: users, each with one job at the same moment.</summary>
     public int Users { get; init; } = 200;
 
+    /// <summary>assistant: jobs run and awaited before the measured ones (other users), so the server's path is warm.</summary>
+    public int WarmupJobs { get; init; } = 20;
+
     /// <summary>assistant: <c>direct</c> (a direct chat with the assistant, read on two devices) or <c>group</c> (2 users and the assistant, <c>@assistant</c>).</summary>
     public string AssistantChat { get; init; } = "direct";
 
@@ -148,6 +151,7 @@ public sealed record LoadOptions
             MaxInFlight = Int("max-in-flight", o.MaxInFlight),
             Mix = Take("mix") is { } mix ? TrafficMix.Parse(mix) : o.Mix,
             Users = Int("users", o.Users),
+            WarmupJobs = Int("warmup-jobs", o.WarmupJobs),
             AssistantChat = Take("assistant-chat") ?? o.AssistantChat,
             AssistantUserId = Take("assistant-user") ?? o.AssistantUserId,
             StandIn = Take("stand-in") is { } standIn ? new Uri(standIn) : null,

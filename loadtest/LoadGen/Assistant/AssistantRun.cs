@@ -10,7 +10,7 @@ namespace OrleansChat.LoadGen.Assistant;
 /// order checker; each delta's stand-in stamps give chunk delivery latency (stand-in to socket, wall clocks of the same
 /// machine); the first chunk of each chat's job and its reply are timed from the send.
 /// </summary>
-internal sealed class AssistantRun
+internal sealed class AssistantRun(string assistantUserId)
 {
     private readonly ConcurrentDictionary<string, long> _sentAt = new();
     private readonly ConcurrentDictionary<string, bool> _firstChunkSeen = new();
@@ -58,7 +58,8 @@ internal sealed class AssistantRun
             case FrameType.Chunk:
                 OnChunk(connection, frame);
                 break;
-            case FrameType.Message when frame.GetString("jobId"u8) is { } jobId:
+            // The reply is the assistant's message carrying its job's id; the user's own message is not counted.
+            case FrameType.Message when frame.SenderId == assistantUserId && frame.GetString("jobId"u8) is { } jobId:
                 var chatId = frame.ChatId ?? "";
                 if (_replySeen.TryAdd(chatId, true) && _sentAt.TryGetValue(chatId, out var sent))
                 {

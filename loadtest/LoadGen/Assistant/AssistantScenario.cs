@@ -18,38 +18,31 @@ public static class AssistantScenario
     {
         var chat = target as OrleansChatTarget ?? throw new ArgumentException("--scenario assistant needs --target orleanschat");
         var standIn = options.StandIn ?? throw new ArgumentException("--scenario assistant needs --stand-in http://127.0.0.1:<port>/v1");
-        var direct = await DirectFirstChunkAsync(options, standIn, cancellationToken);
-
-        var run = new AssistantRun();
         var group = options.AssistantChat == "group";
-        var chats = new (string ChatId, string Sender)[options.Users];
-        var connections = new ChatConnection[2 * options.Users];
-        await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
+
+        // Warm-ups, not measured: the first direct calls open connections, the first jobs JIT the server's whole path.
+        await DirectFirstChunkAsync(options, standIn, Math.Max(1, options.WarmupJobs), cancellationToken);
+        var direct = await DirectFirstChunkAsync(options, standIn, options.Users, cancellationToken);
+        if (options.WarmupJobs > 0)
         {
-            var (a, b) = ($"{options.RunId}-a{i}-a", $"{options.RunId}-a{i}-b");
-            var chatId = group
-                ? await chat.CreateGroupAsync(a, [a, b, options.AssistantUserId], ct)
-                : await chat.CreateDirectAsync(a, options.AssistantUserId, ct);
-            chats[i] = (chatId, a);
+            var warm = new AssistantRun(options.AssistantUserId);
+            var (warmChats, warmConnections) = await PrepareAsync(options, chat, warm, "w", options.WarmupJobs, cancellationToken);
+            try
+            {
+                await SendAllAndWaitAsync(options, warm, warmChats, warmConnections, cancellationToken);
+            }
+            finally
+            {
+                await DisconnectAsync(warmConnections);
+            }
+        }
 
-            // The sender's connection first (index 2i), then the second member's, or the sender's second device.
-            connections[2 * i] = await chat.ConnectFramesAsync(a, run.HandlerFor(2 * i, chatId), ct);
-            connections[2 * i + 1] = await chat.ConnectFramesAsync(group ? b : a, run.HandlerFor(2 * i + 1, chatId), ct);
-        });
-
+        var run = new AssistantRun(options.AssistantUserId);
+        var (chats, connections) = await PrepareAsync(options, chat, run, "a", options.Users, cancellationToken);
         try
         {
             var startedAt = DateTimeOffset.UtcNow;
-            var start = Stopwatch.GetTimestamp();
-            await Task.WhenAll(chats.Select((c, i) => SendAsync(run, connections[2 * i], c.ChatId, Prompt(options, i, group), cancellationToken)));
-
-            var deadline = Stopwatch.GetTimestamp() + (long)(options.ReplyTimeoutSeconds * Stopwatch.Frequency);
-            while (!run.Checker.HasAllReplies() && Stopwatch.GetTimestamp() < deadline)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-
-            var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var elapsed = await SendAllAndWaitAsync(options, run, chats, connections, cancellationToken);
             run.Checker.Finish();
             var (storedOnce, storedViolations) = await CheckStoredAsync(options, chat, chats, run.Checker.JobIds(), cancellationToken);
             var checker = run.Checker;
@@ -57,7 +50,7 @@ public static class AssistantScenario
             {
                 Scenario = "assistant",
                 Target = target.Name,
-                Shape = $"{options.Users} {(group ? "groups of 2 users + assistant, @assistant" : "direct chats with the assistant, 2 devices")}, 1 job each at once",
+                Shape = $"{options.Users} {(group ? "groups of 2 users + assistant, @assistant" : "direct chats with the assistant, 2 devices")}, 1 job each at once, {options.WarmupJobs} warm-up jobs before",
                 StartedAt = startedAt,
                 ThroughputUnit = "chunk frames/s",
                 Throughput = checker.Chunks / Math.Max(0.001, elapsed),
@@ -88,18 +81,58 @@ public static class AssistantScenario
         }
         finally
         {
-            await Parallel.ForEachAsync(connections.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
+            await DisconnectAsync(connections);
         }
     }
+
+    /// <summary>Creates <paramref name="count"/> chats with the assistant and connects two connections to each: the sender's (2i) and the second member's or device's (2i + 1).</summary>
+    private static async Task<((string ChatId, string Sender)[] Chats, ChatConnection[] Connections)> PrepareAsync(
+        LoadOptions options, OrleansChatTarget chat, AssistantRun run, string tag, int count, CancellationToken cancellationToken)
+    {
+        var group = options.AssistantChat == "group";
+        var chats = new (string ChatId, string Sender)[count];
+        var connections = new ChatConnection[2 * count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var (a, b) = ($"{options.RunId}-{tag}{i}-a", $"{options.RunId}-{tag}{i}-b");
+            var chatId = group
+                ? await chat.CreateGroupAsync(a, [a, b, options.AssistantUserId], ct)
+                : await chat.CreateDirectAsync(a, options.AssistantUserId, ct);
+            chats[i] = (chatId, a);
+            connections[2 * i] = await chat.ConnectFramesAsync(a, run.HandlerFor(2 * i, chatId), ct);
+            connections[2 * i + 1] = await chat.ConnectFramesAsync(group ? b : a, run.HandlerFor(2 * i + 1, chatId), ct);
+        });
+        return (chats, connections);
+    }
+
+    /// <summary>Every sender sends its one message at once; returns the seconds until every reply arrived (or the timeout).</summary>
+    private static async Task<double> SendAllAndWaitAsync(
+        LoadOptions options, AssistantRun run, (string ChatId, string Sender)[] chats, ChatConnection[] connections, CancellationToken cancellationToken)
+    {
+        var group = options.AssistantChat == "group";
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(chats.Select((c, i) => SendAsync(run, connections[2 * i], c.ChatId, Prompt(options, i, group), cancellationToken)));
+        var deadline = start + (long)(options.ReplyTimeoutSeconds * Stopwatch.Frequency);
+        while (!run.Checker.HasAllReplies() && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static async Task DisconnectAsync(ChatConnection[] connections) =>
+        await Parallel.ForEachAsync(connections.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
 
     private static string Prompt(LoadOptions options, int i, bool group) =>
         group ? $"@{options.AssistantUserId} benchmark question {i}" : $"benchmark question {i}";
 
-    private static async Task<LatencySummary> DirectFirstChunkAsync(LoadOptions options, Uri standIn, CancellationToken cancellationToken)
+    /// <summary>The reference: <paramref name="count"/> of the same requests straight to the stand-in at once, each on a new connection as a provider's first call is.</summary>
+    private static async Task<LatencySummary> DirectFirstChunkAsync(LoadOptions options, Uri standIn, int count, CancellationToken cancellationToken)
     {
         var latency = new Latency();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(options.ReplyTimeoutSeconds) };
-        await Task.WhenAll(Enumerable.Range(0, options.Users).Select(async i =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
             var reply = await StandInClient.StreamAsync(http, standIn, options.Model, Prompt(options, i, group: false), cancellationToken);
             latency.Record((long)reply.TimeToFirstDelta.TotalMicroseconds);
