@@ -7,6 +7,19 @@
 #   PROFILE=direct-orleanschat-20 SCENARIOS=direct TARGETS=orleanschat DIRECT_RATES=20 loadtest/run.sh   # profile one run
 #   SCENARIOS="fanout" TARGETS="orleanschat signalr" loadtest/run.sh
 #   SCENARIOS="direct direct-mixed" TARGETS=orleanschat DIRECT_RATES=20 ROUNDS=3 loadtest/run.sh   # plain and mixed direct, alternating
+#   loadtest/run.sh sse-vs-ws       # fanout with WebSocket receivers, then with SSE receivers, alternating for ROUNDS (3) rounds
+#   loadtest/run.sh assistant       # issue 14: USERS (200) assistant jobs at once against the OpenAI-compatible stand-in
+#
+# sse-vs-ws is SCENARIOS="fanout fanout-sse" TARGETS=orleanschat ROUNDS=${ROUNDS:-3} FANOUT_RATES=${FANOUT_RATES:-30}:
+# fanout-sse is fanout against OrleansChat with --receivers sse (the members who only receive on GET /api/v1/events).
+# The table ends with the pairs, delivered/s and p99 of each, and the ratio SSE/WS (issue 14: at least x0.8).
+#
+# assistant is SCENARIOS=assistant TARGETS=orleanschat: per round, a fresh stand-in (LoadGen stand-in on port 5191,
+# STAND_IN_CHUNKS deltas at STAND_IN_RATE per second per request) and a fresh OrleansChat whose only provider is the
+# stand-in (Assistant__Providers__0__Kind=OpenAI, Endpoint http://127.0.0.1:5191/v1, Model stand-in, ApiKey x, job
+# limits raised); USERS users each send one message at the same moment. It prints chunk delivery p99 (stand-in to
+# socket), the time the system adds to the first chunk at p50 (against the same request straight to the stand-in) and
+# the checks (every chunk in order on every connection, every reply stored once).
 #
 # direct-mixed is direct with --mix "$DIRECT_MIX" (issue 12's 80% texts, 10% edits, 10% reactions), against
 # OrleansChat only (the peers have no message changes). With ROUNDS above 1 the whole list runs that many times, each
@@ -18,6 +31,14 @@
 #
 # Sizes can be overridden with the variables below; RESULTS.md records the ones used.
 set -euo pipefail
+case "${1:-}" in
+  sse-vs-ws)
+    SCENARIOS="fanout fanout-sse" TARGETS=orleanschat ROUNDS="${ROUNDS:-3}" FANOUT_RATES="${FANOUT_RATES:-30}"
+    ;;
+  assistant) SCENARIOS=assistant TARGETS=orleanschat ;;
+  "") ;;
+  *) echo "usage: loadtest/run.sh [sse-vs-ws | assistant]" >&2; exit 64 ;;
+esac
 export PATH="$PATH:$HOME/.dotnet/tools"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,11 +62,17 @@ DIRECT_MIX="${DIRECT_MIX:-text=80,edit=10,reaction=10}"   # direct-mixed: the tr
 ROUNDS="${ROUNDS:-1}"                        # how many times the whole list runs
 DURATION="${DURATION:-25}"                   # fanout, direct: seconds of sending (the first WARMUP not measured)
 WARMUP="${WARMUP:-10}"                       # long enough for tiered JIT to settle on 2 shared cores
+USERS="${USERS:-200}"                        # assistant: users, one job each, all at once
+ASSISTANT_CHAT="${ASSISTANT_CHAT:-direct}"   # assistant: direct (a direct chat, two devices) or group (2 users + assistant, @assistant)
+STAND_IN_CHUNKS="${STAND_IN_CHUNKS:-50}"     # assistant: deltas per reply (20 characters each; Assistant:MaxOutputCharacters is 4,000)
+STAND_IN_RATE="${STAND_IN_RATE:-50}"         # assistant: deltas per second per request
 
 KEY="loadtest-signing-key-0123456789-abcdefghijklmnop"
 PORT=5190
 URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
+STAND_IN_PID=""
+STAND_IN_URL="http://127.0.0.1:5191"
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json "$OUT"/tsung-*.txt
@@ -75,14 +102,41 @@ stop_server() {
   fi
   SERVER_PID=""
 }
-trap stop_server EXIT
+stop_stand_in() {
+  if [[ -n "$STAND_IN_PID" ]]; then
+    kill -INT "$STAND_IN_PID" 2>/dev/null || true
+    wait "$STAND_IN_PID" 2>/dev/null || true
+  fi
+  STAND_IN_PID=""
+}
+trap 'stop_server; stop_stand_in' EXIT
+
+start_stand_in() {
+  "$LOADGEN" stand-in --urls "$STAND_IN_URL" --chunks "$STAND_IN_CHUNKS" --chunks-per-second "$STAND_IN_RATE" >"$OUT/stand-in.log" 2>&1 &
+  STAND_IN_PID=$!
+  for _ in $(seq 1 100); do
+    # Any answer (405 to a GET) means Kestrel listens.
+    if curl -s -o /dev/null "$STAND_IN_URL/v1/chat/completions" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "the stand-in did not start; see $OUT/stand-in.log" >&2
+  exit 1
+}
+
+# The assistant scenario's server: its one provider is the stand-in, and no job waits for a limit.
+assistant_env=()
+if [[ " $SCENARIOS " == *" assistant "* ]]; then
+  assistant_env=(Assistant__Providers__0__Kind=OpenAI "Assistant__Providers__0__Endpoint=$STAND_IN_URL/v1"
+    Assistant__Providers__0__Model=stand-in Assistant__Providers__0__ApiKey=x
+    Assistant__JobsPerMinute=100000 "Assistant__MaxConcurrentJobs=$((USERS * 2))")
+fi
 
 start_server() { # target
   local data
   data="$(mktemp -d)"
   case "$1" in
     orleanschat)
-      (cd "$data" && exec "$ROOT/Silo/$BIN/OrleansChat.Silo" --urls "$URL" \
+      (cd "$data" && exec env "${assistant_env[@]}" "$ROOT/Silo/$BIN/OrleansChat.Silo" --urls "$URL" \
         --Auth:SigningKey="$KEY" --Storage:DataDirectory="$data/data" \
         --Orleans:SiloPort=21111 --Orleans:GatewayPort=40000 \
         --RateLimit:SendsPerSecond=100000 --RateLimit:Burst=100000 --RateLimit:FramesPerSecond=100000 \
@@ -119,11 +173,15 @@ run_one() { # scenario target rate [round]
     run_tsung "$scenario" "$rate" "$name"
     return
   fi
+  [[ "$scenario" == assistant ]] && start_stand_in
   start_server "$target"
   local args=(--target "$target" --url "$URL" --server-pid "$SERVER_PID" --json "$OUT/$name.json")
   if [[ "$scenario" == direct-mixed ]]; then
     scenario=direct
     args+=(--mix "$DIRECT_MIX")
+  elif [[ "$scenario" == fanout-sse ]]; then
+    scenario=fanout
+    args+=(--receivers sse)
   fi
   args+=(--scenario "$scenario")
   [[ "$target" == orleanschat ]] && args+=(--signing-key "$KEY")
@@ -131,6 +189,8 @@ run_one() { # scenario target rate [round]
     connections) args+=(--connections "$CONNECTIONS" --processes "$PROCESSES" --source-addresses "$SOURCES" --hold "$HOLD" --heartbeat 10 --connect-concurrency 300) ;;
     fanout) args+=(--chats "$CHATS" --members "$MEMBERS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
     direct) args+=(--pairs "$PAIRS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
+    assistant) args+=(--users "$USERS" --assistant-chat "$ASSISTANT_CHAT" --stand-in "$STAND_IN_URL/v1" --model stand-in
+      --stand-in-shape "$STAND_IN_CHUNKS chunks at $STAND_IN_RATE/s") ;;
   esac
   local trace_pid=""
   if [[ "${PROFILE:-}" == "$name" || ( "${PROFILE:-}" == 1 && "$name" == "fanout-orleanschat-${FANOUT_RATES##* }" ) ]]; then
@@ -138,7 +198,7 @@ run_one() { # scenario target rate [round]
       -o "$OUT/$name.nettrace" >"$OUT/trace.log" 2>&1) &
     trace_pid=$!
   fi
-  echo "== $name ($(cut -d' ' -f1 /proc/loadavg) load)" >&2
+  echo "== $name ($(cut -d' ' -f1-3 /proc/loadavg) load)" >&2
   "$LOADGEN" "${args[@]}" >"$OUT/$name.txt" 2>&1 || { local rc=$?; status=$rc; echo "   exit code $rc (see $OUT/$name.txt)" >&2; }
   if [[ -n "$trace_pid" ]]; then
     wait "$trace_pid" || true
@@ -146,6 +206,7 @@ run_one() { # scenario target rate [round]
     dotnet-trace report "$OUT/$name.nettrace" topN -n 60 --inclusive >"$OUT/$name.inclusive.txt" 2>&1 || true
   fi
   stop_server
+  stop_stand_in
 }
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -153,13 +214,13 @@ for round in $(seq 1 "$ROUNDS"); do
   if ((ROUNDS > 1)); then round_suffix=$round; fi
   for scenario in $SCENARIOS; do
     case "$scenario" in
-      fanout | tsung-fanout) rates="$FANOUT_RATES" ;;
+      fanout | fanout-sse | tsung-fanout) rates="$FANOUT_RATES" ;;
       direct | direct-mixed) rates="$DIRECT_RATES" ;;
       *) rates="-" ;;
     esac
     for rate in $rates; do
       for target in $TARGETS; do
-        [[ ( "$scenario" == direct-mixed || "$scenario" == tsung-* ) && "$target" != orleanschat ]] && continue
+        [[ ( "$scenario" == direct-mixed || "$scenario" == fanout-sse || "$scenario" == tsung-* ) && "$target" != orleanschat ]] && continue
         run_one "$scenario" "$target" "${rate#-}" "$round_suffix"
       done
     done

@@ -6,7 +6,7 @@ namespace OrleansChat.LoadGen;
 /// <summary>What to run, against what. Every option is <c>--name value</c> on the command line.</summary>
 public sealed record LoadOptions
 {
-    /// <summary>connections, fanout, direct or chatlist.</summary>
+    /// <summary>connections, fanout, direct, chatlist or assistant.</summary>
     public string Scenario { get; init; } = "fanout";
 
     /// <summary>orleanschat, signalr or websocket.</summary>
@@ -74,6 +74,30 @@ public sealed record LoadOptions
     /// <summary>direct against orleanschat: the shares of texts, edits and reactions each sender sends (<c>--mix text=80,edit=10,reaction=10</c>).</summary>
     public TrafficMix Mix { get; init; } = TrafficMix.AllText;
 
+    /// <summary>assistant: users, each with one job at the same moment.</summary>
+    public int Users { get; init; } = 200;
+
+    /// <summary>assistant: jobs run and awaited before the measured ones (other users), so the server's path is warm.</summary>
+    public int WarmupJobs { get; init; } = 20;
+
+    /// <summary>assistant: <c>direct</c> (a direct chat with the assistant, read on two devices) or <c>group</c> (2 users and the assistant, <c>@assistant</c>).</summary>
+    public string AssistantChat { get; init; } = "direct";
+
+    /// <summary>assistant: the assistant's user id (the server's <c>Assistant:UserId</c>).</summary>
+    public string AssistantUserId { get; init; } = "assistant";
+
+    /// <summary>assistant: the stand-in's base address (the server's <c>Assistant:Providers:0:Endpoint</c>), called directly for the reference.</summary>
+    public Uri? StandIn { get; init; }
+
+    /// <summary>assistant: the model named in the direct requests (the server's <c>Assistant:Providers:0:Model</c>).</summary>
+    public string Model { get; init; } = "stand-in";
+
+    /// <summary>assistant: how the stand-in was started (<c>50 chunks at 50/s</c>), for the record only.</summary>
+    public string StandInShape { get; init; } = "50 chunks at 50/s";
+
+    /// <summary>assistant: seconds to wait for every reply once the messages are sent.</summary>
+    public double ReplyTimeoutSeconds { get; init; } = 120;
+
     /// <summary>Message content size in characters.</summary>
     public int ContentLength { get; init; } = 64;
 
@@ -126,6 +150,14 @@ public sealed record LoadOptions
             WarmupSeconds = Double("warmup", o.WarmupSeconds),
             MaxInFlight = Int("max-in-flight", o.MaxInFlight),
             Mix = Take("mix") is { } mix ? TrafficMix.Parse(mix) : o.Mix,
+            Users = Int("users", o.Users),
+            WarmupJobs = Int("warmup-jobs", o.WarmupJobs),
+            AssistantChat = Take("assistant-chat") ?? o.AssistantChat,
+            AssistantUserId = Take("assistant-user") ?? o.AssistantUserId,
+            StandIn = Take("stand-in") is { } standIn ? new Uri(standIn) : null,
+            Model = Take("model") ?? o.Model,
+            StandInShape = Take("stand-in-shape") ?? o.StandInShape,
+            ReplyTimeoutSeconds = Double("reply-timeout", o.ReplyTimeoutSeconds),
             ContentLength = Int("content-length", o.ContentLength),
             RunId = Take("run-id") ?? o.RunId,
             Json = Take("json"),
@@ -139,6 +171,11 @@ public sealed record LoadOptions
         if (o.Receivers is not ("websocket" or "sse") || (o.Receivers == "sse" && (o.Scenario != "fanout" || o.Target != "orleanschat")))
         {
             throw new ArgumentException($"--receivers is websocket or sse, and sse needs --scenario fanout --target orleanschat");
+        }
+
+        if (o.Scenario == "assistant" && (o.Target != "orleanschat" || o.StandIn is null || o.AssistantChat is not ("direct" or "group")))
+        {
+            throw new ArgumentException("--scenario assistant needs --target orleanschat, --stand-in http://127.0.0.1:<port>/v1 and --assistant-chat direct or group");
         }
 
         // Only OrleansChat stores changes, and only the direct scenario has a peer's texts to react to.

@@ -23,7 +23,8 @@ public static class LoadRunner
             "fanout" => await FanoutScenario.RunAsync(options, target, cancellationToken),
             "direct" => await DirectScenario.RunAsync(options, target, cancellationToken),
             "chatlist" => await ChatListScenario.RunAsync(options, target, cancellationToken),
-            _ => throw new ArgumentException($"unknown scenario {options.Scenario}: connections, fanout, direct or chatlist"),
+            "assistant" => await Assistant.AssistantScenario.RunAsync(options, target, cancellationToken),
+            _ => throw new ArgumentException($"unknown scenario {options.Scenario}: connections, fanout, direct, chatlist or assistant"),
         };
     }
 }

@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "tsung-users")
     return await TsungUsers.RunAsync(args[1..], CancellationToken.None);
 }
 
+if (args.Length > 0 && args[0] == "stand-in")
+{
+    return await OrleansChat.LoadGen.StandIn.StandInProvider.RunAsync(args[1..]);
+}
+
 LoadOptions options;
 try
 {
@@ -20,8 +25,9 @@ try
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
     Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine("usage: LoadGen --scenario connections|fanout|direct|chatlist --target orleanschat|signalr|websocket --url http://127.0.0.1:5000 [options]");
+    Console.Error.WriteLine("usage: LoadGen --scenario connections|fanout|direct|chatlist|assistant --target orleanschat|signalr|websocket --url http://127.0.0.1:5000 [options]");
     Console.Error.WriteLine("       LoadGen report results/*.json");
+    Console.Error.WriteLine("       LoadGen stand-in --urls http://127.0.0.1:5191 [--chunks 50] [--chunks-per-second 50]");
     return 64;
 }
 
@@ -47,7 +53,7 @@ else
             $"server memory: {result.ServerMemoryBefore / 1048576.0:0.0} MiB before, {result.ServerMemoryAfter / 1048576.0:0.0} MiB after, {perConnection / 1024:0.00} KiB per connection"));
     }
 
-    if (result.Scenario is not ("connections" or "chatlist"))
+    if (result.Scenario is not ("connections" or "chatlist" or "assistant"))
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"offered {result.Offered:0} msg/s, received {result.Received} frames, ack p50 {result.AckLatency.P50Ms:0.00} ms p99 {result.AckLatency.P99Ms:0.00} ms max {result.AckLatency.MaxMs:0.0} ms"));

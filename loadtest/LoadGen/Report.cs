@@ -58,6 +58,8 @@ public static class Report
         }
 
         table.Append(MixComparison.Table(results));
+        table.Append(TransportComparison.Table(results));
+        table.Append(Assistant.AssistantReport.Lines(results));
         return table.ToString();
     }
 

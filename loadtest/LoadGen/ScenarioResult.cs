@@ -13,6 +13,9 @@ public sealed record ScenarioResult
     /// <summary>direct: the traffic mix (<c>text=80,edit=10,reaction=10</c>); null when every send was a text.</summary>
     public string? Mix { get; init; }
 
+    /// <summary>fanout against orleanschat: <c>sse</c> when the receiving members were on event streams; null on WebSockets.</summary>
+    public string? Receivers { get; init; }
+
     /// <summary>When sending started (UTC), to pair runs in the order they ran.</summary>
     public DateTimeOffset StartedAt { get; init; }
 
@@ -58,5 +61,8 @@ public sealed record ScenarioResult
 
     public IReadOnlyList<string> Violations { get; init; } = [];
 
-    public bool CorrectnessPassed => Gaps == 0 && Duplicates == 0 && Reorderings == 0;
+    /// <summary>assistant: the first-chunk times and the reply checks.</summary>
+    public Assistant.AssistantFigures? Assistant { get; init; }
+
+    public bool CorrectnessPassed => Gaps == 0 && Duplicates == 0 && Reorderings == 0 && (Assistant?.Passed ?? true);
 }

@@ -35,7 +35,8 @@ public static class FanoutScenario
         {
             var receivers = options.Receivers == "sse" ? ", receivers on events" : "";
             var shape = $"{options.Chats} chats x {options.Members} members{receivers}, {options.Rate:0.#} msg/s per chat, {options.DurationSeconds:0.#} s";
-            return await run.SendAsync("fanout", shape, "delivered msg/s", senders, throughputIsAcks: false, cancellationToken);
+            var result = await run.SendAsync("fanout", shape, "delivered msg/s", senders, throughputIsAcks: false, cancellationToken);
+            return options.Receivers == "sse" ? result with { Receivers = "sse" } : result;
         }
         finally
         {

@@ -56,6 +56,14 @@ public sealed class OrleansChatTarget : ITarget
         return await EventStreamClient.ConnectAsync(uri, await TokenAsync(userId, cancellationToken), _sources.Next(), onMessage, cancellationToken);
     }
 
+    /// <summary>A <c>/ws</c> connection whose every frame goes to <paramref name="onFrame"/> (the assistant scenario reads <c>chunk</c> frames).</summary>
+    public async Task<OrleansChat.Client.ChatConnection> ConnectFramesAsync(string userId, OrleansChat.Client.ServerFrameHandler onFrame, CancellationToken cancellationToken)
+    {
+        var uri = new UriBuilder(_baseAddress) { Scheme = _baseAddress.Scheme == "https" ? "wss" : "ws", Path = "/ws" }.Uri;
+        var options = new OrleansChat.Client.ChatConnectionOptions { AccessToken = await TokenAsync(userId, cancellationToken), Invoker = _sources.Next(), KeepAliveInterval = TimeSpan.Zero };
+        return await OrleansChat.Client.ChatConnection.ConnectAsync(uri, options, onFrame, cancellationToken);
+    }
+
     public Task<long?> ServerMemoryAsync(CancellationToken cancellationToken) => _memory.ReadAsync(cancellationToken);
 
     public ValueTask DisposeAsync()
