@@ -22,6 +22,9 @@ internal sealed class ChatProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The process id of <c>dotnet</c> running the app.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the process wrote, for a failing test's message.</summary>
     public string Output
     {

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OrleansChat.TestInfrastructure;
+
+namespace OrleansChat.ClusterTests;
+
+/// <summary>
+/// PROTOCOL.md 9 in a cluster of real processes on PostgreSQL (two silos, each also a gateway, and a standalone gateway),
+/// with the assistant's provider a stand-in OpenAI-compatible server in the test: a reply streams to members on two
+/// gateways and is stored once, also when the silo that was generating it is killed with SIGKILL half way.
+/// </summary>
+public sealed partial class AssistantClusterTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    // A killed silo is declared dead by membership and its reminders move to the other silo, whose next tick (at most a
+    // minute, Orleans' minimum reminder period) resumes the job: about two minutes in all on these machines.
+    private static readonly TimeSpan Resume = TimeSpan.FromMinutes(4);
+
+    private static readonly string[] Deltas = [.. Enumerable.Range(0, 12).Select(i => $"part {i} ")];
+
+    [Fact]
+    public async Task A_reply_streams_to_members_on_two_gateways_in_order_and_is_stored_once()
+    {
+        await using var standIn = await StandInOpenAi.StartAsync();
+        standIn.DefaultReply = StandInReply.Stream(Deltas) with { DeltaInterval = TimeSpan.FromMilliseconds(20) };
+        await using var cluster = await AssistantCluster.StartAsync("assistant-stream", standIn);
+
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await using var alice = await ChatClient.ConnectAsync("alice-" + suffix, cluster.Gateway.BaseAddress);
+        await using var bob = await ChatClient.ConnectAsync("bob-" + suffix, cluster.First.BaseAddress);
+        var chatId = await CreateGroupWithTheAssistantAsync(alice, bob);
+
+        var jobId = await AskAsync(alice, chatId, "@assistant what did we decide?");
+
+        foreach (var member in new[] { alice, bob })
+        {
+            var (chunks, reply) = await ReadReplyAsync(member, chatId, jobId, Deltas.Length, Wait);
+            Assert.Equal(Enumerable.Range(0, Deltas.Length), chunks.Select(c => c.Index));
+            Assert.All(chunks, c => Assert.Equal(1, c.Attempt));
+            Assert.Equal(string.Concat(Deltas), string.Concat(chunks.Select(c => c.Delta)));
+            Assert.Equal(string.Concat(Deltas), reply.GetProperty("content").GetString());
+        }
+
+        await AssertStoredOnceAsync(alice, chatId, jobId, string.Concat(Deltas));
+        var job = await alice.GetAsync($"/api/v1/jobs/{jobId}");
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_silo_killed_in_the_middle_of_a_reply_resumes_the_job_on_the_other_silo_and_the_reply_is_stored_once()
+    {
+        await using var standIn = await StandInOpenAi.StartAsync();
+        standIn.Enqueue(StandInReply.Stream(Deltas) with { HangAfter = 4 });
+        standIn.DefaultReply = StandInReply.Stream(Deltas);
+        await using var cluster = await AssistantCluster.StartAsync("assistant-kill", standIn);
+
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await using var alice = await ChatClient.ConnectAsync("alice-" + suffix, cluster.Gateway.BaseAddress);
+        var direct = await alice.PostAsync("/api/v1/chats/direct", new { userId = "assistant" });
+        var chatId = direct.GetProperty("chatId").GetString()!;
+        await alice.NextAsync(f => Is(f, "chat", chatId), Wait);
+
+        var jobId = await AskAsync(alice, chatId, "tell me a long story");
+        await standIn.RequestArrived(1).WaitAsync(Wait, TestContext.Current.CancellationToken);
+        var streaming = await alice.NextAsync(f => Is(f, "chunk", chatId) && f.GetProperty("index").GetInt32() == 3, Wait);
+        Assert.Equal(jobId, streaming.GetProperty("jobId").GetString());
+
+        // The silo whose provider call is hanging runs the job: the one holding the connection to the stand-in.
+        var generating = cluster.SiloConnectedTo(new Uri(standIn.Endpoint).Port);
+        generating.Kill();
+
+        await standIn.RequestArrived(2).WaitAsync(Resume, TestContext.Current.CancellationToken);
+        var (chunks, reply) = await ReadReplyAsync(alice, chatId, jobId, Deltas.Length, Resume, attempt: 2);
+        Assert.Equal(Enumerable.Range(0, Deltas.Length), chunks.Select(c => c.Index));
+        Assert.Equal(string.Concat(Deltas), reply.GetProperty("content").GetString());
+        await AssertStoredOnceAsync(alice, chatId, jobId, string.Concat(Deltas));
+        var job = await alice.GetAsync($"/api/v1/jobs/{jobId}");
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.True(job.GetProperty("attempts").GetInt32() >= 2, job.ToString());
+        Assert.Equal(reply.GetProperty("seq").GetInt64(), job.GetProperty("resultSeq").GetInt64());
+    }
+
+    private static async Task<string> CreateGroupWithTheAssistantAsync(ChatClient owner, ChatClient other)
+    {
+        var chat = await owner.PostAsync("/api/v1/chats", new { title = "with the assistant", members = new[] { other.UserId, "assistant" } });
+        var chatId = chat.GetProperty("chatId").GetString()!;
+
+        // Each gateway sends the chat's created event once it has subscribed its connection to the chat (and its stream).
+        foreach (var member in new[] { owner, other })
+        {
+            await member.NextAsync(f => Is(f, "chat", chatId), Wait);
+        }
+
+        return chatId;
+    }
+
+    private static async Task<string> AskAsync(ChatClient asker, string chatId, string content)
+    {
+        var clientMsgId = "ask-" + Guid.NewGuid().ToString("N")[..8];
+        await asker.SendAsync(new { type = "send", chatId, clientMsgId, content });
+        var ack = await asker.NextAsync(f => f.GetProperty("type").GetString() is "ack" or "error", Wait);
+        Assert.True(ack.TryGetProperty("jobId", out var jobId), ack.ToString());
+        return jobId.GetString()!;
+    }
+
+    /// <summary>
+    /// The chunks of <paramref name="attempt"/> (in arrival order) and the stored reply, as one member's connection gets
+    /// them: chunks may come after the reply (both are on their way at once), so it reads until it has both.
+    /// </summary>
+    private static async Task<(List<(int Attempt, int Index, string Delta)> Chunks, JsonElement Reply)> ReadReplyAsync(
+        ChatClient member, string chatId, string jobId, int count, TimeSpan timeout, int attempt = 1)
+    {
+        var chunks = new List<(int Attempt, int Index, string Delta)>();
+        JsonElement? reply = null;
+        using var deadline = new CancellationTokenSource(timeout);
+        while (reply is null || chunks.Count < count)
+        {
+            var frame = await member.NextAsync(
+                f => (Is(f, "chunk", chatId) && f.GetProperty("jobId").GetString() == jobId && f.GetProperty("attempt").GetInt32() == attempt)
+                    || (Is(f, "message", chatId) && f.TryGetProperty("jobId", out var id) && id.GetString() == jobId),
+                timeout);
+            deadline.Token.ThrowIfCancellationRequested();
+            if (frame.GetProperty("type").GetString() == "message")
+            {
+                Assert.Null(reply);
+                Assert.Equal("assistant", frame.GetProperty("senderId").GetString());
+                reply = frame;
+            }
+            else
+            {
+                chunks.Add((frame.GetProperty("attempt").GetInt32(), frame.GetProperty("index").GetInt32(), frame.GetProperty("delta").GetString()!));
+            }
+        }
+
+        return (chunks, reply.Value);
+    }
+
+    private static async Task AssertStoredOnceAsync(ChatClient member, string chatId, string jobId, string content)
+    {
+        var history = await member.GetAsync($"/api/v1/chats/{Uri.EscapeDataString(chatId)}/messages?limit=500");
+        var replies = history.GetProperty("messages").EnumerateArray()
+            .Where(m => m.TryGetProperty("jobId", out var id) && id.GetString() == jobId).ToList();
+        var reply = Assert.Single(replies);
+        Assert.Equal("assistant", reply.GetProperty("senderId").GetString());
+        Assert.Equal(content, reply.GetProperty("content").GetString());
+        Assert.False(reply.TryGetProperty("stopped", out _));
+    }
+
+    private static bool Is(JsonElement frame, string type, string chatId) =>
+        frame.GetProperty("type").GetString() == type && frame.TryGetProperty("chatId", out var id) && id.GetString() == chatId;
+
+    /// <summary>Two silos and a standalone gateway whose assistant has one provider: the stand-in.</summary>
+    private sealed class AssistantCluster : IAsyncDisposable
+    {
+        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+        public ChatProcess First { get; private set; } = null!;
+
+        public ChatProcess Second { get; private set; } = null!;
+
+        public ChatProcess Gateway { get; private set; } = null!;
+
+        public static async Task<AssistantCluster> StartAsync(string name, StandInOpenAi standIn)
+        {
+            var postgres = await PostgresServer.RequireAsync();
+            var connection = await postgres.CreateDatabaseAsync(name.Replace('-', '_'));
+            string[] common =
+            [
+                $"ConnectionStrings:Postgres={connection}",
+                "Auth:SigningKey=cluster-tests-signing-key-0123456789abcdef",
+                "Auth:DevTokens=true",
+                $"Orleans:ClusterId={name}",
+                "Orleans:AdvertisedIPAddress=127.0.0.1",
+                "Logging:LogLevel:Default=Warning",
+                "Assistant:Providers:0:Kind=OpenAI",
+                $"Assistant:Providers:0:Endpoint={standIn.Endpoint}",
+                "Assistant:Providers:0:Model=stand-in",
+                "Assistant:Providers:0:ApiKey=stand-in-key",
+                "Assistant:InitialBackoff=00:00:00.200",
+            ];
+            var cluster = new AssistantCluster();
+            var ready = TimeSpan.FromSeconds(90);
+            cluster.First = await ChatProcess.StartReadyAsync("silo-1", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], cluster._http, ready);
+            cluster.Second = await ChatProcess.StartReadyAsync("silo-2", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], cluster._http, ready);
+            cluster.Gateway = await ChatProcess.StartReadyAsync("gateway", "WebSocketFrontend", "OrleansChat.WebSocketFrontend", () => common, cluster._http, ready);
+            return cluster;
+        }
+
+        /// <summary>The silo with an open TCP connection to <paramref name="port"/> on loopback (from <c>ss -tnp</c>).</summary>
+        public ChatProcess SiloConnectedTo(int port)
+        {
+            var ss = Process.Start(new ProcessStartInfo("ss", ["-Htnp", "state", "established", "dst", $"127.0.0.1:{port}"])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            var output = ss.StandardOutput.ReadToEnd();
+            ss.WaitForExit();
+            var pids = ProcessIds().Matches(output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+            var silos = new[] { First, Second }.Where(s => pids.Contains(s.ProcessId)).ToList();
+            return Assert.Single(silos, s => true);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var process in new[] { Gateway, Second, First })
+            {
+                if (process is not null)
+                {
+                    await process.DisposeAsync();
+                }
+            }
+
+            _http.Dispose();
+        }
+
+        private static IEnumerable<string> SiloPorts() =>
+            [$"Orleans:SiloPort={LoopbackPorts.Free()}", $"Orleans:GatewayPort={LoopbackPorts.Free()}"];
+    }
+
+    [GeneratedRegex(@"pid=(\d+)")]
+    private static partial Regex ProcessIds();
+}
