@@ -67,8 +67,11 @@ public sealed class CancelFrameTests(AssistantServerFixture fixture)
         await socket.SendAsync(new { type = "cancel", @ref = "c2", jobId = 42 });
         await socket.SendAsync(new { type = "cancel", @ref = "c3", jobId = "" });
 
-        Expect.Error(await socket.ReceiveAsync("error"), "bad_request", "c1");
-        Expect.Error(await socket.ReceiveAsync("error"), "bad_request", "c2");
-        Expect.Error(await socket.ReceiveAsync("error"), "bad_request", "c3");
+        foreach (var reference in new[] { "c1", "c2", "c3" })
+        {
+            var error = await socket.ReceiveAsync("error");
+            Expect.Error(error, "bad_request", reference);
+            Assert.Contains("jobId", error.Text("message"), StringComparison.Ordinal);
+        }
     }
 }

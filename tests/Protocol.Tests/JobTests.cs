@@ -27,16 +27,19 @@ public sealed class JobTests(AssistantServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_group_send_without_a_mention_of_the_assistant_is_acked_without_a_job()
+    public async Task A_group_send_is_acked_with_a_job_only_when_it_mentions_the_assistant()
     {
         var alice = Server.NewUser("alice");
         var chatId = await alice.CreateGroupIdAsync(fixture.Assistant);
         await using var socket = await alice.ConnectAsync();
 
         await socket.SendAsync(new { type = "send", @ref = "r1", chatId, clientMsgId = "k1", content = "just us here" });
-        var ack = await socket.ReceiveAsync("ack");
+        var plain = await socket.ReceiveAsync("ack");
+        await socket.SendAsync(new { type = "send", @ref = "r2", chatId, clientMsgId = "k2", content = "@assistant are you there" });
+        var mention = await socket.ReceiveAsync("ack");
 
-        Assert.Equal(["type", "ref", "chatId", "clientMsgId", "messageId", "seq", "sentAt"], Names(ack));
+        Assert.Equal(["type", "ref", "chatId", "clientMsgId", "messageId", "seq", "sentAt"], Names(plain));
+        Assert.Equal(JobIdOf(mention.Text("messageId")), mention.Text("jobId"));
     }
 
     [Fact]
