@@ -39,6 +39,15 @@ public sealed class ProviderConfigurationTests
     }
 
     [Fact]
+    public async Task An_Anthropic_provider_without_a_key_stops_the_start()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            ProviderHost.StartAsync(("Assistant:Providers:0:Kind", "Anthropic"), ("Assistant:Providers:0:Model", "claude-sonnet-4-5")));
+
+        Assert.Equal("Assistant:Providers:0:ApiKey or Assistant:Providers:0:ApiKeyFile is required for Kind Anthropic.", Assert.Single(failure.Failures));
+    }
+
+    [Fact]
     public async Task An_Anthropic_provider_with_a_model_and_key_starts()
     {
         await using var host = await ProviderHost.StartAsync(

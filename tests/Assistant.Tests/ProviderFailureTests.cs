@@ -50,6 +50,22 @@ public sealed class ProviderFailureTests
     }
 
     [Fact]
+    public async Task Invalid_JSON_before_the_first_delta_hands_the_attempt_to_the_next_provider()
+    {
+        await using var first = await StandInOpenAi.StartAsync();
+        await using var second = await StandInOpenAi.StartAsync();
+        first.DefaultReply = StandInReply.Stream("one", " two") with { InvalidJsonAfter = 0 };
+        second.DefaultReply = StandInReply.Stream("valid");
+        await using var host = await ProviderHost.StartAsync([.. ProviderHost.OpenAi(0, first, "model-a"), .. ProviderHost.OpenAi(1, second, "model-b")]);
+        var seq = (await host.SendAsync("c1", ("alice", "hello")))[0];
+
+        var updates = await host.AskAsync("c1", seq, "alice", "hello");
+
+        Assert.Equal([("OpenAI:model-b", "valid")], updates.Select(u => (u.Provider, u.Delta)));
+        Assert.Contains(host.Log.Messages, m => m.StartsWith("Job job-c1-1-1: provider OpenAI:model-a failed before its first delta (bad_response: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_provider_silent_between_deltas_past_its_timeout_ends_the_attempt_with_timeout()
     {
         await using var standIn = await StandInOpenAi.StartAsync();

@@ -33,7 +33,7 @@ public static class AssistantProvidersServiceCollectionExtensions
     {
         var options = services.GetRequiredService<IOptions<AssistantOptions>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
-        var search = services.GetRequiredService<IMessageSearch>();
+        var search = services.GetService<IMessageSearch>();
         var configured = options.Providers.Count > 0 ? options.Providers : [new AssistantProviderOptions()];
         var providers = configured
             .Select(p =>

@@ -43,6 +43,11 @@ public sealed class AssistantProvidersValidator : IValidateOptions<AssistantOpti
             yield return $"{key}:Model is required for Kind {kind}.";
         }
 
+        if (kind == ProviderKinds.Anthropic && string.IsNullOrWhiteSpace(provider.ApiKey) && string.IsNullOrWhiteSpace(provider.ApiKeyFile))
+        {
+            yield return $"{key}:ApiKey or {key}:ApiKeyFile is required for Kind Anthropic.";
+        }
+
         if (kind == ProviderKinds.Anthropic && provider.Endpoint is { Length: > 0 } && !Uri.TryCreate(provider.Endpoint, UriKind.Absolute, out _))
         {
             yield return $"{key}:Endpoint must be an absolute address when it is set.";

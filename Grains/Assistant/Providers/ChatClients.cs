@@ -15,7 +15,7 @@ internal static class ChatClients
     /// <summary>An OpenAI-compatible server with no key (Ollama, llama.cpp) still gets a bearer token: the SDK insists on one.</summary>
     private const string NoKey = "no-key";
 
-    public static IChatClient Create(string kind, AssistantProviderOptions provider, AssistantOptions assistant, IMessageSearch search) => kind switch
+    public static IChatClient Create(string kind, AssistantProviderOptions provider, AssistantOptions assistant, IMessageSearch? search) => kind switch
     {
         ProviderKinds.OpenAI => OpenAi(provider),
         ProviderKinds.Anthropic => Anthropic(provider),

@@ -37,7 +37,7 @@ internal sealed class ProviderFailure(string code, bool transient, string messag
         ClientResultException result => FromStatus(result.Status, RetryAfterOf(result, time), exception),
         global::Anthropic.Exceptions.AnthropicApiException api => FromStatus((int)api.StatusCode, null, exception),
         HttpRequestException { StatusCode: { } status } => FromStatus((int)status, null, exception),
-        JsonException or FormatException or InvalidDataException or InvalidOperationException
+        JsonException or FormatException or InvalidDataException or (InvalidOperationException and not ObjectDisposedException)
             => new(BadResponse, false, "its answer was not a valid stream of chat completion chunks", inner: exception),
         _ => new(Unavailable, true, $"the request failed ({exception.GetType().Name})", inner: exception),
     };

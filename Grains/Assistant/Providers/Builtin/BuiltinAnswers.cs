@@ -17,6 +17,8 @@ internal static class BuiltinAnswers
         + "(as environment variables: Assistant__Providers__0__Kind and so on), then restart the server. "
         + "Say help to see what I can do now.";
 
+    public const string NoSearch = "Search is not available on this server: its message store does not offer it.";
+
     /// <summary>The prompt without the mention that brought it to the assistant in a group.</summary>
     public static string Command(string text, string assistantId)
     {

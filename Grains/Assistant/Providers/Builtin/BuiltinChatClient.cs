@@ -12,7 +12,7 @@ namespace OrleansChat.Grains.Assistant.Providers.Builtin;
 /// the context it is sent), <c>search &lt;words&gt;</c> (the chat's history), and for anything else a plain word that no
 /// language model is configured. It streams its answer in word groups, as a model would.
 /// </summary>
-internal sealed class BuiltinChatClient(IMessageSearch search, string assistantId) : IChatClient
+internal sealed class BuiltinChatClient(IMessageSearch? search, string assistantId) : IChatClient
 {
     private const int WordsPerDelta = 4;
     private static readonly ChatClientMetadata Metadata = new("builtin", defaultModelId: "builtin");
@@ -97,6 +97,11 @@ internal sealed class BuiltinChatClient(IMessageSearch search, string assistantI
         if (words.Length == 0)
         {
             return BuiltinAnswers.SearchUsage(assistantId);
+        }
+
+        if (search is null)
+        {
+            return BuiltinAnswers.NoSearch;
         }
 
         // One more than shown: the asking message holds the words too, and is left out.
