@@ -110,7 +110,7 @@ public sealed class AssistantRepliesTests(BrowserFixture fixture) : IClassFixtur
     public async Task A_job_that_failed_was_dead_lettered_or_was_rate_limited_shows_its_status_and_error_under_the_message_that_started_it(string jobStatus, string error)
     {
         fixture.SkipWithoutChromium();
-        var (alice, socket) = await SignInRoutedAsync(phone: false);
+        var (alice, socket) = await SignInRoutedAsync(phone: false, fakeClock: true);
         var jobsAsked = 0;
         await alice.Page.RouteAsync("**/api/v1/jobs/job-failed", route =>
         {
@@ -139,14 +139,28 @@ public sealed class AssistantRepliesTests(BrowserFixture fixture) : IClassFixtur
         var status = alice.Page.GetByTestId("job-status");
         await Expect(status).ToHaveAttributeAsync("data-status", jobStatus);
         await Expect(status).ToContainTextAsync(error);
-        Assert.True(Volatile.Read(ref jobsAsked) >= 1);
+
+        // A final status ends the watch: ten polls' worth of the page's time later, the job was not asked about again
+        // (a request made after that time is answered, so one made in it would have been seen).
+        var asked = Volatile.Read(ref jobsAsked);
+        Assert.True(asked >= 1);
+        await alice.Page.Clock.RunForAsync(20_000);
+        Assert.Equal(200, await alice.Page.EvaluateAsync<int>("() => fetch('/health').then(r => r.status)"));
+        Assert.Equal(asked, Volatile.Read(ref jobsAsked));
         await fixture.ScreenshotAsync(alice.Page, $"assistant-job-{jobStatus}-{error}-desktop");
         await alice.Page.Context.CloseAsync();
     }
 
-    private async Task<(ChatPage Alice, RoutedSocket Socket)> SignInRoutedAsync(bool phone)
+    private async Task<(ChatPage Alice, RoutedSocket Socket)> SignInRoutedAsync(bool phone, bool fakeClock = false)
     {
         var page = await fixture.NewPageAsync(phone);
+        if (fakeClock)
+        {
+            // The page's timers run on Playwright's clock: it flows as time does until a test moves it on.
+            await page.Clock.InstallAsync();
+            await page.ReloadAsync();
+        }
+
         var socket = await RoutedSocket.RouteAsync(page);
         var alice = await ChatPage.SignInOnAsync(page, ChatPage.NewUserId("alice"));
         await Expect(alice.Connection).ToHaveAttributeAsync("data-transport", "websocket");

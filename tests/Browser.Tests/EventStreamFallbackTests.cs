@@ -42,6 +42,13 @@ public sealed class EventStreamFallbackTests(BrowserFixture fixture) : IClassFix
         await bob.PostAsync($"/api/v1/chats/{chatId}/messages", new { clientMsgId = "b1", content = "Hello over events" });
         await Expect(alice.Message("Hello over events")).ToHaveCountAsync(1);
 
+        // Read and typing go over their REST actions: Bob's socket hears of both.
+        var receipt = await bob.NextAsync(f => Is(f, "receipt") && f.GetProperty("userId").GetString() == alice.UserId, FrameTimeout);
+        Assert.Equal(1, receipt.GetProperty("readSeq").GetInt64());
+        await alice.Composer.FillAsync("Sent");
+        var typing = await bob.NextAsync(f => Is(f, "typing") && f.GetProperty("userId").GetString() == alice.UserId, FrameTimeout);
+        Assert.Equal("start", typing.GetProperty("state").GetString());
+
         await alice.SendAsync("Sent over REST");
         var stored = await bob.NextAsync(f => Is(f, "message") && f.GetProperty("content").GetString() == "Sent over REST", FrameTimeout);
         Assert.Equal(alice.UserId, stored.GetProperty("senderId").GetString());

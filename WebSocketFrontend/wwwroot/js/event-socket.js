@@ -90,6 +90,8 @@ export class EventSocket {
         default: return undefined; // watch_presence has no REST action: a direct chat's peer is told anyway
       }
     } catch (error) {
+      // A sync that failed as a whole leaves the stream with a gap: start again, as after a drop (the welcome syncs).
+      if (frame.type === 'sync') return this.#broken();
       // Answered as the socket would: a refusal is an `error` with the frame's ref; no answer at all is `unavailable`.
       if (frame.ref === undefined) return undefined;
       const code = error?.code ?? (error?.status ? 'internal' : 'unavailable');
