@@ -18,11 +18,7 @@ public static class AssistantProvidersServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        // Binding twice would append the configured providers twice to the list.
-        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<AssistantOptions>) && d.ImplementationType == typeof(AssistantProvidersValidator)))
-        {
-            services.AddValidatedOptions<AssistantOptions, AssistantProvidersValidator>(AssistantOptions.SectionName);
-        }
+        services.AddValidatedOptions<AssistantOptions, AssistantProvidersValidator>(AssistantOptions.SectionName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAssistantReplies>(CreateChain);
