@@ -34,4 +34,41 @@ public abstract partial class MessageStoreConformanceTests
         static NewMessage Checked(NewMessage change, string targetSender, bool isChecked) =>
             isChecked ? change with { CheckedTarget = new MessageTarget(change.Target!.Value, MessageKind.Text, targetSender, Deleted: false) } : change;
     }
+
+    [Fact]
+    public async Task An_edit_undone_with_its_call_by_a_seq_conflict_leaves_search_as_it_was_while_the_merged_calls_edits_are_found()
+    {
+        var (kept, undone) = (NewChatId(), NewChatId());
+        await Append(kept, 0, Message("c1", content: "harbour draft"));
+        await Append(undone, 0, Message("c1", content: "harbour plan"));
+        await Append(undone, 2, Message("c3", content: "later"));
+        var calls = 0;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var gated = await CreateGatedStoreAsync(async _ =>
+        {
+            if (++calls == 1)
+            {
+                started.SetResult();
+                await release.Task;
+            }
+        });
+        var first = gated.Messages.AppendAsync(new ChatAppend(NewChatId(), 0, [Message("c1")]), Ct);
+        await started.Task;
+
+        // The undone call's edit is applied, then its text collides with seq 3: the call is undone in its savepoint.
+        var conflict = gated.Messages.AppendAsync(
+            new ChatAppend(undone, 1, [Change("e1", MessageKind.Edit, target: 1, content: "ghost words"), Message("c2", content: "collides")]), Ct);
+        var edit = gated.Messages.AppendAsync(new ChatAppend(kept, 1, [Change("e1", MessageKind.Edit, target: 1, content: "harbour final")]), Ct);
+        release.SetResult();
+        await first;
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => conflict);
+        Assert.Equal(2, Assert.Single(await edit).Message.Seq);
+        Assert.Empty((await Search.SearchAsync(new SearchQuery([kept, undone], "ghost", 10), Ct)).Results);
+        Assert.Equal(
+            [(kept, 1L, "harbour final"), (undone, 1L, "harbour plan")],
+            (await Search.SearchAsync(new SearchQuery([kept, undone], "harbour", 10), Ct)).Results.Select(m => (m.ChatId, m.Seq, m.Content)).OrderBy(r => r.Content));
+        Assert.Empty((await Search.SearchAsync(new SearchQuery([kept], "draft", 10), Ct)).Results);
+    }
 }

@@ -67,6 +67,7 @@ public sealed class AppendCostProbe
         }
 
         var started = Stopwatch.GetTimestamp();
+        var startedCpu = ThreadCpuMicroseconds();
         var transaction = await dialect.BeginAsync(calls);
         var failed = true;
         try
@@ -83,9 +84,10 @@ public sealed class AppendCostProbe
 
             await dialect.FinishAsync(transaction);
             var written = Stopwatch.GetTimestamp();
+            var writtenCpu = ThreadCpuMicroseconds();
             await transaction.CommitAsync();
             failed = false;
-            figures?.Transaction(Stopwatch.GetElapsedTime(started, written), Stopwatch.GetElapsedTime(written));
+            figures?.Transaction(Stopwatch.GetElapsedTime(started, written), Stopwatch.GetElapsedTime(written), (writtenCpu - startedCpu) / 1000);
         }
         finally
         {
@@ -165,7 +167,7 @@ public sealed class AppendCostProbe
         private readonly Dictionary<MessageKind, List<double>> _calls = [];
         private readonly Dictionary<MessageKind, List<double>> _cpu = [];
 
-        public List<(double Write, double Commit)> Transactions { get; } = [];
+        public List<(double Write, double Commit, double WriteCpu)> Transactions { get; } = [];
 
         public void Call(MessageKind kind, TimeSpan elapsed, double cpuMicroseconds)
         {
@@ -179,13 +181,15 @@ public sealed class AppendCostProbe
             _cpu[kind].Add(cpuMicroseconds);
         }
 
-        public void Transaction(TimeSpan write, TimeSpan commit) => Transactions.Add((write.TotalMilliseconds, commit.TotalMilliseconds));
+        public void Transaction(TimeSpan write, TimeSpan commit, double writeCpuMilliseconds) =>
+            Transactions.Add((write.TotalMilliseconds, commit.TotalMilliseconds, writeCpuMilliseconds));
 
         public string Lines(string name)
         {
             var lines = new List<string>
             {
                 Line(name, "transaction write ms", Transactions.Select(t => t.Write)),
+                Line(name, "write cpu ms", Transactions.Select(t => t.WriteCpu)),
                 Line(name, "commit ms", Transactions.Select(t => t.Commit)),
                 Line(name, "write + commit ms", Transactions.Select(t => t.Write + t.Commit)),
             };
