@@ -1,20 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using OrleansChat.Persistence;
 using OrleansChat.Persistence.Sqlite;
 
-namespace OrleansChat.Persistence.Tests;
+namespace OrleansChat.AppendProbe;
 
 /// <summary>
-/// A measurement, not a test (explicit: run it with <c>-- xUnit.Explicit=only</c>): what SQLite's append transaction
+/// A measurement (<c>dotnet run -c Release --project loadtest/AppendProbe [out-file]</c>): what SQLite's append transaction
 /// spends per message kind, over a real <c>chat.db</c> with fsync on. Transactions of <see cref="Chats"/> calls of one
 /// message each, the calls of direct chats as the load generator's senders make them (64-character contents; edits of
 /// one of the sender's last 16 texts, reactions to one of the peer's); plain transactions (texts only) alternate with
-/// mixed ones (80% texts, 10% edits, 10% reactions), so both meet the same file. It writes its figures to the test's
-/// output and, when <c>APPEND_PROBE_OUT</c> names a file, there too. A call's time is given twice: wall clock, and the
+/// mixed ones (80% texts, 10% edits, 10% reactions), so both meet the same file. It prints its figures and, when given
+/// a file, appends them there too. A call's time is given twice: wall clock, and the
 /// CPU time of its thread (SQLite's statements run synchronously on it), which a busy machine inflates far less.
 /// </summary>
-public sealed class AppendCostProbe
+internal static class AppendCostProbe
 {
     private const int Chats = 100;
     private const int Prefill = 64;
@@ -22,12 +23,12 @@ public sealed class AppendCostProbe
     private const int Kept = 16;
     private static readonly string Padding = new('x', 44);
 
-    [Fact(Explicit = true)]
-    public async Task Reports_the_append_transactions_time_per_message_kind_for_plain_and_mixed_traffic()
+    public static async Task<string> RunAsync(string dataDirectory)
     {
-        using var files = new SqliteTestDatabase();
-        await files.Database.EnsureMigratedAsync(TestContext.Current.CancellationToken);
-        await using var dialect = new SqliteAppendDialect(files.Database);
+        var options = Microsoft.Extensions.Options.Options.Create(new StorageOptions { DataDirectory = dataDirectory });
+        var database = new SqliteDatabase(options, TimeProvider.System);
+        await database.EnsureMigratedAsync(CancellationToken.None);
+        await using var dialect = new SqliteAppendDialect(database);
         var chats = Enumerable.Range(0, Chats).Select(i => new DirectChat($"probe-{i}")).ToArray();
         var clock = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000);
         for (var i = 0; i < Prefill; i++)
@@ -47,14 +48,7 @@ public sealed class AppendCostProbe
             await WriteAsync(dialect, chats, clock, i => ((i + offset) % 10) switch { 8 => MessageKind.Edit, 9 => MessageKind.Reaction, _ => MessageKind.Text }, mixed);
         }
 
-        var report = string.Join('\n', plain.Lines("plain"), mixed.Lines("mixed"));
-        TestContext.Current.TestOutputHelper?.WriteLine(report);
-        if (Environment.GetEnvironmentVariable("APPEND_PROBE_OUT") is { Length: > 0 } path)
-        {
-            await File.AppendAllTextAsync(path, report + "\n", TestContext.Current.CancellationToken);
-        }
-
-        Assert.Equal(Rounds, mixed.Transactions.Count);
+        return string.Join('\n', plain.Lines("plain"), mixed.Lines("mixed"));
     }
 
     private static async Task WriteAsync(SqliteAppendDialect dialect, DirectChat[] chats, DateTimeOffset sentAt, Func<int, MessageKind> kindOf, Figures? figures)
@@ -76,7 +70,7 @@ public sealed class AppendCostProbe
             {
                 var call = Stopwatch.GetTimestamp();
                 var cpu = ThreadCpuMicroseconds();
-                var outcome = Assert.Single(await dialect.WriteCallAsync(transaction, calls[i]));
+                var outcome = (await dialect.WriteCallAsync(transaction, calls[i])).Single();
                 var cpuAfter = ThreadCpuMicroseconds();
                 figures?.Call(calls[i].Messages[0].Kind, Stopwatch.GetElapsedTime(call), cpuAfter - cpu);
                 chats[i].Stored(outcome.Message);
