@@ -59,6 +59,12 @@ internal sealed partial class RoomWriter
                 continue;
             }
 
+            if (command.Kind != SendKind.Text)
+            {
+                // What the store needs of the target: it is checked, so the append does not read it again.
+                p.Target = targets[command.Target!.Value];
+            }
+
             if (command.Kind == SendKind.Delete)
             {
                 deleted.Add(command.Target!.Value);

@@ -244,6 +244,7 @@ internal sealed partial class RoomWriter(
                 Attachments = batch[i].Attachments,
                 JobId = command.JobId,
                 Stopped = command.Stopped,
+                CheckedTarget = batch[i].Target,
             };
         }
 
@@ -285,5 +286,8 @@ internal sealed partial class RoomWriter(
 
         /// <summary>The uploads the send carries, as checked against the store; none for most sends.</summary>
         public IReadOnlyList<MessageAttachment> Attachments { get; set; } = [];
+
+        /// <summary>On a change: its target as the rules checked it (<see cref="ChangeRules"/>).</summary>
+        public MessageTarget? Target { get; set; }
     }
 }

@@ -109,6 +109,13 @@ public sealed record NewMessage(
 
     /// <summary>On an assistant's reply: a member stopped it.</summary>
     public bool Stopped { get; init; }
+
+    /// <summary>
+    /// On a change: its target as the room checked it, at the change's place in the sequence (a text of the chat that is
+    /// not deleted, as <see cref="IMessageStore.GetTargetsAsync"/> and the batch's earlier changes left it). The append
+    /// then trusts it instead of reading the target again in its transaction; null: the append reads the target.
+    /// </summary>
+    public MessageTarget? CheckedTarget { get; init; }
 }
 
 /// <summary>

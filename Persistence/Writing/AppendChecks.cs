@@ -30,6 +30,11 @@ internal static class AppendChecks
                 throw new ArgumentException("A change needs the seq of its target, and a text has none.", nameof(append));
             }
 
+            if (message.CheckedTarget is { } checkedTarget && checkedTarget.Seq != message.Target)
+            {
+                throw new ArgumentException("A checked target must be the change's target.", nameof(append));
+            }
+
             ArgumentNullException.ThrowIfNull(message.Attachments, nameof(append));
             if (message.Kind != MessageKind.Text && message.Attachments.Count > 0)
             {

@@ -44,6 +44,7 @@ internal sealed partial class AppendWriter
                 }
             }
 
+            await _dialect.FinishAsync(transaction).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             failed = false;
             await _dialect.CommittedAsync().ConfigureAwait(false);
@@ -67,6 +68,7 @@ internal sealed partial class AppendWriter
                 results[i] = await WriteInSavepointAsync(transaction, appends[i]).ConfigureAwait(false);
             }
 
+            await _dialect.FinishAsync(transaction).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             failed = false;
             await _dialect.CommittedAsync().ConfigureAwait(false);

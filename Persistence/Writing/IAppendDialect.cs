@@ -22,6 +22,12 @@ internal interface IAppendDialect : IAsyncDisposable
     Task<IReadOnlyList<AppendOutcome>> WriteCallAsync(DbTransaction transaction, ChatAppend append);
 
     /// <summary>
+    /// Called once the calls of a pass are written, right before the commit: writes what the dialect deferred to the end
+    /// of the transaction. A failure fails the transaction as a failed commit does.
+    /// </summary>
+    Task FinishAsync(DbTransaction transaction) => Task.CompletedTask;
+
+    /// <summary>
     /// Called after each commit, before the calls are answered: what must follow a commit and cannot be part of it (the
     /// files of deleted attachments). It must not throw: the calls are stored whatever it meets.
     /// </summary>

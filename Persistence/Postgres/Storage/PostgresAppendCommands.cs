@@ -125,12 +125,22 @@ internal static class PostgresAppendCommands
     private static async Task<(Dictionary<(string SenderId, string ClientMsgId), StoredMessage> Stored, Dictionary<long, MessageTarget>? Targets)> FindStoredAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ChatAppend append)
     {
+        // The targets the room checked are known; only the others are read (with the duplicates, in one round trip).
         List<long>? changeTargets = null;
+        Dictionary<long, MessageTarget>? targets = null;
         for (var i = 0; i < append.Messages.Count; i++)
         {
-            if (append.Messages[i] is { Kind: not MessageKind.Text, Target: { } target })
+            if (append.Messages[i] is { Kind: not MessageKind.Text, Target: { } target } change)
             {
-                (changeTargets ??= []).Add(target);
+                targets ??= [];
+                if (change.CheckedTarget is { } known)
+                {
+                    targets.TryAdd(target, known);
+                }
+                else
+                {
+                    (changeTargets ??= []).Add(target);
+                }
             }
         }
 
@@ -163,15 +173,14 @@ internal static class PostgresAppendCommands
 
                 if (changeTargets is null)
                 {
-                    return (stored, null);
+                    return (stored, targets);
                 }
 
                 await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
-                var targets = new Dictionary<long, MessageTarget>();
                 while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                     var target = PostgresRows.ReadTarget(reader);
-                    targets[target.Seq] = target;
+                    targets![target.Seq] = target;
                 }
 
                 return (stored, targets);

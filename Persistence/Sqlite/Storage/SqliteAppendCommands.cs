@@ -72,10 +72,38 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
     /// <summary>
     /// Writes one call: duplicates (already stored, or earlier in this transaction) come back as stored and
     /// consume no seq; the others take <c>LastSeq + 1, ...</c> and get one outbox row per push target. A change reads
-    /// its target first, is stored (erased when the target is deleted) and then applied to the target: a plain text
+    /// its target first (unless the room checked it: <see cref="NewMessage.CheckedTarget"/>), is stored (erased when the target is deleted) and then applied to the target: a plain text
     /// runs the insert and its search row's insert.
     /// </summary>
     public async Task<IReadOnlyList<AppendOutcome>> AppendAsync(ChatAppend append)
+    {
+        // A call that fails is undone (its transaction, or its savepoint): so are the search writes it deferred.
+        var deferred = _changes.Search.Count;
+        try
+        {
+            return await AppendCallAsync(append).ConfigureAwait(false);
+        }
+        catch
+        {
+            _changes.Search.Forget(deferred);
+            throw;
+        }
+    }
+
+    /// <summary>Writes what the transaction's calls deferred (<see cref="SqliteSearchChanges"/>); right before its commit.</summary>
+    public Task FinishAsync() => _changes.Search.WriteAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _find.DisposeAsync().ConfigureAwait(false);
+        await _changes.DisposeAsync().ConfigureAwait(false);
+        _insertMessage.Dispose();
+        _search.Dispose();
+        await _insertOutbox.DisposeAsync().ConfigureAwait(false);
+        await Attachments.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<AppendOutcome>> AppendCallAsync(ChatAppend append)
     {
         var outcomes = new List<AppendOutcome>(append.Messages.Count);
         var seq = append.LastSeq;
@@ -85,7 +113,7 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
             MessageTarget? target = null;
             if (message.Kind != MessageKind.Text)
             {
-                target = await _changes.FindTargetAsync(append.ChatId, message.Target!.Value).ConfigureAwait(false);
+                target = message.CheckedTarget ?? await _changes.FindTargetAsync(append.ChatId, message.Target!.Value).ConfigureAwait(false);
                 candidate = AppendRows.AsStored(candidate, target);
             }
 
@@ -122,16 +150,6 @@ internal sealed class SqliteAppendCommands : IAsyncDisposable
         }
 
         return outcomes;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _find.DisposeAsync().ConfigureAwait(false);
-        await _changes.DisposeAsync().ConfigureAwait(false);
-        _insertMessage.Dispose();
-        _search.Dispose();
-        await _insertOutbox.DisposeAsync().ConfigureAwait(false);
-        await Attachments.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<StoredMessage?> FindAsync(string chatId, string senderId, string clientMsgId)

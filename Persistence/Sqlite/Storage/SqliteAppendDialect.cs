@@ -50,6 +50,8 @@ internal sealed class SqliteAppendDialect(SqliteDatabase database) : IAppendDial
     public Task<IReadOnlyList<AppendOutcome>> WriteCallAsync(DbTransaction transaction, ChatAppend append) =>
         _commands!.AppendAsync(append);
 
+    public Task FinishAsync(DbTransaction transaction) => _commands!.FinishAsync();
+
     public ValueTask CommittedAsync() => _commands?.Attachments.RemoveDeletedFilesAsync() ?? ValueTask.CompletedTask;
 
     public bool IsSeqConflict(Exception exception) =>

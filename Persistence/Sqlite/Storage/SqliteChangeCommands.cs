@@ -9,18 +9,12 @@ namespace OrleansChat.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteChangeCommands : IAsyncDisposable
 {
-    /// <summary>The <c>message_search</c> row of the text at <c>$target</c>: in its sent time's rowids, with its chat and seq.</summary>
-    private static readonly string TargetSearchRow = $"""
-        rowid >= (SELECT {SqliteSearch.RowidBaseSql("sent_at")} FROM messages WHERE chat_id = $chatId AND seq = $target)
-        AND rowid < (SELECT {SqliteSearch.RowidBaseSql("sent_at")} + {SqliteSearch.RowsPerMillisecond} FROM messages WHERE chat_id = $chatId AND seq = $target)
-        AND chat_id = $chatId AND seq = $target
-        """;
-
     private readonly SqliteCommand _findTarget;
     private readonly SqliteCommand _edit;
     private readonly SqliteCommand _delete;
     private readonly SqliteCommand _addReaction;
     private readonly SqliteCommand _removeReaction;
+    private readonly SqliteSearchChanges _search;
 
     public SqliteChangeCommands(SqliteConnection connection)
     {
@@ -30,14 +24,12 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             "$chatId",
             "$target");
 
-        // The guards repeat what the caller checked, so a change can never bring a tombstone back. The search row is
-        // found from the target's sent time (SqliteSearch), and holds the words of the current content only; its new words
-        // join search_words, which prefix queries expand from.
+        // The guards repeat what the caller checked, so a change can never bring a tombstone back. The search row holds
+        // the words of the current content only (written at the end of the transaction: SqliteSearchChanges); its new
+        // words join search_words, which prefix queries expand from.
         _edit = Prepare(
             connection,
             $"""
-            UPDATE message_search SET words = $words
-            WHERE {TargetSearchRow} AND EXISTS (SELECT 1 FROM messages WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0);
             UPDATE messages SET content = $content, mentions = $mentions, edited_at = $editedAt
             WHERE chat_id = $chatId AND seq = $target AND kind = 'text' AND deleted = 0;
             INSERT OR IGNORE INTO search_words (word) SELECT value FROM json_each($newWords) WHERE length(value) > {SqliteSearch.LongestIndexedPrefix};
@@ -47,16 +39,14 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             "$content",
             "$mentions",
             "$editedAt",
-            "$words",
             "$newWords");
 
         // A delete erases every copy of the words: the text, the rows of its changes (edits carry content), its
-        // reactions, its search row, and the previews of its push rows still queued or dead-lettered. The outbox has no index on the
+        // reactions, its search row (at the end of the transaction: SqliteSearchChanges), and the previews of its push rows still queued or dead-lettered. The outbox has no index on the
         // message: it holds only undelivered rows, and deletes are rare.
         _delete = Prepare(
             connection,
-            $"""
-            DELETE FROM message_search WHERE {TargetSearchRow};
+            """
             UPDATE messages SET content = '', mentions = NULL, deleted = 1
             WHERE chat_id = $chatId AND seq = $target AND kind = 'text';
             UPDATE messages SET content = '', mentions = NULL
@@ -93,7 +83,11 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             "$target",
             "$content",
             "$userId");
+        _search = new SqliteSearchChanges(connection);
     }
+
+    /// <summary>The search rows' part of edits and deletes, written when the transaction's calls are.</summary>
+    public SqliteSearchChanges Search => _search;
 
     /// <summary>Runs the statements inside <paramref name="transaction"/> (the connection's current one) from now on.</summary>
     public void Enlist(SqliteTransaction? transaction)
@@ -103,6 +97,7 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
         _delete.Transaction = transaction;
         _addReaction.Transaction = transaction;
         _removeReaction.Transaction = transaction;
+        _search.Enlist(transaction);
     }
 
     /// <summary>The row at <paramref name="seq"/> of the chat as a change's target; null when there is none.</summary>
@@ -118,7 +113,7 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
     }
 
     /// <summary>Applies the stored <paramref name="change"/> to its target, a text of the chat that is not deleted.</summary>
-    public Task ApplyAsync(StoredMessage change)
+    public async Task ApplyAsync(StoredMessage change)
     {
         var command = change.Kind switch
         {
@@ -137,8 +132,12 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             parameters["$mentions"].Value = SqliteRows.MentionsValue(change.Mentions);
             parameters["$editedAt"].Value = UnixTime.ToMilliseconds(change.SentAt);
             var words = SearchText.Document(change.Content);
-            parameters["$words"].Value = SqliteSearch.RowOfWords(words, change.ChatId);
             parameters["$newWords"].Value = JsonSerializer.Serialize(words.Length == 0 ? [] : words.Split(' '));
+            await _search.EditAsync(change.ChatId, change.Target!.Value, SqliteSearch.RowOfWords(words, change.ChatId)).ConfigureAwait(false);
+        }
+        else if (change.Kind == MessageKind.Delete)
+        {
+            await _search.DeleteAsync(change.ChatId, change.Target!.Value).ConfigureAwait(false);
         }
         else if (change.Kind == MessageKind.Reaction)
         {
@@ -150,7 +149,7 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
             }
         }
 
-        return command.ExecuteNonQueryAsync();
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -159,9 +158,11 @@ internal sealed class SqliteChangeCommands : IAsyncDisposable
         {
             await command.DisposeAsync().ConfigureAwait(false);
         }
+
+        await _search.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameterNames)
+    public static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameterNames)
     {
         var command = connection.Command(sql);
         foreach (var name in parameterNames)

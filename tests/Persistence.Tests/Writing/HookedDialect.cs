@@ -28,6 +28,8 @@ internal sealed class HookedDialect(IAppendDialect inner, Func<int, Task> before
 
     public bool IsSeqConflict(Exception exception) => inner.IsSeqConflict(exception);
 
+    public Task FinishAsync(DbTransaction transaction) => inner.FinishAsync(transaction);
+
     public ValueTask CommittedAsync() => inner.CommittedAsync();
 
     public ValueTask EndAsync(DbTransaction transaction, bool failed) => inner.EndAsync(transaction, failed);
