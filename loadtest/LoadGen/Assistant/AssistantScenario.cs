@@ -77,6 +77,7 @@ public static class AssistantScenario
                     MissingReplies = checker.MissingReplies,
                     Mismatches = checker.Mismatches,
                     Restarts = checker.Restarts,
+                    Stale = checker.Stale,
                 },
             };
         }

@@ -32,6 +32,9 @@ public sealed class ChunkOrderChecker
     /// <summary>Replies without their <c>jobId</c>, and after <see cref="Finish"/>, replies that differ from the chunks joined in order (chunks lost at the end, or wrong text).</summary>
     public long Mismatches { get; private set; }
 
+    /// <summary>Chunks of an attempt older than one already seen on the connection: dropped, as a client drops them.</summary>
+    public long Stale { get; private set; }
+
     /// <summary>Attempts after the first that a connection saw start.</summary>
     public long Restarts { get; private set; }
 
@@ -66,6 +69,8 @@ public sealed class ChunkOrderChecker
             stream.JobId ??= jobId;
             if (attempt < stream.Attempt)
             {
+                Stale++;
+                Violate($"chunk {index} of attempt {attempt} of job {jobId} arrived after attempt {stream.Attempt} began on connection {connection}");
                 return;
             }
 
