@@ -98,9 +98,11 @@ stop_server() {
   SERVER_PID=""
 }
 stop_stand_in() {
-  if [[ -n "$STAND_IN_PID" ]]; then
-    kill -INT "$STAND_IN_PID" 2>/dev/null || true
-    wait "$STAND_IN_PID" 2>/dev/null || true
+  # TERM, not INT: a background job of a non-interactive shell ignores SIGINT, and the stand-in would outlive the run.
+  if [[ -n "$STAND_IN_PID" ]] && kill -0 "$STAND_IN_PID" 2>/dev/null; then
+    kill -TERM "$STAND_IN_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$STAND_IN_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$STAND_IN_PID" 2>/dev/null || true
   fi
   STAND_IN_PID=""
 }

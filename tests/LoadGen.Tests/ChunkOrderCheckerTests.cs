@@ -123,6 +123,7 @@ public sealed class ChunkOrderCheckerTests
 
         Assert.True(checker.Passed, string.Join("; ", checker.Violations));
         Assert.Equal(1, checker.Restarts);
+        Assert.Equal(1, checker.Stale);
     }
 
     private static void Deliver(ChunkOrderChecker checker, int connection, long attempt, params long[] indexes)
