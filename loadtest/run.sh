@@ -66,6 +66,7 @@ USERS="${USERS:-200}"                        # assistant: users, one job each, a
 ASSISTANT_CHAT="${ASSISTANT_CHAT:-direct}"   # assistant: direct (a direct chat, two devices) or group (2 users + assistant, @assistant)
 STAND_IN_CHUNKS="${STAND_IN_CHUNKS:-50}"     # assistant: deltas per reply (20 characters each; Assistant:MaxOutputCharacters is 4,000)
 STAND_IN_RATE="${STAND_IN_RATE:-50}"         # assistant: deltas per second per request
+REPLY_TIMEOUT="${REPLY_TIMEOUT:-120}"        # assistant: seconds to wait for every reply (warm-up and measured jobs each)
 
 KEY="loadtest-signing-key-0123456789-abcdefghijklmnop"
 PORT=5190
@@ -103,9 +104,11 @@ stop_server() {
   SERVER_PID=""
 }
 stop_stand_in() {
-  if [[ -n "$STAND_IN_PID" ]]; then
-    kill -INT "$STAND_IN_PID" 2>/dev/null || true
-    wait "$STAND_IN_PID" 2>/dev/null || true
+  # TERM, not INT: a background job of a non-interactive shell ignores SIGINT, and the stand-in would outlive the run.
+  if [[ -n "$STAND_IN_PID" ]] && kill -0 "$STAND_IN_PID" 2>/dev/null; then
+    kill -TERM "$STAND_IN_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$STAND_IN_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$STAND_IN_PID" 2>/dev/null || true
   fi
   STAND_IN_PID=""
 }
@@ -189,7 +192,7 @@ run_one() { # scenario target rate [round]
     connections) args+=(--connections "$CONNECTIONS" --processes "$PROCESSES" --source-addresses "$SOURCES" --hold "$HOLD" --heartbeat 10 --connect-concurrency 300) ;;
     fanout) args+=(--chats "$CHATS" --members "$MEMBERS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
     direct) args+=(--pairs "$PAIRS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
-    assistant) args+=(--users "$USERS" --assistant-chat "$ASSISTANT_CHAT" --stand-in "$STAND_IN_URL/v1" --model stand-in
+    assistant) args+=(--users "$USERS" --assistant-chat "$ASSISTANT_CHAT" --stand-in "$STAND_IN_URL/v1" --model stand-in --reply-timeout "$REPLY_TIMEOUT"
       --stand-in-shape "$STAND_IN_CHUNKS chunks at $STAND_IN_RATE/s") ;;
   esac
   local trace_pid=""

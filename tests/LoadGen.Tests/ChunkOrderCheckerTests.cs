@@ -81,6 +81,21 @@ public sealed class ChunkOrderCheckerTests
     }
 
     [Fact]
+    public void A_reply_without_its_job_id_fails_the_run()
+    {
+        var checker = new ChunkOrderChecker();
+        Deliver(checker, 0, attempt: 1, 0, 1);
+        checker.Reply(0, "c1", "", "d0d1");
+
+        checker.Finish();
+
+        Assert.True(checker.HasAllReplies());
+        Assert.Equal(1, checker.Mismatches);
+        Assert.False(checker.Passed);
+        Assert.Contains("the reply in c1 carries no jobId on connection 0 (PROTOCOL.md 9)", checker.Violations);
+    }
+
+    [Fact]
     public void A_reply_longer_than_its_chunks_joined_shows_that_the_last_chunks_were_lost()
     {
         var checker = new ChunkOrderChecker();
@@ -108,6 +123,7 @@ public sealed class ChunkOrderCheckerTests
 
         Assert.True(checker.Passed, string.Join("; ", checker.Violations));
         Assert.Equal(1, checker.Restarts);
+        Assert.Equal(1, checker.Stale);
     }
 
     private static void Deliver(ChunkOrderChecker checker, int connection, long attempt, params long[] indexes)

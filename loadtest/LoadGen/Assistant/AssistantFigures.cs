@@ -39,5 +39,8 @@ public sealed record AssistantFigures
 
     public long Restarts { get; init; }
 
+    /// <summary>Chunks of an earlier attempt that came after a later one had begun (dropped).</summary>
+    public long Stale { get; init; }
+
     public bool Passed => StoredNotOnce == 0 && MissingReplies == 0 && Mismatches == 0;
 }

@@ -16,6 +16,7 @@ internal sealed class AssistantRun(string assistantUserId)
     private readonly ConcurrentDictionary<string, bool> _firstChunkSeen = new();
     private readonly ConcurrentDictionary<string, bool> _replySeen = new();
     private long _errors;
+    private long _lastChunkAt;
 
     public ChunkOrderChecker Checker { get; } = new();
 
@@ -28,6 +29,9 @@ internal sealed class AssistantRun(string assistantUserId)
     public Latency Ack { get; } = new();
 
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>The Stopwatch timestamp of the last chunk frame received (0 before any).</summary>
+    public long LastChunkAt => Interlocked.Read(ref _lastChunkAt);
 
     public void Error(string what)
     {
@@ -58,9 +62,10 @@ internal sealed class AssistantRun(string assistantUserId)
             case FrameType.Chunk:
                 OnChunk(connection, frame);
                 break;
-            // The reply is the assistant's message carrying its job's id; the user's own message is not counted.
-            case FrameType.Message when frame.SenderId == assistantUserId && frame.GetString("jobId"u8) is { } jobId:
+            // The reply is the assistant's message (it must carry its job's id); the user's own message is not counted.
+            case FrameType.Message when frame.SenderId == assistantUserId:
                 var chatId = frame.ChatId ?? "";
+                var jobId = frame.GetString("jobId"u8) ?? "";
                 if (_replySeen.TryAdd(chatId, true) && _sentAt.TryGetValue(chatId, out var sent))
                 {
                     Reply.RecordSince(sent);
@@ -77,6 +82,7 @@ internal sealed class AssistantRun(string assistantUserId)
     private void OnChunk(int connection, in ServerFrame frame)
     {
         var now = StandInChunks.UnixMilliseconds(DateTimeOffset.UtcNow);
+        Interlocked.Exchange(ref _lastChunkAt, Stopwatch.GetTimestamp());
         var chatId = frame.ChatId ?? "";
         var delta = frame.GetString("delta"u8) ?? "";
         if (_firstChunkSeen.TryAdd(chatId, true) && _sentAt.TryGetValue(chatId, out var sent))

@@ -42,7 +42,9 @@ public static class AssistantScenario
         try
         {
             var startedAt = DateTimeOffset.UtcNow;
-            var elapsed = await SendAllAndWaitAsync(options, run, chats, connections, cancellationToken);
+            var start = Stopwatch.GetTimestamp();
+            await SendAllAndWaitAsync(options, run, chats, connections, cancellationToken);
+            var elapsed = run.LastChunkAt > start ? Stopwatch.GetElapsedTime(start, run.LastChunkAt).TotalSeconds : 0;
             run.Checker.Finish();
             var (storedOnce, storedViolations) = await CheckStoredAsync(options, chat, chats, run.Checker.JobIds(), cancellationToken);
             var checker = run.Checker;
@@ -54,7 +56,6 @@ public static class AssistantScenario
                 StartedAt = startedAt,
                 ThroughputUnit = "chunk frames/s",
                 Throughput = checker.Chunks / Math.Max(0.001, elapsed),
-                Offered = options.Users / Math.Max(0.001, elapsed),
                 Latency = run.ChunkDelivery.Summary(),
                 AckLatency = run.Ack.Summary(),
                 Connections = connections.Length,
@@ -76,6 +77,7 @@ public static class AssistantScenario
                     MissingReplies = checker.MissingReplies,
                     Mismatches = checker.Mismatches,
                     Restarts = checker.Restarts,
+                    Stale = checker.Stale,
                 },
             };
         }
@@ -105,8 +107,8 @@ public static class AssistantScenario
         return (chats, connections);
     }
 
-    /// <summary>Every sender sends its one message at once; returns the seconds until every reply arrived (or the timeout).</summary>
-    private static async Task<double> SendAllAndWaitAsync(
+    /// <summary>Every sender sends its one message at once; returns when every reply arrived, or at the timeout.</summary>
+    private static async Task SendAllAndWaitAsync(
         LoadOptions options, AssistantRun run, (string ChatId, string Sender)[] chats, ChatConnection[] connections, CancellationToken cancellationToken)
     {
         var group = options.AssistantChat == "group";
@@ -117,8 +119,6 @@ public static class AssistantScenario
         {
             await Task.Delay(20, cancellationToken);
         }
-
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static async Task DisconnectAsync(ChatConnection[] connections) =>

@@ -29,8 +29,11 @@ public sealed class ChunkOrderChecker
     /// <summary>After <see cref="Finish"/>: connections that never received their chat's reply.</summary>
     public long MissingReplies { get; private set; }
 
-    /// <summary>After <see cref="Finish"/>: replies that differ from the chunks joined in order (chunks lost at the end, or wrong text).</summary>
+    /// <summary>Replies without their <c>jobId</c>, and after <see cref="Finish"/>, replies that differ from the chunks joined in order (chunks lost at the end, or wrong text).</summary>
     public long Mismatches { get; private set; }
+
+    /// <summary>Chunks of an attempt older than one already seen on the connection: dropped, as a client drops them.</summary>
+    public long Stale { get; private set; }
 
     /// <summary>Attempts after the first that a connection saw start.</summary>
     public long Restarts { get; private set; }
@@ -66,6 +69,8 @@ public sealed class ChunkOrderChecker
             stream.JobId ??= jobId;
             if (attempt < stream.Attempt)
             {
+                Stale++;
+                Violate($"chunk {index} of attempt {attempt} of job {jobId} arrived after attempt {stream.Attempt} began on connection {connection}");
                 return;
             }
 
@@ -101,12 +106,18 @@ public sealed class ChunkOrderChecker
         }
     }
 
-    /// <summary>The reply: a <c>message</c> frame carrying <paramref name="jobId"/>.</summary>
+    /// <summary>The reply: the assistant's <c>message</c> frame, which must carry its <paramref name="jobId"/> (empty when it did not).</summary>
     public void Reply(int connection, string chatId, string jobId, string content)
     {
         lock (_gate)
         {
             var stream = StreamOf(connection, chatId);
+            if (jobId.Length == 0)
+            {
+                Mismatches++;
+                Violate($"the reply in {chatId} carries no jobId on connection {connection} (PROTOCOL.md 9)");
+            }
+
             if (stream.Reply is not null)
             {
                 Duplicates++;
@@ -114,7 +125,7 @@ public sealed class ChunkOrderChecker
                 return;
             }
 
-            stream.JobId ??= jobId;
+            stream.JobId ??= jobId.Length > 0 ? jobId : null;
             stream.Reply = content;
         }
     }
