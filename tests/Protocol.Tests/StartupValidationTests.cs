@@ -18,6 +18,12 @@ public sealed class StartupValidationTests
     [InlineData("Attachments:OrphanTtl=00:00:00", "Attachments:OrphanTtl must be positive.")]
     [InlineData("Attachments:AllowedTypes:0=application/x-msdownload",
         "Attachments:AllowedTypes holds 'application/x-msdownload'; the types that can be told from the bytes are image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain.")]
+    [InlineData("Assistant:MaxAttempts=0", "Assistant:MaxAttempts must be between 1 and 100.")]
+    [InlineData("Assistant:JobsPerMinute=0", "Assistant:JobsPerMinute must be between 1 and 100000.")]
+    [InlineData("Assistant:MaxOutputCharacters=4001", "Assistant:MaxOutputCharacters must be between 1 and 4000.")]
+    [InlineData("Assistant:MaxBackoff=00:00:01", "Assistant:MaxBackoff must be at least InitialBackoff.")]
+    [InlineData("Assistant:JobRetention=00:00:30", "Assistant:JobRetention must be at least one minute.")]
+    [InlineData("Assistant:UserId=not a user", "Assistant:UserId must be a user id (1 to 64 of A-Z a-z 0-9 _ . - @).")]
     public async Task A_server_with_a_setting_out_of_range_does_not_start_and_names_the_key(string setting, string failure)
     {
         using var data = new ScratchDirectory("orleanschat-startup-validation-tests");
