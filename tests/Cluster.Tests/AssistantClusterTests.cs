@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OrleansChat.TestInfrastructure;
@@ -25,7 +26,7 @@ public sealed partial class AssistantClusterTests
     {
         await using var standIn = await StandInOpenAi.StartAsync();
         standIn.DefaultReply = StandInReply.Stream(Deltas) with { DeltaInterval = TimeSpan.FromMilliseconds(20) };
-        await using var cluster = await AssistantCluster.StartAsync("assistant-stream", standIn);
+        await using var cluster = await StartClusterAsync("assistant-stream", standIn);
 
         var suffix = Guid.NewGuid().ToString("N")[..8];
         await using var alice = await ChatClient.ConnectAsync("alice-" + suffix, cluster.Gateway.BaseAddress);
@@ -55,7 +56,7 @@ public sealed partial class AssistantClusterTests
         await using var standIn = await StandInOpenAi.StartAsync();
         standIn.Enqueue(StandInReply.Stream(Deltas) with { HangAfter = 4 });
         standIn.DefaultReply = StandInReply.Stream(Deltas);
-        await using var cluster = await AssistantCluster.StartAsync("assistant-kill", standIn);
+        await using var cluster = await StartClusterAsync("assistant-kill", standIn);
 
         var suffix = Guid.NewGuid().ToString("N")[..8];
         await using var alice = await ChatClient.ConnectAsync("alice-" + suffix, cluster.Gateway.BaseAddress);
@@ -69,7 +70,7 @@ public sealed partial class AssistantClusterTests
         Assert.Equal(jobId, streaming.GetProperty("jobId").GetString());
 
         // The silo whose provider call is hanging runs the job: the one holding the connection to the stand-in.
-        var generating = cluster.SiloConnectedTo(new Uri(standIn.Endpoint).Port);
+        var generating = SiloConnectedTo(cluster, new Uri(standIn.Endpoint).Port);
         generating.Kill();
 
         await standIn.RequestArrived(2).WaitAsync(Resume, TestContext.Current.CancellationToken);
@@ -152,72 +153,27 @@ public sealed partial class AssistantClusterTests
     private static bool Is(JsonElement frame, string type, string chatId) =>
         frame.GetProperty("type").GetString() == type && frame.TryGetProperty("chatId", out var id) && id.GetString() == chatId;
 
-    /// <summary>Two silos and a standalone gateway whose assistant has one provider: the stand-in.</summary>
-    private sealed class AssistantCluster : IAsyncDisposable
+    /// <summary>The cluster of three, its assistant with one provider: the stand-in.</summary>
+    private static Task<ClusterOfThree> StartClusterAsync(string name, StandInOpenAi standIn) =>
+        ClusterOfThree.StartAsync(
+            name,
+            "Assistant:Providers:0:Kind=OpenAI",
+            $"Assistant:Providers:0:Endpoint={standIn.Endpoint}",
+            "Assistant:Providers:0:Model=stand-in",
+            "Assistant:Providers:0:ApiKey=stand-in-key",
+            "Assistant:InitialBackoff=00:00:00.200");
+
+    /// <summary>The silo with an open TCP connection to <paramref name="port"/> on loopback (from <c>ss -tnp</c>).</summary>
+    private static ChatProcess SiloConnectedTo(ClusterOfThree cluster, int port)
     {
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-
-        public ChatProcess First { get; private set; } = null!;
-
-        public ChatProcess Second { get; private set; } = null!;
-
-        public ChatProcess Gateway { get; private set; } = null!;
-
-        public static async Task<AssistantCluster> StartAsync(string name, StandInOpenAi standIn)
+        using var ss = Process.Start(new ProcessStartInfo("ss", ["-Htnp", "state", "established", "dst", $"127.0.0.1:{port}"])
         {
-            var postgres = await PostgresServer.RequireAsync();
-            var connection = await postgres.CreateDatabaseAsync(name.Replace('-', '_'));
-            string[] common =
-            [
-                $"ConnectionStrings:Postgres={connection}",
-                "Auth:SigningKey=cluster-tests-signing-key-0123456789abcdef",
-                "Auth:DevTokens=true",
-                $"Orleans:ClusterId={name}",
-                "Orleans:AdvertisedIPAddress=127.0.0.1",
-                "Logging:LogLevel:Default=Warning",
-                "Assistant:Providers:0:Kind=OpenAI",
-                $"Assistant:Providers:0:Endpoint={standIn.Endpoint}",
-                "Assistant:Providers:0:Model=stand-in",
-                "Assistant:Providers:0:ApiKey=stand-in-key",
-                "Assistant:InitialBackoff=00:00:00.200",
-            ];
-            var cluster = new AssistantCluster();
-            var ready = TimeSpan.FromSeconds(90);
-            cluster.First = await ChatProcess.StartReadyAsync("silo-1", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], cluster._http, ready);
-            cluster.Second = await ChatProcess.StartReadyAsync("silo-2", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], cluster._http, ready);
-            cluster.Gateway = await ChatProcess.StartReadyAsync("gateway", "WebSocketFrontend", "OrleansChat.WebSocketFrontend", () => common, cluster._http, ready);
-            return cluster;
-        }
-
-        /// <summary>The silo with an open TCP connection to <paramref name="port"/> on loopback (from <c>ss -tnp</c>).</summary>
-        public ChatProcess SiloConnectedTo(int port)
-        {
-            var ss = Process.Start(new ProcessStartInfo("ss", ["-Htnp", "state", "established", "dst", $"127.0.0.1:{port}"])
-            {
-                RedirectStandardOutput = true,
-            })!;
-            var output = ss.StandardOutput.ReadToEnd();
-            ss.WaitForExit();
-            var pids = ProcessIds().Matches(output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
-            var silos = new[] { First, Second }.Where(s => pids.Contains(s.ProcessId)).ToList();
-            return Assert.Single(silos, s => true);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var process in new[] { Gateway, Second, First })
-            {
-                if (process is not null)
-                {
-                    await process.DisposeAsync();
-                }
-            }
-
-            _http.Dispose();
-        }
-
-        private static IEnumerable<string> SiloPorts() =>
-            [$"Orleans:SiloPort={LoopbackPorts.Free()}", $"Orleans:GatewayPort={LoopbackPorts.Free()}"];
+            RedirectStandardOutput = true,
+        })!;
+        var output = ss.StandardOutput.ReadToEnd();
+        ss.WaitForExit();
+        var pids = ProcessIds().Matches(output).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet();
+        return Assert.Single(new[] { cluster.First, cluster.Second }, s => pids.Contains(s.ProcessId));
     }
 
     [GeneratedRegex(@"pid=(\d+)")]

@@ -23,23 +23,9 @@ public sealed class ChunkStreamClusterTests
     [Fact]
     public async Task Members_on_two_different_gateways_both_get_every_chunk_in_publish_order()
     {
-        var postgres = await PostgresServer.RequireAsync();
-        var connection = await postgres.CreateDatabaseAsync("chunks");
-        string[] common =
-        [
-            $"ConnectionStrings:Postgres={connection}",
-            "Auth:SigningKey=cluster-tests-signing-key-0123456789abcdef",
-            "Auth:DevTokens=true",
-            "Orleans:ClusterId=chunk-tests",
-            "Orleans:AdvertisedIPAddress=127.0.0.1",
-            "Logging:LogLevel:Default=Warning",
-        ];
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var ready = TimeSpan.FromSeconds(90);
-        await using var first = await ChatProcess.StartReadyAsync("silo-1", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], http, ready);
-        await using var second = await ChatProcess.StartReadyAsync("silo-2", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], http, ready);
-        await using var gateway = await ChatProcess.StartReadyAsync("gateway", "WebSocketFrontend", "OrleansChat.WebSocketFrontend", () => common, http, ready);
-        using var producer = await StartProducerAsync(common);
+        await using var cluster = await ClusterOfThree.StartAsync("chunk-tests");
+        var (first, gateway) = (cluster.First, cluster.Gateway);
+        using var producer = await StartProducerAsync(cluster.Settings);
 
         var suffix = Guid.NewGuid().ToString("N")[..8];
         await using var alice = await ChatClient.ConnectAsync("alice-" + suffix, gateway.BaseAddress);
@@ -88,7 +74,4 @@ public sealed class ChunkStreamClusterTests
 
     private static bool Is(JsonElement frame, string type, string chatId) =>
         frame.GetProperty("type").GetString() == type && frame.TryGetProperty("chatId", out var id) && id.GetString() == chatId;
-
-    private static IEnumerable<string> SiloPorts() =>
-        [$"Orleans:SiloPort={LoopbackPorts.Free()}", $"Orleans:GatewayPort={LoopbackPorts.Free()}"];
 }

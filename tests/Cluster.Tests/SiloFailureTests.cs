@@ -20,26 +20,9 @@ public sealed class SiloFailureTests
     [Fact]
     public async Task Nothing_acknowledged_is_lost_and_sends_resume_when_a_silo_is_killed_under_traffic()
     {
-        var postgres = await PostgresServer.RequireAsync();
-        var connection = await postgres.CreateDatabaseAsync("cluster");
-        string[] common =
-        [
-            $"ConnectionStrings:Postgres={connection}",
-            "Auth:SigningKey=cluster-tests-signing-key-0123456789abcdef",
-            "Auth:DevTokens=true",
-            "Orleans:ClusterId=cluster-tests",
-            "Orleans:AdvertisedIPAddress=127.0.0.1",
-            "RateLimit:SendsPerSecond=10000",
-            "RateLimit:Burst=10000",
-            "RateLimit:FramesPerSecond=100000",
-            "RateLimit:FrameBurst=100000",
-            "Logging:LogLevel:Default=Warning",
-        ];
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var ready = TimeSpan.FromSeconds(90);
-        await using var first = await ChatProcess.StartReadyAsync("silo-1", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], http, ready);
-        await using var second = await ChatProcess.StartReadyAsync("silo-2", "Silo", "OrleansChat.Silo", () => [.. common, .. SiloPorts()], http, ready);
-        await using var gateway = await ChatProcess.StartReadyAsync("gateway", "WebSocketFrontend", "OrleansChat.WebSocketFrontend", () => common, http, ready);
+        await using var cluster = await ClusterOfThree.StartAsync(
+            "cluster-tests", "RateLimit:SendsPerSecond=10000", "RateLimit:Burst=10000", "RateLimit:FramesPerSecond=100000", "RateLimit:FrameBurst=100000");
+        var (first, second, gateway) = (cluster.First, cluster.Second, cluster.Gateway);
 
         var suffix = Guid.NewGuid().ToString("N")[..8];
         await using var alice = await ChatClient.ConnectAsync("alice-" + suffix, gateway.BaseAddress);
@@ -121,9 +104,6 @@ public sealed class SiloFailureTests
             Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), synced.Where(s => s >= 1).TakeLast(stored.Count));
         }
     }
-
-    private static IEnumerable<string> SiloPorts() =>
-        [$"Orleans:SiloPort={LoopbackPorts.Free()}", $"Orleans:GatewayPort={LoopbackPorts.Free()}"];
 
     private static async Task<Ack> SendAsync(ChatClient client, string chatId, string clientMsgId)
     {

@@ -157,6 +157,23 @@ public sealed class JobTests(AssistantServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_ten_thousand_character_prompt_is_too_large_over_rest_and_over_the_socket_and_starts_nothing()
+    {
+        var alice = Server.NewUser("alice");
+        var chatId = (await alice.OpenDirectChatAsync(fixture.Assistant)).Text("chatId");
+        var prompt = new string('x', 10_000);
+
+        using var posted = await alice.PostAsync("jobs", new { chatId, clientMsgId = "k1", content = prompt });
+        await using var socket = await alice.ConnectAsync();
+        await socket.SendAsync(new { type = "send", @ref = "r1", chatId, clientMsgId = "k2", content = prompt });
+        var error = await socket.ReceiveAsync("error");
+
+        await Expect.ProblemAsync(posted, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        Assert.Equal(("too_large", "r1"), (error.Text("code"), error.Text("ref")));
+        Assert.Empty((await alice.GetMessagesAsync(chatId)).Items("messages"));
+    }
+
+    [Fact]
     public async Task A_completed_job_is_counted_by_status_and_provider_with_its_first_chunk_time_and_characters()
     {
         var alice = Server.NewUser("alice");
