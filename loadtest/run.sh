@@ -97,7 +97,8 @@ LOADGEN="$ROOT/loadtest/LoadGen/$BIN/LoadGen"
 
 stop_server() {
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -INT "$SERVER_PID" 2>/dev/null || true
+    # SIGTERM: a background job of a non-interactive shell ignores SIGINT, so INT left every server to the SIGKILL below.
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi

@@ -67,7 +67,7 @@ internal sealed partial class ProviderChain(IReadOnlyList<AssistantProvider> pro
             }
             catch (ProviderFailure failure)
             {
-                LogFailed(request.JobId, provider.Name, failure.Code, failure.Message);
+                LogFailed(request.JobId, provider.Name, failure.Code, failure.Message, failure.InnerException?.GetType().FullName ?? "none");
                 last = failure;
             }
         }
@@ -82,6 +82,7 @@ internal sealed partial class ProviderChain(IReadOnlyList<AssistantProvider> pro
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: provider {Provider} is skipped, its circuit is open")]
     private partial void LogSkipped(string jobId, string provider);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: provider {Provider} failed before its first delta ({Code}: {Reason}); trying the next")]
-    private partial void LogFailed(string jobId, string provider, string code, string reason);
+    // The cause's type, never its message: a provider's own text may quote what it was sent.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: provider {Provider} failed before its first delta ({Code}: {Reason}; cause {Cause}); trying the next")]
+    private partial void LogFailed(string jobId, string provider, string code, string reason, string cause);
 }
