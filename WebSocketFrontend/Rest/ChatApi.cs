@@ -111,15 +111,23 @@ internal static class ChatApi
         string chatId, SendMessageRequest request, HttpContext context, IGrainFactory grains, SendRateLimiter rateLimiter, GatewayMetrics metrics, TimeProvider time)
     {
         var userId = context.UserId();
-        if (!rateLimiter.TryAcquire(userId, out var retryAfter))
+        var result = await SendAsync(chatId, request.ToCommand(userId), grains, rateLimiter, metrics, time);
+        return TypedResults.Created((string?)null, SendResultDto.From(result));
+    }
+
+    /// <summary>A send over REST (a message post, a job post): the sender's rate limit, the room's answer, the ack time.</summary>
+    internal static async Task<SendResult> SendAsync(
+        string chatId, SendCommand command, IGrainFactory grains, SendRateLimiter rateLimiter, GatewayMetrics metrics, TimeProvider time)
+    {
+        if (!rateLimiter.TryAcquire(command.SenderId, out var retryAfter))
         {
             throw new ProtocolException(ProtocolError.RateLimited(retryAfter));
         }
 
         var started = time.GetTimestamp();
-        var result = await grains.GetGrain<IChatRoomGrain>(chatId).Send(request.ToCommand(userId));
+        var result = await grains.GetGrain<IChatRoomGrain>(chatId).Send(command);
         metrics.Acked(time.GetElapsedTime(started));
-        return TypedResults.Created((string?)null, SendResultDto.From(result));
+        return result;
     }
 
     private static async Task<Results<Created<DeviceDto>, Ok<DeviceDto>>> RegisterDevice(RegisterDeviceRequest request, HttpContext context, IGrainFactory grains)

@@ -48,16 +48,7 @@ internal static class JobsApi
     private static async Task<Accepted<JobStartedDto>> StartJob(
         StartJobRequest request, HttpContext context, IGrainFactory grains, SendRateLimiter rateLimiter, GatewayMetrics metrics, TimeProvider time)
     {
-        var userId = context.UserId();
-        var command = request.ToCommand(userId);
-        if (!rateLimiter.TryAcquire(userId, out var retryAfter))
-        {
-            throw new ProtocolException(ProtocolError.RateLimited(retryAfter));
-        }
-
-        var started = time.GetTimestamp();
-        var result = await grains.GetGrain<IChatRoomGrain>(request.ChatId).Send(command);
-        metrics.Acked(time.GetElapsedTime(started));
+        var result = await ChatApi.SendAsync(request.ChatId, request.ToCommand(context.UserId()), grains, rateLimiter, metrics, time);
 
         // Only the assistant's own send starts no job; it has nobody to ask.
         var jobId = result.JobId ?? throw JsonBody.Bad("The assistant does not ask itself.");
