@@ -85,8 +85,8 @@ public sealed class ChatPage(IPage page, string userId)
     {
         await Composer.FillAsync(text);
         await Composer.PressAsync("Enter");
-        var sent = Message(text).Last;
-        await Expect(sent).ToHaveAttributeAsync("data-sender", UserId);
+        // Only this user's messages: a reply that quotes the text (the assistant's help names "help") may land first.
+        var sent = Page.Locator($"[data-testid=message][data-sender=\"{UserId}\"]").Filter(new() { HasText = text }).Last;
         await Expect(sent).ToHaveAttributeAsync("data-seq", new System.Text.RegularExpressions.Regex("^[0-9]+$"));
     }
 
