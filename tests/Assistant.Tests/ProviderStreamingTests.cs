@@ -23,6 +23,32 @@ public sealed class ProviderStreamingTests
     }
 
     [Fact]
+    public async Task Many_jobs_asking_a_fresh_provider_at_the_same_moment_all_get_their_replies()
+    {
+        await using var standIn = await StandInOpenAi.StartAsync();
+        standIn.DefaultReply = StandInReply.Stream("Hello", " there");
+        await using var host = await ProviderHost.StartAsync(ProviderHost.OpenAi(0, standIn, "model-a"));
+        const int jobs = 32;
+        var seqs = await host.SendAsync("c1", [.. Enumerable.Range(0, jobs).Select(i => ("alice", $"question {i}"))]);
+
+        // Released together, each from a thread of its own: the provider's first calls race each other.
+        using var start = new Barrier(jobs);
+        var replies = await Task.WhenAll(seqs.Select(seq => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                return host.AskAsync("c1", seq, "alice", "hello");
+            },
+            TestContext.Current.CancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap()));
+
+        Assert.All(replies, updates => Assert.Equal("Hello there", string.Concat(updates.Select(u => u.Delta))));
+        Assert.Equal(jobs, standIn.Requests.Count);
+        Assert.DoesNotContain(host.Log.Lines, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task The_context_sent_is_the_chats_last_twenty_texts_with_roles_and_authors_leaving_deleted_ones_out()
     {
         await using var standIn = await StandInOpenAi.StartAsync();
