@@ -111,9 +111,28 @@ public sealed partial class AssistantJobGrain
     {
         var started = time.GetTimestamp();
         var text = new StringBuilder();
+        var request = new AssistantRequest(JobId, State.ChatId, State.Seq, State.RequesterId, State.Prompt, attempt);
+        var pump = new ChunkPump(_publisher);
+        try
+        {
+            await ReadDeltas(request, attempt, started, text, pump, stop);
+        }
+        finally
+        {
+            // This attempt's chunks are on their way before the reply is stored or a next attempt publishes.
+            await pump.DrainAsync();
+        }
+
+        if (text.Length == 0)
+        {
+            throw new AssistantProviderException("bad_response", "The provider answered nothing.");
+        }
+    }
+
+    private async Task ReadDeltas(AssistantRequest request, int attempt, long started, StringBuilder text, ChunkPump pump, CancellationToken stop)
+    {
         var room = _options.MaxOutputCharacters;
         var index = 0;
-        var request = new AssistantRequest(JobId, State.ChatId, State.Seq, State.RequesterId, State.Prompt, attempt);
         await foreach (var update in replies.StreamAsync(request, stop).WithCancellation(stop))
         {
             if (update.Delta.Length == 0)
@@ -133,34 +152,11 @@ public sealed partial class AssistantJobGrain
             text.Append(delta);
             State.Partial = text.ToString();
             metrics.CharactersOut(delta.Length);
-            await Publish(new AssistantChunk(State.ChatId, JobId, attempt, index++, delta));
+            pump.Add(new AssistantChunk(State.ChatId, JobId, attempt, index++, delta));
             if (room == 0)
             {
                 break;
             }
-        }
-
-        if (text.Length == 0)
-        {
-            throw new AssistantProviderException("bad_response", "The provider answered nothing.");
-        }
-    }
-
-    private async Task Publish(AssistantChunk chunk)
-    {
-        if (_publisher is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await _publisher.PublishAsync(chunk);
-        }
-        catch (Exception ex)
-        {
-            // A lost chunk costs a client a moment of live text; the stored reply is the truth.
-            LogPublishFailed(logger, ex, JobId, chunk.Index);
         }
     }
 
@@ -192,7 +188,4 @@ public sealed partial class AssistantJobGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Assistant job {JobId} stopped on a storage failure; its reminder resumes it")]
     private static partial void LogAttemptsFailed(ILogger logger, Exception exception, string jobId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing chunk {Index} of assistant job {JobId} failed")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string jobId, int index);
 }

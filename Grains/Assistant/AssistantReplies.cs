@@ -35,5 +35,6 @@ public sealed class AssistantProviderException(string code, string message, Time
 /// <summary>Sends a reply's chunks to the gateways of the chat's members, best effort (DESIGN.md 7a).</summary>
 public interface IChunkPublisher
 {
-    Task PublishAsync(AssistantChunk chunk);
+    /// <summary>Publishes consecutive chunks of one job, in order, as one event; never throws.</summary>
+    Task PublishAsync(IReadOnlyList<AssistantChunk> chunks);
 }

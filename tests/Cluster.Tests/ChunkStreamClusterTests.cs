@@ -42,10 +42,13 @@ public sealed class ChunkStreamClusterTests
         var publisher = new StreamChunkPublisher(
             producer.Services.GetRequiredKeyedService<IStreamProvider>(AssistantStreams.ProviderName), NullLogger<StreamChunkPublisher>.Instance);
         var chunks = Enumerable.Range(0, ChunkCount).Select(i => new AssistantChunk(chatId, "j" + suffix, 1, i, $"piece {i} ")).ToList();
-        foreach (var chunk in chunks)
+        // One by one for the first half, then the rest as one batch, as a job under load publishes them.
+        foreach (var chunk in chunks.Take(ChunkCount / 2))
         {
-            await publisher.PublishAsync(chunk);
+            await publisher.PublishAsync([chunk]);
         }
+
+        await publisher.PublishAsync(chunks[(ChunkCount / 2)..]);
 
         foreach (var member in new[] { alice, bob })
         {

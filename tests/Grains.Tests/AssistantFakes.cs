@@ -65,11 +65,11 @@ public sealed class RecordingChunkPublisher : IChunkPublisher
     private readonly List<AssistantChunk> _chunks = [];
     private readonly List<(string JobId, int Count, TaskCompletionSource Done)> _waiters = [];
 
-    public Task PublishAsync(AssistantChunk chunk)
+    public Task PublishAsync(IReadOnlyList<AssistantChunk> chunks)
     {
         lock (_gate)
         {
-            _chunks.Add(chunk);
+            _chunks.AddRange(chunks);
             _waiters.RemoveAll(w =>
             {
                 if (_chunks.Count(c => c.JobId == w.JobId) < w.Count)

@@ -8,22 +8,28 @@ using OrleansChat.Persistence.Sqlite;
 
 namespace OrleansChat.Persistence.Tests;
 
-public sealed class SqliteGrainStorageTests : IDisposable
+public sealed class SqliteGrainStorageTests : IAsyncDisposable
 {
     private readonly SqliteTestDatabase _files = new();
+    private readonly SqliteGrainStateWriter _writer;
     private readonly SqliteGrainStorage _storage;
 
     public SqliteGrainStorageTests()
     {
         var serializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
-        _storage = new SqliteGrainStorage("chat", _files.Database, serializer, TimeProvider.System);
+        _writer = new SqliteGrainStateWriter(_files.Database, Options.Create(new StorageOptions()));
+        _storage = new SqliteGrainStorage("chat", _files.Database, _writer, serializer, TimeProvider.System);
     }
 
     private static GrainId Alice { get; } = GrainId.Create("user", "alice");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => _files.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _files.Dispose();
+    }
 
     [Fact]
     public async Task Reading_a_missing_state_leaves_the_default_state_and_no_record()
@@ -159,6 +165,50 @@ public sealed class SqliteGrainStorageTests : IDisposable
         }
 
         Assert.Equal(["alice profile", "alice settings", "bob profile"], names);
+    }
+
+    [Fact]
+    public async Task Writes_of_many_grains_at_once_all_commit_and_a_stale_one_among_them_fails_alone()
+    {
+        var first = new GrainState<ProfileState>(new ProfileState { Name = "first" });
+        await _storage.WriteStateAsync("profile", Alice, first, Ct);
+        var stale = new GrainState<ProfileState>(new ProfileState { Name = "stale" }, "7");
+        var grains = Enumerable.Range(0, 200).Select(i => GrainId.Create("user", $"u{i}")).ToList();
+
+        // Queued together: the writer merges what waits into shared transactions.
+        var writes = grains.Select(g => _storage.WriteStateAsync("profile", g, new GrainState<ProfileState>(new ProfileState { Name = g.ToString() }), Ct)).ToList();
+        var staleWrite = _storage.WriteStateAsync("profile", Alice, stale, Ct);
+        var failure = await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        await Task.WhenAll(writes);
+
+        Assert.Equal(("1", "7"), (failure.StoredEtag, failure.CurrentEtag));
+        foreach (var grain in grains)
+        {
+            var read = new GrainState<ProfileState>(new ProfileState());
+            await _storage.ReadStateAsync("profile", grain, read, Ct);
+            Assert.Equal((grain.ToString(), "1"), (read.State!.Name, read.ETag));
+        }
+
+        var alice = new GrainState<ProfileState>(new ProfileState());
+        await _storage.ReadStateAsync("profile", Alice, alice, Ct);
+        Assert.Equal(("first", "1"), (alice.State!.Name, alice.ETag));
+    }
+
+    [Fact]
+    public async Task Writes_queued_when_the_writer_stops_are_still_committed_and_later_ones_are_refused()
+    {
+        var writes = Enumerable.Range(0, 50)
+            .Select(i => _storage.WriteStateAsync("profile", GrainId.Create("user", $"q{i}"), new GrainState<ProfileState>(new ProfileState { Name = "queued" }), Ct))
+            .ToList();
+
+        await _writer.DisposeAsync();
+
+        await Task.WhenAll(writes);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() =>
+            _storage.WriteStateAsync("profile", Alice, new GrainState<ProfileState>(new ProfileState { Name = "late" }), Ct));
+        var read = new GrainState<ProfileState>(new ProfileState());
+        await _storage.ReadStateAsync("profile", GrainId.Create("user", "q49"), read, Ct);
+        Assert.Equal(("queued", true), (read.State!.Name, read.RecordExists));
     }
 
     [Fact]

@@ -118,11 +118,13 @@ public sealed class ChunkStreamTests(ChatServerFixture fixture)
 
     private static string Quote(string text) => JsonSerializer.Serialize(text, Relaxed);
 
-    private async Task PublishAsync(IEnumerable<AssistantChunk> chunks)
+    /// <summary>The first chunk alone, the rest as one batch, as a job publishes them: subscribers see chunk by chunk either way.</summary>
+    private async Task PublishAsync(AssistantChunk[] chunks)
     {
-        foreach (var chunk in chunks)
+        await Publisher.PublishAsync([chunks[0]]);
+        if (chunks.Length > 1)
         {
-            await Publisher.PublishAsync(chunk);
+            await Publisher.PublishAsync(chunks[1..]);
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class ChunkSubscriptionTests(ChatServerFixture fixture)
         }
 
         await Server.Services.GetRequiredService<RoomSubscriptions>().RenewAsync(new ParallelOptions());
-        await Server.Services.GetRequiredService<IChunkPublisher>().PublishAsync(new AssistantChunk(chatId, "j1", 1, 0, "back"));
+        await Server.Services.GetRequiredService<IChunkPublisher>().PublishAsync([new AssistantChunk(chatId, "j1", 1, 0, "back")]);
 
         var chunk = await bobSocket.ReceiveAsync("chunk", chatId);
         Assert.Equal("back", chunk.Text("delta"));

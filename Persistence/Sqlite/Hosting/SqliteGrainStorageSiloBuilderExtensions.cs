@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
@@ -25,9 +26,11 @@ public static class SqliteGrainStorageSiloBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
 
         builder.Services.AddSqliteDatabase();
+        builder.Services.TryAddSingleton<SqliteGrainStateWriter>();
         builder.Services.AddGrainStorage(name, static (services, providerName) => new SqliteGrainStorage(
             providerName,
             services.GetRequiredService<SqliteDatabase>(),
+            services.GetRequiredService<SqliteGrainStateWriter>(),
             services.GetKeyedService<IGrainStorageSerializer>(providerName) ?? services.GetRequiredService<IGrainStorageSerializer>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System));
         return builder;

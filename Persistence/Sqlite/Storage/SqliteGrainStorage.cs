@@ -12,23 +12,28 @@ namespace OrleansChat.Persistence.Sqlite;
 /// (state name, <c>grainId.ToString()</c>). The payload is what the silo's <see cref="IGrainStorageSerializer"/>
 /// writes, kept as text when it is UTF-8 (JSON) and as a blob otherwise. The ETag is the row's version
 /// number: a write without ETag inserts, a write or clear with an ETag succeeds only on that version,
-/// and any mismatch throws <see cref="InconsistentStateException"/>.
+/// and any mismatch throws <see cref="InconsistentStateException"/>. Reads go straight to the file; writes and clears go
+/// through the silo's one <see cref="SqliteGrainStateWriter"/>, which commits the ones waiting together.
 /// </summary>
 public sealed class SqliteGrainStorage : IGrainStorage
 {
     private readonly string _name;
     private readonly SqliteDatabase _database;
+    private readonly SqliteGrainStateWriter _writer;
     private readonly IGrainStorageSerializer _serializer;
     private readonly TimeProvider _timeProvider;
 
-    public SqliteGrainStorage(string name, SqliteDatabase database, IGrainStorageSerializer serializer, TimeProvider timeProvider)
+    internal SqliteGrainStorage(
+        string name, SqliteDatabase database, SqliteGrainStateWriter writer, IGrainStorageSerializer serializer, TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(serializer);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _name = name;
         _database = database;
+        _writer = writer;
         _serializer = serializer;
         _timeProvider = timeProvider;
     }
@@ -80,55 +85,15 @@ public sealed class SqliteGrainStorage : IGrainStorage
         var payload = ToColumnValue(_serializer.Serialize(grainState.State));
         var now = UnixTime.ToMilliseconds(_timeProvider.GetUtcNow());
         var expected = grainState.ETag;
-
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var change = GrainStateChange.Write(stateName, grainId.ToString(), ParseETag(expected), payload, now);
+        var outcome = await _writer.ChangeAsync(change, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Matched || outcome.Version is not { } version)
         {
-            long? written = null;
-            if (expected is null)
-            {
-                var insert = connection.Command(
-                        """
-                        INSERT INTO grain_state (state_name, grain_id, etag, payload, updated_at)
-                        VALUES ($stateName, $grainId, 1, $payload, $now)
-                        ON CONFLICT (state_name, grain_id) DO NOTHING;
-                        """)
-                    .With("$stateName", stateName)
-                    .With("$grainId", grainId.ToString())
-                    .With("$payload", payload)
-                    .With("$now", now);
-                await using (insert.ConfigureAwait(false))
-                {
-                    written = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 ? 1 : null;
-                }
-            }
-            else if (TryParseETag(expected, out var version))
-            {
-                var update = connection.Command(
-                        """
-                        UPDATE grain_state SET etag = etag + 1, payload = $payload, updated_at = $now
-                        WHERE state_name = $stateName AND grain_id = $grainId AND etag = $etag
-                        RETURNING etag;
-                        """)
-                    .With("$stateName", stateName)
-                    .With("$grainId", grainId.ToString())
-                    .With("$payload", payload)
-                    .With("$now", now)
-                    .With("$etag", version);
-                await using (update.ConfigureAwait(false))
-                {
-                    written = (long?)await update.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (written is not { } etag)
-            {
-                throw await MismatchAsync(connection, "write", stateName, grainId, expected, cancellationToken).ConfigureAwait(false);
-            }
-
-            grainState.ETag = FormatETag(etag);
-            grainState.RecordExists = true;
+            throw Mismatch("write", stateName, grainId, expected, outcome.Version);
         }
+
+        grainState.ETag = FormatETag(version);
+        grainState.RecordExists = true;
     }
 
     /// <summary>Deletes the row at the grain's ETag, then resets the state to a new instance with no ETag.</summary>
@@ -136,36 +101,11 @@ public sealed class SqliteGrainStorage : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var expected = grainState.ETag;
-
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var change = GrainStateChange.Clear(stateName, grainId.ToString(), ParseETag(expected));
+        var outcome = await _writer.ChangeAsync(change, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Matched)
         {
-            bool matched;
-            if (expected is null)
-            {
-                // Nothing was stored as far as the grain knows: that is right only if no row exists.
-                matched = await ReadETagAsync(connection, stateName, grainId, cancellationToken).ConfigureAwait(false) is null;
-            }
-            else if (TryParseETag(expected, out var version))
-            {
-                var delete = connection.Command("DELETE FROM grain_state WHERE state_name = $stateName AND grain_id = $grainId AND etag = $etag;")
-                    .With("$stateName", stateName)
-                    .With("$grainId", grainId.ToString())
-                    .With("$etag", version);
-                await using (delete.ConfigureAwait(false))
-                {
-                    matched = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-                }
-            }
-            else
-            {
-                matched = false;
-            }
-
-            if (!matched)
-            {
-                throw await MismatchAsync(connection, "clear", stateName, grainId, expected, cancellationToken).ConfigureAwait(false);
-            }
+            throw Mismatch("clear", stateName, grainId, expected, outcome.Version);
         }
 
         grainState.State = CreateDefault<T>();
@@ -173,31 +113,22 @@ public sealed class SqliteGrainStorage : IGrainStorage
         grainState.RecordExists = false;
     }
 
-    private async Task<InconsistentStateException> MismatchAsync(
-        Microsoft.Data.Sqlite.SqliteConnection connection, string operation, string stateName, GrainId grainId, string? expected, CancellationToken cancellationToken)
+    private InconsistentStateException Mismatch(string operation, string stateName, GrainId grainId, string? expected, long? stored)
     {
-        var stored = await ReadETagAsync(connection, stateName, grainId, cancellationToken).ConfigureAwait(false);
+        var storedETag = stored is { } version ? FormatETag(version) : null;
         return new InconsistentStateException(
-            $"Grain storage '{_name}' refused to {operation} state '{stateName}' of {grainId}: the grain has ETag '{expected ?? "none"}', the store has '{stored ?? "none"}'.",
-            stored ?? string.Empty,
+            $"Grain storage '{_name}' refused to {operation} state '{stateName}' of {grainId}: the grain has ETag '{expected ?? "none"}', the store has '{storedETag ?? "none"}'.",
+            storedETag ?? string.Empty,
             expected ?? string.Empty);
     }
 
-    private static async Task<string?> ReadETagAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string stateName, GrainId grainId, CancellationToken cancellationToken)
-    {
-        var command = connection.Command("SELECT etag FROM grain_state WHERE state_name = $stateName AND grain_id = $grainId;")
-            .With("$stateName", stateName)
-            .With("$grainId", grainId.ToString());
-        await using (command.ConfigureAwait(false))
-        {
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long etag ? FormatETag(etag) : null;
-        }
-    }
+    /// <summary>The version an ETag names; an ETag this store did not make names none that exists (versions start at 1).</summary>
+    private static long? ParseETag(string? etag) =>
+        etag is null ? null
+        : long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version
+        : 0;
 
     private static string FormatETag(long version) => version.ToString(CultureInfo.InvariantCulture);
-
-    private static bool TryParseETag(string etag, out long version) =>
-        long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out version);
 
     /// <summary>JSON (any UTF-8) is kept as text, anything else as a blob.</summary>
     private static object ToColumnValue(BinaryData data)
