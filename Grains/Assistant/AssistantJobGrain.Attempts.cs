@@ -60,18 +60,20 @@ public sealed partial class AssistantJobGrain
         State.Status = AssistantJobStatus.Processing;
         State.Partial = "";
         Touch();
-        await job.WriteStateAsync(CancellationToken.None);
 
+        // Stored while the providers are asked (the state changes again only once it is): the first chunk does not wait
+        // for it. A storage failure ends the attempts as it would have before the ask; the reminder resumes the job.
+        var stored = job.WriteStateAsync(CancellationToken.None);
         try
         {
-            await Generate(attempt, stop);
+            await Generate(attempt, stored, stop);
         }
         catch (AssistantProviderException failed)
         {
             LogAttemptFailed(logger, JobId, attempt, failed.Code);
             return failed;
         }
-        catch (Exception ex) when (!stop.IsCancellationRequested)
+        catch (Exception ex) when (!stop.IsCancellationRequested && !stored.IsFaulted)
         {
             LogAttemptFailed(logger, JobId, attempt, ex.GetType().Name);
             return new AssistantProviderException("unavailable", ex.Message, inner: ex);
@@ -107,7 +109,7 @@ public sealed partial class AssistantJobGrain
     }
 
     /// <summary>Streams the attempt's chunks into <see cref="AssistantJobState.Partial"/>, cut at <c>Assistant:MaxOutputCharacters</c>.</summary>
-    private async Task Generate(int attempt, CancellationToken stop)
+    private async Task Generate(int attempt, Task stored, CancellationToken stop)
     {
         var started = time.GetTimestamp();
         var text = new StringBuilder();
@@ -115,7 +117,7 @@ public sealed partial class AssistantJobGrain
         var pump = new ChunkPump(_publisher);
         try
         {
-            await ReadDeltas(request, attempt, started, text, pump, stop);
+            await ReadDeltas(request, attempt, stored, started, text, pump, stop);
         }
         finally
         {
@@ -129,34 +131,69 @@ public sealed partial class AssistantJobGrain
         }
     }
 
-    private async Task ReadDeltas(AssistantRequest request, int attempt, long started, StringBuilder text, ChunkPump pump, CancellationToken stop)
+    private async Task ReadDeltas(AssistantRequest request, int attempt, Task stored, long started, StringBuilder text, ChunkPump pump, CancellationToken stop)
     {
         var room = _options.MaxOutputCharacters;
         var index = 0;
-        await foreach (var update in replies.StreamAsync(request, stop).WithCancellation(stop))
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var deltas = replies.StreamAsync(request, abandon.Token).GetAsyncEnumerator(abandon.Token);
+        try
         {
-            if (update.Delta.Length == 0)
+            var first = deltas.MoveNextAsync().AsTask();
+            await WhenStored(stored, first, abandon);
+            for (var more = await first; more; more = await deltas.MoveNextAsync())
             {
-                continue;
+                var update = deltas.Current;
+                if (update.Delta.Length == 0)
+                {
+                    continue;
+                }
+
+                var delta = Take(update.Delta, ref room);
+                if (index == 0)
+                {
+                    metrics.FirstChunk(time.GetElapsedTime(started));
+                    State.Status = AssistantJobStatus.Streaming;
+                    State.Provider = update.Provider;
+                    Touch();
+                }
+
+                text.Append(delta);
+                State.Partial = text.ToString();
+                metrics.CharactersOut(delta.Length);
+                pump.Add(new AssistantChunk(State.ChatId, JobId, attempt, index++, delta));
+                if (room == 0)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await deltas.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits for the attempt's state write; when it fails, gives up the ask under way and rethrows the failure.</summary>
+    private static async Task WhenStored(Task stored, Task<bool> asking, CancellationTokenSource abandon)
+    {
+        try
+        {
+            await stored;
+        }
+        catch
+        {
+            await abandon.CancelAsync();
+            try
+            {
+                await asking;
+            }
+            catch (Exception)
+            {
+                // The storage failure is the one that counts: the ask was abandoned for it.
             }
 
-            var delta = Take(update.Delta, ref room);
-            if (index == 0)
-            {
-                metrics.FirstChunk(time.GetElapsedTime(started));
-                State.Status = AssistantJobStatus.Streaming;
-                State.Provider = update.Provider;
-                Touch();
-            }
-
-            text.Append(delta);
-            State.Partial = text.ToString();
-            metrics.CharactersOut(delta.Length);
-            pump.Add(new AssistantChunk(State.ChatId, JobId, attempt, index++, delta));
-            if (room == 0)
-            {
-                break;
-            }
+            throw;
         }
     }
 

@@ -77,8 +77,8 @@ public sealed record LoadOptions
     /// <summary>assistant: users, each with one job at the same moment.</summary>
     public int Users { get; init; } = 200;
 
-    /// <summary>assistant: jobs run and awaited before the measured ones (other users), so the server's path is warm.</summary>
-    public int WarmupJobs { get; init; } = 20;
+    /// <summary>assistant: jobs per warm-up round (other users, all at once, awaited); rounds run for <see cref="WarmupSeconds"/>.</summary>
+    public int WarmupJobs { get; init; } = 50;
 
     /// <summary>assistant: <c>direct</c> (a direct chat with the assistant, read on two devices) or <c>group</c> (2 users and the assistant, <c>@assistant</c>).</summary>
     public string AssistantChat { get; init; } = "direct";
