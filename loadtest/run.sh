@@ -67,7 +67,8 @@ ASSISTANT_CHAT="${ASSISTANT_CHAT:-direct}"   # assistant: direct (a direct chat,
 STAND_IN_CHUNKS="${STAND_IN_CHUNKS:-50}"     # assistant: deltas per reply (20 characters each; Assistant:MaxOutputCharacters is 4,000)
 STAND_IN_RATE="${STAND_IN_RATE:-50}"         # assistant: deltas per second per request
 REPLY_TIMEOUT="${REPLY_TIMEOUT:-120}"        # assistant: seconds to wait for every reply (warm-up and measured jobs each)
-WARMUP_JOBS="${WARMUP_JOBS:-50}"             # assistant: jobs per warm-up round, rounds run for WARMUP seconds before the measured jobs
+WARMUP_JOBS="${WARMUP_JOBS:-50}"             # assistant: jobs per warm-up round, rounds run for ASSISTANT_WARMUP seconds
+ASSISTANT_WARMUP="${ASSISTANT_WARMUP:-30}"   # assistant: seconds of warm-up rounds (tiered PGO settles on the job path after 20-40 s here)
 
 KEY="loadtest-signing-key-0123456789-abcdefghijklmnop"
 PORT=5190
@@ -194,7 +195,7 @@ run_one() { # scenario target rate [round]
     connections) args+=(--connections "$CONNECTIONS" --processes "$PROCESSES" --source-addresses "$SOURCES" --hold "$HOLD" --heartbeat 10 --connect-concurrency 300) ;;
     fanout) args+=(--chats "$CHATS" --members "$MEMBERS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
     direct) args+=(--pairs "$PAIRS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
-    assistant) args+=(--users "$USERS" --assistant-chat "$ASSISTANT_CHAT" --stand-in "$STAND_IN_URL/v1" --model stand-in --reply-timeout "$REPLY_TIMEOUT" --warmup-jobs "$WARMUP_JOBS" --warmup "$WARMUP"
+    assistant) args+=(--users "$USERS" --assistant-chat "$ASSISTANT_CHAT" --stand-in "$STAND_IN_URL/v1" --model stand-in --reply-timeout "$REPLY_TIMEOUT" --warmup-jobs "$WARMUP_JOBS" --warmup "$ASSISTANT_WARMUP"
       --stand-in-shape "$STAND_IN_CHUNKS chunks at $STAND_IN_RATE/s") ;;
   esac
   local trace_pid=""
