@@ -22,6 +22,12 @@ public sealed record AssistantFigures
     /// <summary>From the request to the first delta, the same request posted straight to the stand-in, as many at once.</summary>
     public LatencySummary FirstChunkDirect { get; init; } = new(0, 0, 0, 0, 0);
 
+    /// <summary>Stand-in to socket of each job's chunk 0 only: where the start of 200 jobs at once weighs.</summary>
+    public LatencySummary ChunkZeroDelivery { get; init; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>Stand-in to socket of every later chunk: the steady stream.</summary>
+    public LatencySummary LaterChunkDelivery { get; init; } = new(0, 0, 0, 0, 0);
+
     /// <summary>From the send to the reply's <c>message</c> frame on the sender's connection.</summary>
     public LatencySummary Reply { get; init; } = new(0, 0, 0, 0, 0);
 

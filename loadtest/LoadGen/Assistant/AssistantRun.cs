@@ -24,6 +24,10 @@ internal sealed class AssistantRun(string assistantUserId)
 
     public Latency FirstChunk { get; } = new();
 
+    public Latency ChunkZeroDelivery { get; } = new();
+
+    public Latency LaterChunkDelivery { get; } = new();
+
     public Latency Reply { get; } = new();
 
     public Latency Ack { get; } = new();
@@ -90,7 +94,14 @@ internal sealed class AssistantRun(string assistantUserId)
             FirstChunk.RecordSince(sent);
         }
 
-        StandInChunks.ReadStamps(delta, stamp => ChunkDelivery.Record((long)((now - stamp) * 1000)));
-        Checker.Chunk(connection, chatId, frame.GetString("jobId"u8) ?? "", frame.GetInt64("attempt"u8) ?? 1, frame.GetInt64("index"u8) ?? -1, delta);
+        var index = frame.GetInt64("index"u8) ?? -1;
+        var part = index == 0 ? ChunkZeroDelivery : LaterChunkDelivery;
+        StandInChunks.ReadStamps(delta, stamp =>
+        {
+            var micros = (long)((now - stamp) * 1000);
+            ChunkDelivery.Record(micros);
+            part.Record(micros);
+        });
+        Checker.Chunk(connection, chatId, frame.GetString("jobId"u8) ?? "", frame.GetInt64("attempt"u8) ?? 1, index, delta);
     }
 }

@@ -14,6 +14,8 @@ namespace OrleansChat.LoadGen.Assistant;
 /// </summary>
 public static class AssistantScenario
 {
+    private static readonly TimeSpan ChunkGrace = TimeSpan.FromSeconds(5);
+
     public static async Task<ScenarioResult> RunAsync(LoadOptions options, ITarget target, CancellationToken cancellationToken)
     {
         var chat = target as OrleansChatTarget ?? throw new ArgumentException("--scenario assistant needs --target orleanschat");
@@ -59,6 +61,8 @@ public static class AssistantScenario
                     StandIn = options.StandInShape,
                     FirstChunk = run.FirstChunk.Summary(),
                     FirstChunkDirect = direct,
+                    ChunkZeroDelivery = run.ChunkZeroDelivery.Summary(),
+                    LaterChunkDelivery = run.LaterChunkDelivery.Summary(),
                     Reply = run.Reply.Summary(),
                     StoredOnce = storedOnce,
                     StoredNotOnce = options.Users - storedOnce,
@@ -132,6 +136,13 @@ public static class AssistantScenario
         await Task.WhenAll(chats.Select((c, i) => SendAsync(run, connections[2 * i], c.ChatId, Prompt(options, i, group), cancellationToken)));
         var deadline = start + (long)(options.ReplyTimeoutSeconds * Stopwatch.Frequency);
         while (!run.Checker.HasAllReplies() && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        // The last chunks may come just after their reply; what has not come within the grace is checked as missing.
+        var grace = Stopwatch.GetTimestamp() + (long)(ChunkGrace.TotalSeconds * Stopwatch.Frequency);
+        while (!run.Checker.ChunksCaughtUp() && Stopwatch.GetTimestamp() < Math.Min(grace, deadline))
         {
             await Task.Delay(20, cancellationToken);
         }

@@ -139,6 +139,18 @@ public sealed class ChunkOrderChecker
         }
     }
 
+    /// <summary>
+    /// Whether every connection has as much text from chunks as its reply holds. Chunks are best effort and travel apart
+    /// from the reply (PROTOCOL.md 9), so the last ones may land just after it; they are waited for before the check.
+    /// </summary>
+    public bool ChunksCaughtUp()
+    {
+        lock (_gate)
+        {
+            return _streams.Values.All(s => s.Reply is null || s.Text.Length >= s.Reply.Length);
+        }
+    }
+
     /// <summary>The job id each chat's connections saw, for the history check.</summary>
     public IReadOnlyDictionary<string, string> JobIds()
     {
