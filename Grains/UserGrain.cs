@@ -11,9 +11,11 @@ namespace OrleansChat.Grains;
 public sealed partial class UserGrain(
     [PersistentState("user", ChatGrainStorage.Name)] IPersistentState<UserState> user,
     IOptions<ChatOptions> options,
+    IOptions<Assistant.AssistantOptions> assistant,
     TimeProvider time) : Grain, IUserGrain
 {
     private readonly ChatOptions _options = options.Value;
+    private readonly string _assistantId = assistant.Value.UserId;
     private readonly GatewayLeases<string> _sessions = new(time);
     private readonly GatewayLeases<GrainId> _watchers = new(time);
     private IGrainTimer? _expiry;
@@ -28,7 +30,18 @@ public sealed partial class UserGrain(
 
     public async Task<MemberReachability> JoinChat(UserChat chat, MembershipChanged change)
     {
-        if (!user.State.Chats.Exists(c => c.ChatId == chat.ChatId))
+        if (UserId == _assistantId)
+        {
+            // The assistant is in a chat with everyone who talks to it: its list would grow with the user base and be
+            // written whole at every new chat, for no reader (it has no sessions, and answers from the room). A list
+            // stored before is dropped once.
+            if (user.State.Chats.Count > 0)
+            {
+                user.State.Chats.Clear();
+                await user.WriteStateAsync();
+            }
+        }
+        else if (!user.State.Chats.Exists(c => c.ChatId == chat.ChatId))
         {
             user.State.Chats.Add(chat);
             await user.WriteStateAsync();

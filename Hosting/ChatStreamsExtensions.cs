@@ -15,7 +15,7 @@ public static class ChatStreamsExtensions
     /// How often a pulling agent looks for new chunks. Orleans' default (100 ms) alone would spend the whole
     /// chunk-latency budget (PROTOCOL.md 9, issue 14: p99 under 100 ms); a chunk waits half of it on average.
     /// </summary>
-    public static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Queues across the cluster, one pulling agent each. Every look is a call to an in-memory queue, idle or not, so

@@ -59,6 +59,9 @@ public sealed partial class AssistantJobGrain
         State.Attempts = attempt;
         State.Status = AssistantJobStatus.Processing;
         State.Partial = "";
+
+        // The last attempt's error said why the job waited; a job that tries again is not failing (yet).
+        State.Error = null;
         Touch();
 
         // Stored while the providers are asked (the state changes again only once it is): the first chunk does not wait

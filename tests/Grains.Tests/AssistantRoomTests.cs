@@ -17,6 +17,21 @@ public sealed class AssistantRoomTests(AssistantClusterFixture fixture) : Assist
     }
 
     [Fact]
+    public async Task The_assistant_keeps_no_list_of_its_chats_while_each_user_keeps_theirs_and_it_still_answers()
+    {
+        var first = await DirectChatWithAssistant();
+        var second = await DirectChatWithAssistant();
+        var ownerId = NewUserId();
+        var group = await NewGroup(ownerId, AssistantId);
+
+        Assert.Empty(await Client.GetGrain<IUserGrain>(AssistantId).GetChats());
+        Assert.Equal([first.Room.GetPrimaryKeyString()], (await Client.GetGrain<IUserGrain>(first.UserId).GetChats()).Select(c => c.ChatId));
+        Assert.Equal([group.GetPrimaryKeyString()], (await Client.GetGrain<IUserGrain>(ownerId).GetChats()).Select(c => c.ChatId));
+        Assert.NotNull((await Send(second.Room, second.UserId, NewPrompt().Prompt)).JobId);
+        Assert.NotNull((await Send(group, ownerId, NewPrompt("@assistant help").Prompt)).JobId);
+    }
+
+    [Fact]
     public async Task Sending_the_same_client_message_id_again_answers_the_same_job()
     {
         var chat = await DirectChatWithAssistant();
