@@ -234,7 +234,8 @@ public sealed partial class UserGrain(
     /// <summary>Orders presence and reachability updates; clock-based so it keeps rising across activations.</summary>
     private long NextVersion() => _version = Math.Max(_version + 1, time.GetUtcNow().UtcTicks);
 
-    private Presence CurrentPresence() => Online
+    // The assistant answers whenever asked, though it never connects: it shows online, as a chat product's bots do.
+    private Presence CurrentPresence() => Online || UserId == _assistantId
         ? new Presence(UserId, PresenceStatus.Online, time.GetUtcNow(), NextVersion(), BlockedSnapshot())
         : new Presence(UserId, PresenceStatus.Offline, user.State.LastSeen, NextVersion(), BlockedSnapshot());
 }

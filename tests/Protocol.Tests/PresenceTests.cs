@@ -21,6 +21,17 @@ public sealed class PresenceTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task Watching_the_assistant_reports_it_online_though_it_never_connects()
+    {
+        await using var socket = await Server.NewUser("alice").ConnectAsync();
+
+        await socket.SendAsync(new { type = "watch_presence", userIds = new[] { "assistant" } });
+
+        var presence = await socket.ReceiveAsync("presence", where: f => f.Text("userId") == "assistant");
+        Assert.Equal("online", presence.Text("status"));
+    }
+
+    [Fact]
     public async Task Watching_a_connected_user_reports_online()
     {
         var bob = Server.NewUser("bob");
