@@ -2,7 +2,7 @@
 # Per run: a fresh PostgreSQL (initdb into a new directory under /tmp, fsync on, loopback, port PG_PORT), two silos
 # (Gateway:Enabled=false) and one standalone gateway serving $URL, all with the same signing key, as
 # scripts/local-cluster.sh starts them; stop_cluster stops them and PostgreSQL and removes the directory (its log is
-# kept as $OUT/server-cluster-postgres.log). Reads ROOT, BIN, OUT, KEY, URL, PORT and PORT_OFFSET; sets SERVER_PID (the gateway,
+# kept as $OUT/server-cluster-postgres.log). Reads ROOT, BIN, OUT, KEY, URL, PORT and PORT_OFFSET (run.sh's); sets SERVER_PID (the gateway,
 # whose memory LoadGen reads) and CPU_PIDS (LoadGen's --cpu: silo1, silo2, gateway and postgres, the postmaster, whose
 # backends count as its descendants).
 

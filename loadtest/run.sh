@@ -80,7 +80,7 @@ WARMUP_JOBS="${WARMUP_JOBS:-50}"             # assistant: jobs per warm-up round
 ASSISTANT_WARMUP="${ASSISTANT_WARMUP:-30}"   # assistant: seconds of warm-up rounds (tiered PGO settles on the job path after 20-40 s here)
 
 KEY="loadtest-signing-key-0123456789-abcdefghijklmnop"
-PORT="${PORT:-5190}"                         # the server's HTTP port (the cluster's silos take the next two but one); Orleans ports shift with it
+PORT="${LOADTEST_PORT:-5190}"                # the server's HTTP port (the cluster's silos take PORT+2 and PORT+3); the Orleans and PostgreSQL ports shift with it
 PORT_OFFSET=$((PORT - 5190))
 URL="http://127.0.0.1:$PORT"
 SERVER_PID=""

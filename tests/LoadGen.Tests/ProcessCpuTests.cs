@@ -29,7 +29,7 @@ public sealed class ProcessCpuTests
     [Fact]
     public void A_cpu_list_names_each_pid()
     {
-        Assert.Equal([new NamedPid("silo1", 10), new NamedPid("postgres", 42)], NamedPid.ParseList("silo1=10, postgres=42"));
+        Assert.Equal(new[] { new NamedPid("silo1", 10), new NamedPid("postgres", 42) }, NamedPid.ParseList("silo1=10, postgres=42"));
         Assert.Throws<ArgumentException>(() => NamedPid.ParseList("silo1"));
     }
 }
