@@ -42,13 +42,19 @@ start_cluster() {
   done
 }
 
-stop_cluster() {
+stop_pids() { # pid...: TERM, then KILL whatever is left after 10 s
   local pid
-  for pid in "${CLUSTER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${CLUSTER_PIDS[@]}"; do
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   done
+}
+
+stop_cluster() {
+  # The gateway first: its cluster client, stopped while the silos are gone, waited 10 s for them and was killed.
+  if ((${#CLUSTER_PIDS[@]} == 3)); then stop_pids "${CLUSTER_PIDS[2]}"; fi
+  stop_pids "${CLUSTER_PIDS[@]}"
   CLUSTER_PIDS=()
   if [[ -n "$CLUSTER_PG" ]]; then
     "$ROOT/scripts/postgres.sh" stop "$CLUSTER_PG/data" 2>/dev/null || true
