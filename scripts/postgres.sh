@@ -24,8 +24,9 @@ case "${1:-}" in
     touch "$log"
     [ "$(id -u)" -ne 0 ] || chown postgres "$log"
     # fsync and synchronous_commit are PostgreSQL's defaults; named so that no one benchmarks without them unawares.
+    # max_connections: three processes with Npgsql's default pool of 100 each would pass the default of 100 under load.
     as_postgres "$pg_bin/pg_ctl" -D "$dir" -l "$log" -w \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c synchronous_commit=on" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c synchronous_commit=on -c max_connections=300" start >/dev/null
     as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='orleanschat'" | grep -q 1 \
       || as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE orleanschat" >/dev/null
     echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=orleanschat"
