@@ -9,6 +9,7 @@
 #   SCENARIOS="direct direct-mixed" TARGETS=orleanschat DIRECT_RATES=20 ROUNDS=3 loadtest/run.sh   # plain and mixed direct, alternating
 #   loadtest/run.sh sse-vs-ws       # fanout with WebSocket receivers, then with SSE receivers, alternating for ROUNDS (3) rounds
 #   loadtest/run.sh assistant       # issue 14: USERS (200) assistant jobs at once against the OpenAI-compatible stand-in
+#   loadtest/run.sh cluster         # issue 15: fanout against the single process, then a 2-silo + gateway cluster on PostgreSQL, alternating for ROUNDS (3) rounds
 #
 # sse-vs-ws is SCENARIOS="fanout fanout-sse" TARGETS=orleanschat ROUNDS=${ROUNDS:-3} FANOUT_RATES=${FANOUT_RATES:-30}:
 # fanout-sse is fanout against OrleansChat with --receivers sse (the members who only receive on GET /api/v1/events).
@@ -20,6 +21,13 @@
 # limits raised); USERS users each send one message at the same moment. It prints chunk delivery p99 (stand-in to
 # socket), the time the system adds to the first chunk at p50 (against the same request straight to the stand-in) and
 # the checks (every chunk in order on every connection, every reply stored once).
+#
+# cluster is SCENARIOS=fanout TARGETS="orleanschat orleanschat-cluster" ROUNDS=${ROUNDS:-3}: per round and rate, the
+# single process (SQLite), then the cluster that loadtest/cluster.sh starts fresh for each run (a new PostgreSQL under
+# /tmp on PG_PORT, fsync on; silos with Gateway:Enabled=false; LoadGen on the standalone gateway at the same URL).
+# Every fanout or direct run records each server process's CPU over the measured window (LoadGen --cpu: /proc stat at
+# the end of the warm-up and of the window; PostgreSQL with all its backends); the table ends with the pairs, the
+# ratios cluster/single of delivered/s and p99, and the CPU microseconds per delivery of every process.
 #
 # direct-mixed is direct with --mix "$DIRECT_MIX" (issue 12's 80% texts, 10% edits, 10% reactions), against
 # OrleansChat only (the peers have no message changes). With ROUNDS above 1 the whole list runs that many times, each
@@ -36,8 +44,9 @@ case "${1:-}" in
     SCENARIOS="fanout fanout-sse" TARGETS=orleanschat ROUNDS="${ROUNDS:-3}" FANOUT_RATES="${FANOUT_RATES:-30}"
     ;;
   assistant) SCENARIOS=assistant TARGETS=orleanschat ;;
+  cluster) SCENARIOS=fanout TARGETS="orleanschat orleanschat-cluster" ROUNDS="${ROUNDS:-3}" ;;
   "") ;;
-  *) echo "usage: loadtest/run.sh [sse-vs-ws | assistant]" >&2; exit 64 ;;
+  *) echo "usage: loadtest/run.sh [sse-vs-ws | assistant | cluster]" >&2; exit 64 ;;
 esac
 export PATH="$PATH:$HOME/.dotnet/tools"
 
@@ -71,9 +80,11 @@ WARMUP_JOBS="${WARMUP_JOBS:-50}"             # assistant: jobs per warm-up round
 ASSISTANT_WARMUP="${ASSISTANT_WARMUP:-30}"   # assistant: seconds of warm-up rounds (tiered PGO settles on the job path after 20-40 s here)
 
 KEY="loadtest-signing-key-0123456789-abcdefghijklmnop"
-PORT=5190
+PORT="${LOADTEST_PORT:-5190}"                # the server's HTTP port (the cluster's silos take PORT+2 and PORT+3); the Orleans and PostgreSQL ports shift with it
+PORT_OFFSET=$((PORT - 5190))
 URL="http://127.0.0.1:$PORT"
 SERVER_PID=""
+CPU_PIDS=""
 STAND_IN_PID=""
 STAND_IN_URL="http://127.0.0.1:5191"
 
@@ -81,11 +92,14 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.json "$OUT"/tsung-*.txt
 
 echo "building (Release)..." >&2
-for project in loadtest/LoadGen loadtest/peers/SignalRPeer loadtest/peers/WebSocketPeer Silo; do
+projects="loadtest/LoadGen loadtest/peers/SignalRPeer loadtest/peers/WebSocketPeer Silo"
+[[ " $TARGETS " != *" orleanschat-cluster "* ]] || projects="$projects WebSocketFrontend"
+for project in $projects; do
   dotnet build "$ROOT/$project" -c Release -nologo -v q -clp:ErrorsOnly >&2
 done
 BIN="bin/Release/net10.0"
 LOADGEN="$ROOT/loadtest/LoadGen/$BIN/LoadGen"
+source "$ROOT/loadtest/cluster.sh"
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -98,6 +112,7 @@ LOADGEN="$ROOT/loadtest/LoadGen/$BIN/LoadGen"
 } | tee "$OUT/machine.txt" >&2
 
 stop_server() {
+  stop_cluster
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     # SIGTERM: a background job of a non-interactive shell ignores SIGINT, so INT left every server to the SIGKILL below.
     kill -TERM "$SERVER_PID" 2>/dev/null || true
@@ -144,15 +159,17 @@ start_server() { # target
     orleanschat)
       (cd "$data" && exec env "${assistant_env[@]}" "$ROOT/Silo/$BIN/OrleansChat.Silo" --urls "$URL" \
         --Auth:SigningKey="$KEY" --Storage:DataDirectory="$data/data" \
-        --Orleans:SiloPort=21111 --Orleans:GatewayPort=40000 \
+        --Orleans:SiloPort=$((21111 + PORT_OFFSET)) --Orleans:GatewayPort=$((40000 + PORT_OFFSET)) \
         --RateLimit:SendsPerSecond=100000 --RateLimit:Burst=100000 --RateLimit:FramesPerSecond=100000 \
         --RateLimit:FrameBurst=100000 --Gateway:SendQueueLimit=65536 \
         --Logging:LogLevel:Default=Warning >"$OUT/server-$1.log" 2>&1) &
       ;;
     signalr) exec "$ROOT/loadtest/peers/SignalRPeer/$BIN/SignalRPeer" --urls "$URL" >"$OUT/server-$1.log" 2>&1 & ;;
     websocket) exec "$ROOT/loadtest/peers/WebSocketPeer/$BIN/WebSocketPeer" --urls "$URL" >"$OUT/server-$1.log" 2>&1 & ;;
+    orleanschat-cluster) start_cluster; return 0 ;;
   esac
   SERVER_PID=$!
+  CPU_PIDS="process=$SERVER_PID"
   for _ in $(seq 1 150); do
     if curl -sf "$URL/health" >/dev/null 2>&1; then
       if [[ "$1" != orleanschat ]] || curl -sf "$URL/health/ready" >/dev/null 2>&1; then return 0; fi
@@ -181,7 +198,8 @@ run_one() { # scenario target rate [round]
   fi
   [[ "$scenario" == assistant ]] && start_stand_in
   start_server "$target"
-  local args=(--target "$target" --url "$URL" --server-pid "$SERVER_PID" --json "$OUT/$name.json")
+  local args=(--target "${target%-cluster}" --url "$URL" --server-pid "$SERVER_PID" --cpu "$CPU_PIDS" --json "$OUT/$name.json")
+  [[ "$target" != orleanschat-cluster ]] || args+=(--target-name "$target")
   if [[ "$scenario" == direct-mixed ]]; then
     scenario=direct
     args+=(--mix "$DIRECT_MIX")
@@ -190,7 +208,7 @@ run_one() { # scenario target rate [round]
     args+=(--receivers sse)
   fi
   args+=(--scenario "$scenario")
-  [[ "$target" == orleanschat ]] && args+=(--signing-key "$KEY")
+  [[ "$target" == orleanschat* ]] && args+=(--signing-key "$KEY")
   case "$scenario" in
     connections) args+=(--connections "$CONNECTIONS" --processes "$PROCESSES" --source-addresses "$SOURCES" --hold "$HOLD" --heartbeat 10 --connect-concurrency 300) ;;
     fanout) args+=(--chats "$CHATS" --members "$MEMBERS" --rate "$rate" --duration "$DURATION" --warmup "$WARMUP") ;;
@@ -227,6 +245,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for rate in $rates; do
       for target in $TARGETS; do
         [[ ( "$scenario" == direct-mixed || "$scenario" == fanout-sse || "$scenario" == tsung-* ) && "$target" != orleanschat ]] && continue
+        [[ "$target" == orleanschat-cluster && "$scenario" != fanout && "$scenario" != direct ]] && continue
         run_one "$scenario" "$target" "${rate#-}" "$round_suffix"
       done
     done

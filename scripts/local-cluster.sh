@@ -14,28 +14,14 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ -n "${pg_dir:-}" ]; then as_postgres "$pg_bin/pg_ctl" -D "$pg_dir" -m fast stop >/dev/null 2>&1 || true; fi
+  if [ -n "${pg_dir:-}" ]; then scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; fi
 }
 trap cleanup EXIT INT TERM
 
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
 connection="${ORLEANSCHAT_POSTGRES:-}"
 if [ -z "$connection" ]; then
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  [ -n "$pg_bin" ] || { echo "PostgreSQL is not installed (apt-get install postgresql), or set ORLEANSCHAT_POSTGRES." >&2; exit 1; }
   pg_dir="$state/pg"
-  port=55432
-  if [ ! -f "$pg_dir/PG_VERSION" ]; then
-    mkdir -p "$pg_dir"
-    [ "$(id -u)" -ne 0 ] || chown postgres "$state" "$pg_dir"
-    as_postgres "$pg_bin/initdb" -D "$pg_dir" -U postgres --auth=trust -E UTF8 >/dev/null
-  fi
-  as_postgres "$pg_bin/pg_ctl" -D "$pg_dir" -l "$state/postgres.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $pg_dir" start >/dev/null
-  as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='orleanschat'" | grep -q 1 \
-    || as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE orleanschat" >/dev/null
-  connection="Host=127.0.0.1;Port=$port;Username=postgres;Database=orleanschat"
+  connection=$(scripts/postgres.sh start "$pg_dir" 55432 "$state/postgres.log")
 fi
 
 key="${Auth__SigningKey:-local-cluster-signing-key-0123456789abcdef}"

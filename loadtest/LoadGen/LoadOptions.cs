@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansChat.LoadGen.Mix;
+using OrleansChat.LoadGen.Targets;
 
 namespace OrleansChat.LoadGen;
 
@@ -22,6 +23,12 @@ public sealed record LoadOptions
 
     /// <summary>The server's pid, to read its memory from /proc; else OrleansChat's /metrics is read.</summary>
     public int? ServerPid { get; init; }
+
+    /// <summary>fanout, direct: server processes whose CPU time (with their descendants') over the measured window the record keeps (<c>--cpu silo1=1234,postgres=1240</c>).</summary>
+    public IReadOnlyList<NamedPid> Cpu { get; init; } = [];
+
+    /// <summary>The name the record gives the target, when a deployment of it needs telling apart (<c>orleanschat-cluster</c>); else the target's.</summary>
+    public string? TargetName { get; init; }
 
     /// <summary>How many loopback source addresses (127.0.1.x) to spread connections over; 0 = the system's choice.</summary>
     public int SourceAddresses { get; init; } = 1;
@@ -133,6 +140,8 @@ public sealed record LoadOptions
             Receivers = Take("receivers") ?? o.Receivers,
             SigningKey = Take("signing-key") ?? Environment.GetEnvironmentVariable("LOADGEN_SIGNING_KEY"),
             ServerPid = Take("server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            Cpu = Take("cpu") is { } cpu ? NamedPid.ParseList(cpu) : o.Cpu,
+            TargetName = Take("target-name"),
             SourceAddresses = Int("source-addresses", o.SourceAddresses),
             SourceAddressOffset = Int("source-address-offset", o.SourceAddressOffset),
             Processes = Int("processes", o.Processes),

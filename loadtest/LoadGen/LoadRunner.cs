@@ -16,7 +16,7 @@ public static class LoadRunner
             "websocket" => new WebSocketPeerTarget(options.Url, sources, options.ServerPid),
             _ => throw new ArgumentException($"unknown target {options.Target}: orleanschat, signalr or websocket"),
         };
-        return options.Scenario switch
+        var result = options.Scenario switch
         {
             "connections" when options.Processes > 1 && options.Worker is null => await ConnectionsScenario.CoordinateAsync(options, target, cancellationToken),
             "connections" => await ConnectionsScenario.RunAsync(options, target, cancellationToken),
@@ -26,5 +26,6 @@ public static class LoadRunner
             "assistant" => await Assistant.AssistantScenario.RunAsync(options, target, cancellationToken),
             _ => throw new ArgumentException($"unknown scenario {options.Scenario}: connections, fanout, direct, chatlist or assistant"),
         };
+        return options.TargetName is { } name ? result with { Target = name } : result;
     }
 }

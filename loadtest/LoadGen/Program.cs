@@ -25,7 +25,7 @@ try
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
     Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine("usage: LoadGen --scenario connections|fanout|direct|chatlist|assistant --target orleanschat|signalr|websocket --url http://127.0.0.1:5000 [options]");
+    Console.Error.WriteLine("usage: LoadGen --scenario connections|fanout|direct|chatlist|assistant --target orleanschat|signalr|websocket --url http://127.0.0.1:5000 [--cpu name=pid,...] [--target-name name] [options]");
     Console.Error.WriteLine("       LoadGen report results/*.json");
     Console.Error.WriteLine("       LoadGen stand-in --urls http://127.0.0.1:5191 [--chunks 50] [--chunks-per-second 50]");
     return 64;
@@ -57,6 +57,12 @@ else
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"offered {result.Offered:0} msg/s, received {result.Received} frames, ack p50 {result.AckLatency.P50Ms:0.00} ms p99 {result.AckLatency.P99Ms:0.00} ms max {result.AckLatency.MaxMs:0.0} ms"));
+    }
+
+    foreach (var (process, seconds) in result.ProcessCpuSeconds)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cpu {process}: {seconds:0.00} s over the {result.MeasuredSeconds:0.#} s measured, {result.CpuMicrosecondsPerMessage(process):0.0} us per message"));
     }
 }
 

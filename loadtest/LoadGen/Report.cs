@@ -59,6 +59,7 @@ public static class Report
 
         table.Append(MixComparison.Table(results));
         table.Append(TransportComparison.Table(results));
+        table.Append(ClusterComparison.Table(results));
         table.Append(Assistant.AssistantReport.Lines(results));
         return table.ToString();
     }

@@ -61,6 +61,16 @@ public sealed record ScenarioResult
 
     public IReadOnlyList<string> Violations { get; init; } = [];
 
+    /// <summary>fanout, direct: the seconds measured (the duration less the warm-up), which <see cref="Throughput"/> is counted over.</summary>
+    public double MeasuredSeconds { get; init; }
+
+    /// <summary>fanout, direct with <c>--cpu</c>: each named server process's CPU seconds (its descendants' included) over the measured window.</summary>
+    public IReadOnlyDictionary<string, double> ProcessCpuSeconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>A process's CPU microseconds per message counted in <see cref="Throughput"/> (per delivery in fanout); null without its figure.</summary>
+    public double? CpuMicrosecondsPerMessage(string process) =>
+        ProcessCpuSeconds.TryGetValue(process, out var seconds) && Throughput * MeasuredSeconds > 0 ? seconds * 1e6 / (Throughput * MeasuredSeconds) : null;
+
     /// <summary>assistant: the first-chunk times and the reply checks.</summary>
     public Assistant.AssistantFigures? Assistant { get; init; }
 

@@ -32,6 +32,26 @@ public sealed class ScenarioTests(ChatServerFixture server)
     }
 
     [Fact]
+    public async Task A_short_fanout_run_with_cpu_pids_records_the_server_cpu_over_the_measured_window_under_the_target_name_given()
+    {
+        var options = Options("fanout") with
+        {
+            Chats = 2, Members = 5, Rate = 20, Cpu = [new("server", Environment.ProcessId)], TargetName = "orleanschat-cluster",
+        };
+
+        var result = await LoadRunner.RunAsync(options, TestContext.Current.CancellationToken);
+
+        Assert.True(result.CorrectnessPassed, string.Join("; ", result.Violations));
+        Assert.Equal("orleanschat-cluster", result.Target);
+        Assert.Equal(1.5, result.MeasuredSeconds);
+        Assert.Equal("server", Assert.Single(result.ProcessCpuSeconds.Keys));
+        // The server is this process: it delivered every frame within the window, so it spent CPU there, and no more
+        // than every core of the machine for the whole window.
+        Assert.InRange(result.ProcessCpuSeconds["server"], 0.01, 1.5 * Environment.ProcessorCount);
+        Assert.True(result.CpuMicrosecondsPerMessage("server") > 0);
+    }
+
+    [Fact]
     public async Task A_short_fanout_run_with_receivers_on_event_streams_delivers_every_message_to_every_member_in_order()
     {
         var result = await LoadRunner.RunAsync(Options("fanout") with { Chats = 2, Members = 5, Rate = 20, Receivers = "sse" }, TestContext.Current.CancellationToken);

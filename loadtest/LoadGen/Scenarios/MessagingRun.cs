@@ -74,6 +74,7 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
         var start = Stopwatch.GetTimestamp();
         _measureFrom = start + (long)(options.WarmupSeconds * Stopwatch.Frequency);
         _measureTo = start + (long)(options.DurationSeconds * Stopwatch.Frequency);
+        var cpu = ProcessCpu.MeasureAsync(options.Cpu, _measureFrom, _measureTo, cancellationToken);
         var tasks = senders.Select((s, i) => PaceAsync(s.Client, s.ChatId, i, start, cancellationToken)).ToList();
         await Task.WhenAll(tasks);
 
@@ -110,6 +111,8 @@ internal sealed class MessagingRun(LoadOptions options, ITarget target)
             Reorderings = _checker.Reorderings,
             Errors = Interlocked.Read(ref _errors),
             Violations = _checker.Violations,
+            MeasuredSeconds = window,
+            ProcessCpuSeconds = await cpu,
         };
         return result;
     }
