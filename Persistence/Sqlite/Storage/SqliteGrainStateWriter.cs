@@ -17,7 +17,7 @@ namespace OrleansChat.Persistence.Sqlite;
 /// skipped; once taken, it is written. After <see cref="DisposeAsync"/> new changes fault with
 /// <see cref="ObjectDisposedException"/>, and the queued ones still commit.
 /// </remarks>
-internal sealed class SqliteGrainStateWriter : IAsyncDisposable
+internal sealed class SqliteGrainStateWriter : IAsyncDisposable, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly int _maxPerTransaction;
@@ -55,6 +55,9 @@ internal sealed class SqliteGrainStateWriter : IAsyncDisposable
         _changes.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }
+
+    /// <summary>Stops taking changes without waiting (a container disposed synchronously): the queued ones still commit.</summary>
+    public void Dispose() => _changes.Writer.TryComplete();
 
     private async Task RunLoopAsync()
     {
