@@ -25,23 +25,9 @@ public static class ClusterComparison
                 continue;
             }
 
-            text.AppendLine();
-            text.AppendLine(F($"fanout {shape.Key}: a cluster of 2 silos and 1 gateway on PostgreSQL against the single process, pairs in the order they ran"));
-            text.AppendLine("| pair | single delivered/s | single p50 / p99 ms | cluster delivered/s | cluster p50 / p99 ms | delivered cluster/single | p99 cluster/single | checks |");
-            text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
-            var throughputRatios = new List<double>();
-            var p99Ratios = new List<double>();
-            foreach (var (single, cluster, i) in pairs.Select((pair, i) => (pair.First, pair.Second, i + 1)))
-            {
-                var throughput = single.Throughput > 0 ? cluster.Throughput / single.Throughput : 0;
-                var p99 = single.Latency.P99Ms > 0 ? cluster.Latency.P99Ms / single.Latency.P99Ms : 0;
-                throughputRatios.Add(throughput);
-                p99Ratios.Add(p99);
-                var checks = single.CorrectnessPassed && cluster.CorrectnessPassed && single.Errors + cluster.Errors == 0 ? "pass" : "FAIL";
-                text.AppendLine(F($"| {i} | {single.Throughput:0} | {single.Latency.P50Ms:0.00} / {single.Latency.P99Ms:0.00} | {cluster.Throughput:0} | {cluster.Latency.P50Ms:0.00} / {cluster.Latency.P99Ms:0.00} | x{throughput:0.000} | x{p99:0.00} | {checks} |"));
-            }
-
-            text.AppendLine(F($"median: delivered cluster/single x{MixComparison.Median(throughputRatios):0.000}, p99 cluster/single x{MixComparison.Median(p99Ratios):0.00} ({pairs.Count} pairs)"));
+            var (throughput, p99) = FanoutPairs.Append(
+                text, F($"fanout {shape.Key}: a cluster of 2 silos and 1 gateway on PostgreSQL against the single process, pairs in the order they ran"), "single", "cluster", pairs);
+            text.AppendLine(F($"median: delivered cluster/single x{throughput:0.000}, p99 cluster/single x{p99:0.00} ({pairs.Count} pairs)"));
             text.Append(CpuRows(pairs));
         }
 
