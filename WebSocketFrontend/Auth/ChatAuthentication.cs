@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -19,6 +20,8 @@ public static class ChatAuthentication
 
     /// <summary>The policy of operator endpoints: a token whose <c>role</c> claim holds <c>Auth:AdminRole</c>.</summary>
     public const string OperatorPolicy = "operator";
+
+    private const string ExpiresClaim = "exp";
 
     private const string QueryTokenParameter = "access_token";
 
@@ -68,7 +71,21 @@ public static class ChatAuthentication
 
     /// <summary>When the request's token expires, if it says.</summary>
     public static DateTimeOffset? TokenExpiresAt(this HttpContext context) =>
-        long.TryParse(context.User.FindFirst("exp")?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        long.TryParse(context.User.FindFirst(ExpiresClaim)?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    /// <summary>
+    /// The principal a request keeps: its user id, expiry and roles, and nothing else. A WebSocket or event-stream
+    /// request lasts as long as its connection, and the principal the handler validated holds the whole token and
+    /// every claim in it (about 1.7 KiB a connection); the copies no longer refer to it.
+    /// </summary>
+    private static ClaimsPrincipal WhatTheGatewayReads(ClaimsPrincipal validated)
+    {
+        var kept = validated.Claims
+            .Where(claim => claim.Type is UserIdClaim or RoleClaim or ExpiresClaim)
+            .Select(claim => new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer));
+        var identity = validated.Identity as ClaimsIdentity;
+        return new ClaimsPrincipal(new ClaimsIdentity(kept, identity?.AuthenticationType, UserIdClaim, RoleClaim));
+    }
 
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth, TokenKeys keys)
     {
@@ -116,8 +133,10 @@ public static class ChatAuthentication
                 if (!Identifiers.IsValidUserId(context.Principal?.FindFirst(UserIdClaim)?.Value))
                 {
                     context.Fail("The token's sub claim is not a valid user id.");
+                    return Task.CompletedTask;
                 }
 
+                context.Principal = WhatTheGatewayReads(context.Principal!);
                 return Task.CompletedTask;
             },
 
