@@ -86,6 +86,12 @@ if [[ "$scenario" == fanout ]]; then
       -v sent=$((CHATS * sends)) -v members="$MEMBERS" -v rate="$RATE" -v users="$users" -v conn="$connected" -v cm="$connect_ms" \
       -v err="$errors" -v chats="$CHATS" -v d="$DURATION" 'BEGIN {
     delivered = (rcv - overhead - acks * ack) / msg
+    if (ms <= 0) {
+      # The sending transaction never ended inside the run: Tsung could not send at this rate, so there is no rate to report.
+      printf "tsung fanout, %d chats x %d members, %s msg/s per chat, %s s: Tsung did not finish sending within the run (its senders fell behind the rate), %.0f deliveries of %d, %d of %d users connected, errors %d\n",
+        chats, members, rate, d, delivered, sent * members, conn, users, err
+      exit
+    }
     printf "tsung fanout, %d chats x %d members, %s msg/s per chat, %s s: delivered %.0f msg/s (offered %.0f: sends x members over the window), %.0f deliveries of %d, %d of %d users connected, connect mean %.1f ms, errors %d, sending window %.1f s\n",
       chats, members, rate, d, delivered / (ms / 1000), sent * members / (ms / 1000), delivered, sent * members, conn, users, cm, err, ms / 1000
   }' | tee "$summary"
