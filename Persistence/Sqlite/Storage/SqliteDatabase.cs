@@ -60,6 +60,12 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>
+    /// Whether a <see cref="SqliteCheckpointer"/> copies the write-ahead log into the file; set when one is made (a host
+    /// makes every hosted service before it starts any). The append writer's commits then leave checkpoints to it.
+    /// </summary>
+    internal bool CheckpointsInBackground { get; set; }
+
     public string FilePath { get; }
 
     /// <summary>Opens a connection to the migrated database; the caller disposes it.</summary>
