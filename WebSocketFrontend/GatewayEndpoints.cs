@@ -27,6 +27,7 @@ public static partial class GatewayEndpoints
     public static WebApplication MapChatGateway(this WebApplication app)
     {
         app.Use(AnswerUnhandledErrors);
+        app.Use(CoalescingUpgrade.InstallAsync);  // before UseWebSockets, which takes the upgrade features as it passes
         app.UseWebSockets();
         app.UseChatWebClient();         // / : the browser client (wwwroot, embedded)
         app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiPath), api => api.UseStatusCodePages(AnswerBareStatus));

@@ -39,7 +39,8 @@ public sealed class GatewayMetrics
 
     public void ConnectionClosed() => _connections.Add(-1);
 
-    public void Delivered() => _deliveries.Add(1);
+    /// <summary><paramref name="frames"/> frames were written to a client in one batch.</summary>
+    public void Delivered(int frames) => _deliveries.Add(frames);
 
     public void SlowConsumerClosed() => Interlocked.Increment(ref _slowConsumers);
 

@@ -23,6 +23,11 @@ public sealed class GatewayOptions
     /// <summary>How long a live message waits for an earlier seq that has not arrived before it is delivered anyway.</summary>
     public int ReorderWaitMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// Frames of one connection written together, then flushed once: those already queued, never waiting for more.
+    /// </summary>
+    public int MaxFramesPerWrite { get; set; } = 64;
+
     /// <summary>How long a closing connection may take to flush and close before it is aborted.</summary>
     public int CloseTimeoutSeconds { get; set; } = 10;
 

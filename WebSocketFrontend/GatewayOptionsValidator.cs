@@ -12,6 +12,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         failures.RequireRange(options.HeartbeatSeconds, 1, 3600, nameof(options.HeartbeatSeconds));
         failures.RequireRange(options.SendQueueLimit, 1, 1_000_000, nameof(options.SendQueueLimit));
         failures.RequireRange(options.MaxSendsInFlight, 1, 100_000, nameof(options.MaxSendsInFlight));
+        failures.RequireRange(options.MaxFramesPerWrite, 1, 4096, nameof(options.MaxFramesPerWrite));
         failures.RequireRange(options.ReorderWaitMilliseconds, 1, 60_000, nameof(options.ReorderWaitMilliseconds));
         failures.RequireRange(options.CloseTimeoutSeconds, 1, 600, nameof(options.CloseTimeoutSeconds));
         failures.RequireRange(options.MaxWatchedUsersPerConnection, 1, 1_000_000, nameof(options.MaxWatchedUsersPerConnection));

@@ -4,15 +4,19 @@ namespace OrleansChat.Gateway.Connections;
 
 /// <summary>
 /// One client connection as the gateway addresses it: its user and session, a bounded queue of outgoing frames
-/// drained by a single writer onto its <see cref="IFrameTransport"/>, and its close. A client that lets the queue
+/// drained by a single writer onto its <see cref="IFrameTransport"/> (the frames waiting, together), and its close. A client that lets the queue
 /// fill is closed with 4008. Live messages reach the queue through <see cref="Messages"/>, which keeps their order.
 /// </summary>
 public sealed class ChatConnection : IDisposable
 {
+    /// <summary>A batch takes no further frame once it holds this many bytes, so one write stays a moderate one.</summary>
+    private const int MaxBytesPerWrite = 64 * 1024;
+
     private readonly IFrameTransport _transport;
     private readonly Channel<byte[]> _outgoing;
     private readonly GatewayMetrics _metrics;
     private readonly TimeSpan _closeTimeout;
+    private readonly int _maxFramesPerWrite;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _abort = new();
     private CloseCode? _closeCode;
@@ -24,6 +28,7 @@ public sealed class ChatConnection : IDisposable
         _transport = transport;
         _metrics = metrics;
         _closeTimeout = TimeSpan.FromSeconds(options.CloseTimeoutSeconds);
+        _maxFramesPerWrite = options.MaxFramesPerWrite;
         UserId = userId;
         SessionId = sessionId;
         Messages = new MessageOrder(this);
@@ -98,14 +103,28 @@ public sealed class ChatConnection : IDisposable
 
     public void Dispose() => _abort.Dispose();
 
+    /// <summary>
+    /// Writes what is queued a batch at a time: the frames already waiting, up to <see cref="GatewayOptions.MaxFramesPerWrite"/>
+    /// or about <see cref="MaxBytesPerWrite"/>, then one flush. It never waits for more frames to make a batch fuller.
+    /// </summary>
     private async Task WriteAsync()
     {
+        var reader = _outgoing.Reader;
         try
         {
-            await foreach (var frame in _outgoing.Reader.ReadAllAsync(_abort.Token))
+            while (await reader.WaitToReadAsync(_abort.Token))
             {
-                await _transport.SendAsync(frame, _abort.Token);
-                _metrics.Delivered();
+                var frames = 0;
+                var bytes = 0;
+                while (frames < _maxFramesPerWrite && bytes < MaxBytesPerWrite && reader.TryRead(out var frame))
+                {
+                    await _transport.SendAsync(frame, _abort.Token);
+                    frames++;
+                    bytes += frame.Length;
+                }
+
+                await _transport.FlushAsync(_abort.Token);
+                _metrics.Delivered(frames);
             }
 
             await _transport.CloseAsync(_closeCode ?? CloseCode.Normal, _closeReason, _abort.Token);

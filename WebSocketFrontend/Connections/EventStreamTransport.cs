@@ -24,7 +24,8 @@ public sealed class EventStreamTransport(HttpContext context) : IFrameTransport
 
     private static ReadOnlySpan<byte> Comment => ": heartbeat\n\n"u8;
 
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>Writes the event to the response's pipe; <see cref="FlushAsync"/> sends what the batch wrote.</summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         var writer = context.Response.BodyWriter;
         if (frame.Length == 0)
@@ -41,7 +42,12 @@ public sealed class EventStreamTransport(HttpContext context) : IFrameTransport
             writer.Write(EventEnd);
         }
 
-        var flushed = await writer.FlushAsync(cancellationToken);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        var flushed = await context.Response.BodyWriter.FlushAsync(cancellationToken);
         if (flushed.IsCompleted || flushed.IsCanceled)
         {
             throw new IOException("The event stream's client went away.");

@@ -2,12 +2,20 @@ namespace OrleansChat.Gateway.Connections;
 
 /// <summary>
 /// How a connection's frames reach its client: one framing of the protocol's JSON frames (WebSocket today; a
-/// server-sent-events stream is a second one, DESIGN.md 7a). The connection's queue calls it from its single writer.
+/// server-sent-events stream is a second one, DESIGN.md 7a). The connection's queue calls it from its single writer,
+/// a batch at a time: <see cref="SendAsync"/> for each frame already queued, then <see cref="FlushAsync"/> once, so
+/// that the frames reach the client together rather than one flush each.
 /// </summary>
 public interface IFrameTransport
 {
-    /// <summary>Writes one whole frame.</summary>
+    /// <summary>
+    /// Adds one whole frame to the batch; it may be held until <see cref="FlushAsync"/>, so its bytes must not change
+    /// before then (queued frames are never changed). Each frame stays a frame of its own on the wire.
+    /// </summary>
     ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken);
+
+    /// <summary>Writes what the batch holds and flushes it to the client; the next <see cref="SendAsync"/> begins a new batch.</summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken);
 
     /// <summary>Ends the stream with <paramref name="code"/>, if the client is still there to hear it.</summary>
     Task CloseAsync(CloseCode code, string reason, CancellationToken cancellationToken);

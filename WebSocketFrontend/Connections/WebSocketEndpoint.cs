@@ -27,7 +27,8 @@ internal sealed class WebSocketEndpoint(ChatSessions sessions, ConnectionFactory
             KeepAliveTimeout = _options.HeartbeatInterval * 2,
         });
 
-        var transport = new WebSocketTransport(socket);
+        // The stand-in upgrade (CoalescingUpgrade, installed before UseWebSockets) made the stream the socket writes to.
+        var transport = new WebSocketTransport(socket, context.Features.Get<CoalescingUpgrade>()?.Stream);
         await sessions.RunAsync(context, transport, connection => ReceiveAsync(transport, connection, connections.HandlerFor(connection)));
     }
 

@@ -3,22 +3,92 @@ using System.Net.WebSockets;
 
 namespace OrleansChat.Gateway.Connections;
 
-/// <summary>The WebSocket framing: each frame one text message, each close a close frame; reads whole messages within the frame limit.</summary>
-public sealed class WebSocketTransport(WebSocket socket) : IFrameTransport
+/// <summary>
+/// The WebSocket framing: each frame one text message, each close a close frame; reads whole messages within the frame
+/// limit. Over a <see cref="CoalescingStream"/>, a batch of several frames reaches the server as one write; a batch of
+/// one is sent as it always was, without a copy.
+/// </summary>
+public sealed class WebSocketTransport : IFrameTransport
 {
     private const int MaxEmptyFragments = 1024;
 
-    public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
-        socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    private readonly WebSocket _socket;
+    private readonly CoalescingStream? _writes;
+    private ReadOnlyMemory<byte> _first;
+    private bool _holdsFirst;
+    private bool _batching;
+
+    /// <summary>A socket whose writes go to <paramref name="writes"/>, if given, which this transport opens and ends batches on.</summary>
+    internal WebSocketTransport(WebSocket socket, CoalescingStream? writes)
+    {
+        _socket = socket;
+        _writes = writes;
+    }
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (_writes is null)
+        {
+            return SendNowAsync(frame, cancellationToken);
+        }
+
+        if (!_holdsFirst && !_batching)
+        {
+            // Whether a batch is worth its copy is known only when a second frame comes before the flush.
+            (_first, _holdsFirst) = (frame, true);
+            return ValueTask.CompletedTask;
+        }
+
+        return SendInBatchAsync(_writes, frame, cancellationToken);
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_holdsFirst)
+        {
+            return SendNowAsync(TakeFirst(), cancellationToken);
+        }
+
+        if (_batching)
+        {
+            _batching = false;
+            return _writes!.EndBatchAsync(cancellationToken);
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     public Task CloseAsync(CloseCode code, string reason, CancellationToken cancellationToken) =>
-        socket.State is WebSocketState.Open or WebSocketState.CloseReceived
-            ? socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cancellationToken)
+        _socket.State is WebSocketState.Open or WebSocketState.CloseReceived
+            ? _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cancellationToken)
             : Task.CompletedTask;
 
-    public void Abort() => socket.Abort();
+    public void Abort() => _socket.Abort();
 
-    public bool IsDisconnect(Exception exception) => exception is WebSocketException;
+    /// <summary>The socket reports a lost client as a <see cref="WebSocketException"/>; the end of a batch, written by the stream itself, as the server's <see cref="IOException"/>.</summary>
+    public bool IsDisconnect(Exception exception) => exception is WebSocketException or IOException;
+
+    private async ValueTask SendInBatchAsync(CoalescingStream writes, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (_holdsFirst)
+        {
+            writes.BeginBatch();
+            _batching = true;
+            await SendNowAsync(TakeFirst(), cancellationToken);
+        }
+
+        await SendNowAsync(frame, cancellationToken);
+    }
+
+    private ValueTask SendNowAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
+        _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    private ReadOnlyMemory<byte> TakeFirst()
+    {
+        var first = _first;
+        (_first, _holdsFirst) = (default, false);
+        return first;
+    }
 
     /// <summary>
     /// Reads the next whole message into a pooled buffer that grows up to <paramref name="maxBytes"/>. As soon as more
@@ -29,7 +99,7 @@ public sealed class WebSocketTransport(WebSocket socket) : IFrameTransport
     public async Task<ReceivedFrame> ReceiveAsync(int maxBytes, CancellationToken cancellationToken)
     {
         // An idle connection waits with no buffer: a zero-byte read completes once a frame has begun to arrive.
-        var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
         if (first.MessageType == WebSocketMessageType.Close)
         {
             return new ReceivedFrame(WebSocketMessageType.Close, [], 0, TooLarge: false);
@@ -58,7 +128,7 @@ public sealed class WebSocketTransport(WebSocket socket) : IFrameTransport
                     room = Math.Min(buffer.Length, maxBytes + 1);
                 }
 
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count, room - count), cancellationToken);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count, room - count), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return new ReceivedFrame(WebSocketMessageType.Close, buffer, 0, TooLarge: false);

@@ -12,6 +12,7 @@ public sealed class StartupValidationTests
     [InlineData("Orleans:ClusterId=", "Orleans:ClusterId is required.")]
     [InlineData("Chat:MaxGroupMembers=1", "Chat:MaxGroupMembers must be between 2 and 100000.")]
     [InlineData("Gateway:HeartbeatSeconds=0", "Gateway:HeartbeatSeconds must be between 1 and 3600.")]
+    [InlineData("Gateway:MaxFramesPerWrite=0", "Gateway:MaxFramesPerWrite must be between 1 and 4096.")]
     [InlineData("RateLimit:Burst=0", "RateLimit:Burst must be between 1 and 1000000.")]
     [InlineData("Auth:SigningKey=shorter-than-32-bytes", "Auth:SigningKey must be at least 32 bytes.")]
     [InlineData("Attachments:MaxBytes=0", "Attachments:MaxBytes must be at least 1.")]

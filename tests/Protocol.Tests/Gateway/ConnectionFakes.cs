@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using System.Text;
@@ -7,13 +8,30 @@ using OrleansChat.Gateway.Connections;
 
 namespace OrleansChat.ProtocolTests.Gateway;
 
-/// <summary>A framing that keeps what the connection writes, in order, for the test to read.</summary>
+/// <summary>A framing that keeps what the connection writes, in order, and how many frames each flush sent, for the test to read.</summary>
 internal sealed class RecordingTransport : IFrameTransport
 {
     private readonly Channel<string> _frames = Channel.CreateUnbounded<string>();
+    private readonly ConcurrentQueue<int> _batches = new();
+    private readonly Channel<int> _flushes = Channel.CreateUnbounded<int>();
+    private int _unflushed;
 
-    public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
-        _frames.Writer.WriteAsync(Encoding.UTF8.GetString(frame.Span), cancellationToken);
+    /// <summary>The frames of each flush so far, in order.</summary>
+    public int[] Batches => [.. _batches];
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        _unflushed++;
+        return _frames.Writer.WriteAsync(Encoding.UTF8.GetString(frame.Span), cancellationToken);
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        _batches.Enqueue(_unflushed);
+        _flushes.Writer.TryWrite(_unflushed);
+        _unflushed = 0;
+        return ValueTask.CompletedTask;
+    }
 
     public Task CloseAsync(CloseCode code, string reason, CancellationToken cancellationToken)
     {
@@ -30,6 +48,13 @@ internal sealed class RecordingTransport : IFrameTransport
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         return await _frames.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>How many frames the next flush sent, within a few seconds.</summary>
+    public async Task<int> NextFlushAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await _flushes.Reader.ReadAsync(timeout.Token);
     }
 
     /// <summary>Every frame written until the connection closed.</summary>
@@ -49,10 +74,16 @@ internal static class TestConnections
 {
     public static (ChatConnection Connection, RecordingTransport Transport) Open(string userId = "alice")
     {
-        var transport = new RecordingTransport();
-        var connection = new ChatConnection(transport, userId, "session-" + userId, new GatewayOptions(), Metrics());
+        var (connection, transport) = Create(new GatewayOptions(), userId);
         connection.StartWriter();
         return (connection, transport);
+    }
+
+    /// <summary>A connection whose writer the test starts.</summary>
+    public static (ChatConnection Connection, RecordingTransport Transport) Create(GatewayOptions options, string userId = "alice")
+    {
+        var transport = new RecordingTransport();
+        return (new ChatConnection(transport, userId, "session-" + userId, options, Metrics()), transport);
     }
 
     /// <summary>Closes the connection once what it queued is written, and returns all of that in order.</summary>
