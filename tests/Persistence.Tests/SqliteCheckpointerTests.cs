@@ -81,6 +81,32 @@ public sealed class SqliteCheckpointerTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_connection_new_or_again_from_the_pool_leaves_checkpoints_to_the_checkpointer()
+    {
+        using var checkpointer = await StartCheckpointerAsync();
+        SQLitePCL.sqlite3 reused;
+        await using (var first = await _files.Database.OpenConnectionAsync(Ct))
+        {
+            Assert.Equal(0L, await AutocheckpointAsync(first));
+            reused = first.Handle!;
+        }
+
+        await using var again = await _files.Database.OpenConnectionAsync(Ct);
+        await using var other = await _files.Database.OpenConnectionAsync(Ct);
+        await checkpointer.StopAsync(Ct);
+
+        Assert.Contains(reused, new[] { again.Handle, other.Handle });
+        Assert.Equal([0L, 0L], [await AutocheckpointAsync(again), await AutocheckpointAsync(other)]);
+
+        static async Task<long> AutocheckpointAsync(Microsoft.Data.Sqlite.SqliteConnection connection)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_autocheckpoint;";
+            return (long)(await command.ExecuteScalarAsync(Ct))!;
+        }
+    }
+
+    [Fact]
     public async Task Round_after_round_the_log_starts_over_instead_of_growing_with_everything_written()
     {
         using var checkpointer = await StartCheckpointerAsync();
@@ -107,15 +133,16 @@ public sealed class SqliteCheckpointerTests : IDisposable
         Assert.Equal(lastSeq, (await store.ReadAsync(chatId, MessageRange.Before(long.MaxValue, 1), Ct)).Messages.Single().Seq);
     }
 
+    /// <summary>Made before the database's first connection, as a host makes its hosted services before starting any.</summary>
     private async Task<SqliteCheckpointer> StartCheckpointerAsync()
     {
-        await _files.Database.EnsureMigratedAsync(Ct);
         var checkpointer = new SqliteCheckpointer(
             _files.Database,
             Microsoft.Extensions.Options.Options.Create(_files.Options()),
             new StorageMetrics(_metricsServices.GetRequiredService<IMeterFactory>()),
             _clock,
             NullLogger<SqliteCheckpointer>.Instance);
+        await _files.Database.EnsureMigratedAsync(Ct);
         await checkpointer.StartAsync(Ct);
         return checkpointer;
     }

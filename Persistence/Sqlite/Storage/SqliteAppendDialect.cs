@@ -33,13 +33,6 @@ internal sealed class SqliteAppendDialect(SqliteDatabase database) : IAppendDial
                 // index; SQLite's default 2 MiB cache made the writer read those back from the file over and over.
                 await _connection.ExecuteAsync($"PRAGMA cache_size = -{WriterCacheKiB};", transaction: null, CancellationToken.None).ConfigureAwait(false);
 
-                // A commit that takes the log past SQLite's 1,000 pages would checkpoint it there and then, holding back
-                // every append queued behind it: where the checkpointer runs, the writer leaves that to it.
-                if (database.CheckpointsInBackground)
-                {
-                    await _connection.ExecuteAsync("PRAGMA wal_autocheckpoint = 0;", transaction: null, CancellationToken.None).ConfigureAwait(false);
-                }
-
                 _commands = new SqliteAppendCommands(_connection, database.DataDirectory);
             }
 

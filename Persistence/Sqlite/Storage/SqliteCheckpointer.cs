@@ -11,10 +11,10 @@ namespace OrleansChat.Persistence.Sqlite;
 /// Copies the write-ahead log into <c>chat.db</c> beside the writers instead of inside their commits. SQLite's default
 /// makes the commit that takes the log past 1,000 pages checkpoint it there and then, so every append queued behind that
 /// commit waited for the pages to be copied and the file synced (6% of the silo's CPU at 4,000 sends/s, all of it on the
-/// writer's one lane). Where this task runs, the append writer's connection has <c>wal_autocheckpoint = 0</c> and this task
-/// checkpoints every <see cref="StorageOptions.CheckpointInterval"/> without waiting for anyone (PASSIVE). A log that
-/// only a quiet moment lets SQLite start over grows under steady writes, so past <see cref="StorageOptions.MaxWalBytes"/>
-/// it checkpoints once waiting for the writers (RESTART), which holds appends back for that one checkpoint.
+/// writer's one lane). Where this task runs, every connection has <c>wal_autocheckpoint = 0</c>, and this task
+/// checkpoints every <see cref="StorageOptions.CheckpointInterval"/> without waiting for anyone (PASSIVE). A log that only
+/// a quiet moment lets SQLite start over grows under steady writes, so past <see cref="StorageOptions.MaxWalBytes"/> it
+/// checkpoints once waiting for the writers (RESTART), which holds appends back for that one checkpoint.
 /// Durability does not change: a commit is synced in the log, and SQLite replays the log when the file is opened again.
 /// </summary>
 internal sealed partial class SqliteCheckpointer : BackgroundService

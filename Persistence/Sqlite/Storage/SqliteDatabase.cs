@@ -62,9 +62,14 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
 
     /// <summary>
     /// Whether a <see cref="SqliteCheckpointer"/> copies the write-ahead log into the file; set when one is made (a host
-    /// makes every hosted service before it starts any). The append writer's commits then leave checkpoints to it.
+    /// makes every hosted service before it starts any, so before the first connection). Every connection's commits
+    /// then leave checkpoints to it: with the log past SQLite's 1,000 pages, a commit would otherwise checkpoint it there
+    /// and then, holding back whatever waits for that commit (appends behind the message writer's, receipts behind the
+    /// grain-state writer's).
     /// </summary>
     internal bool CheckpointsInBackground { get; set; }
+
+    private const string NoCheckpointInCommits = " PRAGMA wal_autocheckpoint = 0;";
 
     public string FilePath { get; }
 
@@ -104,7 +109,10 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (!_setUp.TryGetValue(connection.Handle!, out _))
             {
-                await connection.ExecuteAsync(_connectionPragmas, transaction: null, cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(
+                    CheckpointsInBackground ? _connectionPragmas + NoCheckpointInCommits : _connectionPragmas,
+                    transaction: null,
+                    cancellationToken).ConfigureAwait(false);
                 _setUp.AddOrUpdate(connection.Handle!, _setUp);
             }
 
