@@ -96,7 +96,8 @@ public sealed class SqliteCheckpointerTests : IDisposable
         await checkpointer.StopAsync(Ct);
 
         Assert.Contains(reused, new[] { again.Handle, other.Handle });
-        Assert.Equal([0L, 0L], [await AutocheckpointAsync(again), await AutocheckpointAsync(other)]);
+        Assert.Equal(0L, await AutocheckpointAsync(again));
+        Assert.Equal(0L, await AutocheckpointAsync(other));
 
         static async Task<long> AutocheckpointAsync(Microsoft.Data.Sqlite.SqliteConnection connection)
         {
