@@ -11,7 +11,6 @@ public sealed class StorageMetrics
 
     private readonly Histogram<double> _transactionDuration;
     private readonly Histogram<int> _transactionMessages;
-    private readonly Histogram<double> _checkpointDuration;
 
     public StorageMetrics(IMeterFactory meterFactory)
     {
@@ -27,11 +26,6 @@ public sealed class StorageMetrics
             "{message}",
             "Messages in one committed append transaction.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] });
-        _checkpointDuration = meter.CreateHistogram<double>(
-            "chat.store.checkpoint.duration",
-            "s",
-            "Time to copy SQLite's write-ahead log into the database file, by mode (passive beside the writers, restart waiting for them).",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
     }
 
     internal void TransactionCommitted(long startedTimestamp, int messages)
@@ -39,7 +33,4 @@ public sealed class StorageMetrics
         _transactionDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
         _transactionMessages.Record(messages);
     }
-
-    internal void Checkpointed(long startedTimestamp, string mode) =>
-        _checkpointDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("mode", mode));
 }

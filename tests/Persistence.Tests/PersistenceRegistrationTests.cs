@@ -53,19 +53,6 @@ public sealed class PersistenceRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_checkpoint_interval_of_zero_and_a_log_limit_under_a_mebibyte_are_rejected()
-    {
-        await using var services = Services(("Storage:DataDirectory", _directory.Path), ("Storage:CheckpointInterval", "00:00:00"), ("Storage:MaxWalBytes", "4096"))
-            .AddSqliteChatStorage().BuildServiceProvider();
-
-        var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<StorageOptions>>().Value);
-
-        Assert.Equal(
-            ["Storage:CheckpointInterval must be positive and at most a minute.", "Storage:MaxWalBytes must be at least 1 MiB (1048576)."],
-            failure.Failures);
-    }
-
-    [Fact]
     public async Task Starting_the_host_migrates_the_database()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -43,8 +43,6 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteDatabase>();
         services.AddHostedService<MigrationHostedService<SqliteDatabase>>();
-        services.AddStorageMetrics();
-        services.AddHostedService<SqliteCheckpointer>();
         return services;
     }
 }

@@ -17,16 +17,4 @@ public sealed class StorageOptions
 
     /// <summary>How long a statement waits for another connection's write lock before it fails.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// How often a background task copies the write-ahead log into <c>chat.db</c>, without waiting for the writers.
-    /// Commits never checkpoint themselves, so no append waits for one.
-    /// </summary>
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// The size past which the write-ahead log is checkpointed waiting for the writers, so that it starts over: under
-    /// steady writes a checkpoint that waits for nobody never catches up with the log's end.
-    /// </summary>
-    public long MaxWalBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -23,16 +23,6 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add("Storage:BusyTimeout must be positive.");
         }
 
-        if (options.CheckpointInterval <= TimeSpan.Zero || options.CheckpointInterval > TimeSpan.FromMinutes(1))
-        {
-            failures.Add("Storage:CheckpointInterval must be positive and at most a minute.");
-        }
-
-        if (options.MaxWalBytes < 1024 * 1024)
-        {
-            failures.Add("Storage:MaxWalBytes must be at least 1 MiB (1048576).");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -32,7 +32,6 @@ internal sealed class SqliteAppendDialect(SqliteDatabase database) : IAppendDial
                 // Every append touches the rightmost pages of the messages table and scattered pages of its unique
                 // index; SQLite's default 2 MiB cache made the writer read those back from the file over and over.
                 await _connection.ExecuteAsync($"PRAGMA cache_size = -{WriterCacheKiB};", transaction: null, CancellationToken.None).ConfigureAwait(false);
-
                 _commands = new SqliteAppendCommands(_connection, database.DataDirectory);
             }
 

@@ -60,17 +60,6 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
 
     public string DataDirectory { get; }
 
-    /// <summary>
-    /// Whether a <see cref="SqliteCheckpointer"/> copies the write-ahead log into the file; set when one is made (a host
-    /// makes every hosted service before it starts any, so before the first connection). Every connection's commits
-    /// then leave checkpoints to it: with the log past SQLite's 1,000 pages, a commit would otherwise checkpoint it there
-    /// and then, holding back whatever waits for that commit (appends behind the message writer's, receipts behind the
-    /// grain-state writer's).
-    /// </summary>
-    internal bool CheckpointsInBackground { get; set; }
-
-    private const string NoCheckpointInCommits = " PRAGMA wal_autocheckpoint = 0;";
-
     public string FilePath { get; }
 
     /// <summary>Opens a connection to the migrated database; the caller disposes it.</summary>
@@ -109,10 +98,7 @@ public sealed class SqliteDatabase : IMigratingDatabase, IDisposable
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (!_setUp.TryGetValue(connection.Handle!, out _))
             {
-                await connection.ExecuteAsync(
-                    CheckpointsInBackground ? _connectionPragmas + NoCheckpointInCommits : _connectionPragmas,
-                    transaction: null,
-                    cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(_connectionPragmas, transaction: null, cancellationToken).ConfigureAwait(false);
                 _setUp.AddOrUpdate(connection.Handle!, _setUp);
             }
 
