@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
 
@@ -53,7 +52,7 @@ public sealed class CoalescedWriteTests(BurstServer fixture) : IClassFixture<Bur
         var (alice, bob) = (Server.NewUser("alice"), Server.NewUser("bob"));
         var chatId = await alice.CreateGroupIdAsync(bob);
         await using var sending = await alice.ConnectAsync();
-        using var tinyReceiveBuffer = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectWithTinyReceiveBufferAsync });
+        using var tinyReceiveBuffer = TinyReceiveBuffer.NewInvoker();
         using var raw = new ClientWebSocket();
         raw.Options.SetRequestHeader("Authorization", $"Bearer {bob.Token}");
         await raw.ConnectAsync(Server.WebSocketUri, tinyReceiveBuffer, TestContext.Current.CancellationToken);
@@ -131,20 +130,5 @@ public sealed class CoalescedWriteTests(BurstServer fixture) : IClassFixture<Bur
         using var json = JsonDocument.Parse(message.WrittenMemory);
         Assert.Equal(JsonValueKind.Object, json.RootElement.ValueKind);
         return json.RootElement.Clone();
-    }
-
-    private static async ValueTask<Stream> ConnectWithTinyReceiveBufferAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace OrleansChat.ProtocolTests;
 
 /// <summary>A server with a 64-frame send queue per connection and no practical send limit.</summary>
@@ -54,7 +52,7 @@ public sealed class SlowConsumerTests(TinyQueueServer fixture) : IClassFixture<T
     {
         var (alice, bob, carol) = (Server.NewUser("alice"), Server.NewUser("bob"), Server.NewUser("carol"));
         var chatId = await alice.CreateGroupIdAsync(bob, carol);
-        using var tinyReceiveBuffer = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectWithTinyReceiveBufferAsync });
+        using var tinyReceiveBuffer = TinyReceiveBuffer.NewInvoker();
         await using var neverReads = await Server.ConnectAsync(bob.Token, tinyReceiveBuffer);
         await using var reader = await carol.ConnectAsync();
         var seen = await TinyQueueServer.FloodAsync(alice, chatId, reader, Flood);
@@ -64,20 +62,5 @@ public sealed class SlowConsumerTests(TinyQueueServer fixture) : IClassFixture<T
         Assert.Equal(Enumerable.Range(1, Flood).Select(i => (long)i), seen);
         var after = await alice.PostMessageAsync(chatId, "still here");
         Assert.Equal(after.Number("seq"), (await reader.ReceiveAsync("message", chatId)).Number("seq"));
-    }
-
-    private static async ValueTask<Stream> ConnectWithTinyReceiveBufferAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }
