@@ -1,5 +1,5 @@
-// Assistant replies while they are made (PROTOCOL.md 9): the chunks of each job, placed by index, the attempt they
-// belong to, and the job's status when it goes wrong. A job is watched (GET /jobs/{jobId}) while nothing of it shows:
+// Assistant replies while they are made (PROTOCOL.md 9): each job's text so far (the SDK places the chunks of the
+// latest attempt by index), and the job's status when it goes wrong. A job is watched (GET /jobs/{jobId}) while nothing of it shows:
 // before its first chunk, and once its chunks stopped without a stored reply. The stored reply ends it.
 
 import { state } from './state.js';
@@ -9,20 +9,20 @@ const QUIET_MS = 4000;         // chunks this long silent, with no reply, and th
 const FINAL = new Set(['completed', 'failed', 'dead_lettered', 'cancelled']);
 const SHOWN = new Set(['failed', 'dead_lettered']);
 
-export const replies = new Map(); // jobId -> { chatId, jobId, attempt, chunks: Map(index -> delta), problem, stopping, ... }
+export const replies = new Map(); // jobId -> { chatId, jobId, attempt, text (null before a chunk), problem, stopping, ... }
 const stored = new Set();         // jobIds whose reply is stored: late chunks of theirs are dropped
 let paint = () => {};
 
 /** `render(chatId)` repaints a chat's live replies. */
 export function followReplies(client, render) {
   paint = render;
-  client.addEventListener('chunk', e => onChunk(e.detail));
+  client.addEventListener('reply', e => onReply(e.detail));
   client.addEventListener('job', e => watch(e.detail.chatId, e.detail.jobId));
 }
 
 /** The text of a reply so far: its chunks in index order, whatever order they came in. */
 export function textOf(reply) {
-  return [...reply.chunks.entries()].sort((a, b) => a[0] - b[0]).map(([, delta]) => delta).join('');
+  return reply.text ?? '';
 }
 
 export function repliesOf(chatId) {
@@ -52,16 +52,12 @@ export function forgetReplies() {
   stored.clear();
 }
 
-function onChunk({ chatId, jobId, attempt = 1, index, delta }) {
-  if (stored.has(jobId) || typeof index !== 'number') return;
+/** The SDK's text so far of a reply (a retry's attempt starts it again). */
+function onReply({ chatId, jobId, attempt, text }) {
+  if (stored.has(jobId)) return;
   const reply = watch(chatId, jobId);
-  if (attempt < reply.attempt) return;
-  if (attempt > reply.attempt) {
-    // A retry starts the reply again: what the earlier attempt said is dropped.
-    reply.attempt = attempt;
-    reply.chunks.clear();
-  }
-  reply.chunks.set(index, String(delta ?? ''));
+  reply.attempt = attempt;
+  reply.text = text;
   reply.lastChunkAt = Date.now();
   reply.problem = null;
   paint(chatId);
@@ -71,7 +67,7 @@ function onChunk({ chatId, jobId, attempt = 1, index, delta }) {
 function watch(chatId, jobId) {
   let reply = replies.get(jobId);
   if (!reply) {
-    reply = { chatId, jobId, attempt: 0, chunks: new Map(), problem: null, stopping: false, lastChunkAt: 0, timer: null, done: false };
+    reply = { chatId, jobId, attempt: 0, text: null, problem: null, stopping: false, lastChunkAt: 0, timer: null, done: false };
     if (stored.has(jobId)) return reply;
     replies.set(jobId, reply);
     schedule(reply);

@@ -2,16 +2,16 @@
 // (PROTOCOL.md version 1: the socket, reconnects with backoff, pings, per-chat order and syncs, sends acknowledged
 // once with their client message ids, `delivered` marks). What is added here is what only a page needs: the status
 // words the page shows, a send's state for the message list (pending, sent, failed, with retry and discard), the
-// chats the page follows, REST calls under /api/v1 with a new token when the old one is refused (chat-api.js), and
-// the transport (transport.js): a WebSocket, or server-sent events with REST actions when no WebSocket opens.
+// chats the page follows, and REST calls under /api/v1 with a new token when the old one is refused (chat-api.js). The
+// SDK also chooses the transport: a WebSocket, or server-sent events with REST actions when no WebSocket opens.
 //
 // Events (CustomEvent, data in `detail`): status {state}, welcome, message, send-state, typing, receipt, presence,
-// chat, synced, chunk and job {chatId, jobId} (PROTOCOL.md 9), chat-unknown, chat-lost, server-error, unauthorized.
+// chat, synced, reply (an assistant reply so far) and job {chatId, jobId} (PROTOCOL.md 9), chat-unknown, chat-lost,
+// server-error, unauthorized.
 
 import { ChatClient as ProtocolClient } from '/lib/orleanschat-client/index.js';
 import { ChatApi, Credentials, tokenClaims } from './chat-api.js';
 import { SendStates } from './send-states.js';
-import { Transport } from './transport.js';
 
 export { ChatApiError, requestDevToken, tokenClaims } from './chat-api.js';
 
@@ -30,8 +30,7 @@ export class ChatClient extends EventTarget {
   #retryMs = FIRST_RETRY_MS;
   #retryTimer;
   #expired = false;   // the server said the token expired: renew it before the next socket
-  #handshakes = 0;    // sockets asked for since the last welcome
-  #transport;
+  #handshakes = 0;    // connections asked for since the last welcome
 
   /**
    * @param {object} options
@@ -47,24 +46,22 @@ export class ChatClient extends EventTarget {
     });
     this.#userId = tokenClaims(token)?.sub ?? null;
     this.#rest = new ChatApi(baseUrl, this.#credentials);
-    this.#transport = new Transport((method, path, body) => this.#rest.call(method, path, body));
-    this.#protocol = new ProtocolClient({ url: baseUrl, token: () => this.#socketToken(), WebSocket: this.#transport.socketType });
+    this.#protocol = new ProtocolClient({ url: baseUrl, token: () => this.#socketToken(), transport: 'auto' });
     this.#protocol.on('welcome', welcome => {
       this.#userId = welcome.userId;
       this.#handshakes = 0;
     });
     this.#sends = new SendStates(this.#protocol, detail => this.#emit('send-state', detail));
     const forward = type => this.#protocol.on(type, detail => this.#emit(type, detail));
-    ['welcome', 'typing', 'receipt', 'presence', 'synced'].forEach(forward);
+    ['welcome', 'typing', 'receipt', 'presence', 'synced', 'reply'].forEach(forward);
     this.#protocol.on('state', state => this.#setState(state === 'connecting' ? 'reconnecting' : state));
     this.#protocol.on('message', message => this.#onMessage(message));
     this.#protocol.on('chat', frame => this.#onChat(frame));
     this.#protocol.on('error', frame => this.#onError(frame));
-    this.#protocol.on('frame', f => f.type === 'chunk' && this.#emit('chunk', f));
     this.#protocol.on('frame', f => f.type === 'ack' && f.jobId && this.#emit('job', { chatId: f.chatId, jobId: f.jobId }));
   }
 
-  get transport() { return this.#transport.kind; } // `websocket` or `sse` (the one being tried while connecting)
+  get transport() { return this.#protocol.transport; } // `websocket` or `sse` (the one being tried while connecting)
 
   /** `connected`, `reconnecting` or `offline`. */
   get state() { return this.#state; }
@@ -120,8 +117,8 @@ export class ChatClient extends EventTarget {
 
   /** Asks for presence of users; the watch is renewed after each reconnect. */
   watchPresence(userIds) { this.#protocol.watchPresence(userIds); }
-  /** Stops an assistant reply (PROTOCOL.md 9): the `cancel` frame, or DELETE /jobs/{jobId} on server-sent events. */
-  cancel(jobId) { return this.#transport.cancel(jobId, this.#state === 'connected'); }
+  /** Stops an assistant reply (PROTOCOL.md 9): the `cancel` frame, its REST action on server-sent events. */
+  cancel(jobId) { return this.#protocol.cancel(jobId); }
 
   // REST under /api/v1 (chat-api.js), with the token renewed when it is refused.
   api(method, path, body) { return this.#rest.call(method, path, body); }
@@ -134,12 +131,14 @@ export class ChatClient extends EventTarget {
   /** PROTOCOL.md 8: `{results, next}`. */
   search(q, options) { return this.#rest.search(q, options); }
 
-  /** The SDK gives up when its first connection fails (later drops it retries by itself); the page keeps trying. */
+  /**
+   * The SDK gives up when its first connection fails on both transports (later drops it retries by itself); the page
+   * keeps trying.
+   */
   #connect() {
     if (!this.#started) return;
     this.#protocol.connect().then(() => { this.#retryMs = FIRST_RETRY_MS; }, async error => {
       if (!this.#started || error?.code === 'closed') return;
-      if (this.#transport.failed()) return this.#connect(); // no WebSocket before its welcome: server-sent events at once
       this.#setState(navigator.onLine === false ? 'offline' : 'reconnecting');
       const delay = this.#retryMs * (0.5 + Math.random() / 2);
       this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
@@ -149,7 +148,8 @@ export class ChatClient extends EventTarget {
 
   /**
    * A refused handshake (401) looks like any failed connection to a browser, and a server restarted with a new signing
-   * key refuses the old token forever: every third socket, ask REST, which renews a refused token (or ends the session).
+   * key refuses the old token forever: every third connection, ask REST, which renews a refused token (or ends the
+   * session). The SDK asks for a token for each connection (and for its own REST calls, which the page does not use).
    */
   async #socketToken() {
     if (this.#expired) {

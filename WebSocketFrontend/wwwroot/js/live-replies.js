@@ -26,7 +26,7 @@ export function renderLiveReplies(chatId = state.openChatId) {
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
   const parts = [];
   for (const reply of repliesOf(chatId)) {
-    if (reply.chunks.size > 0) parts.push(streaming(reply));
+    if (reply.text !== null) parts.push(streaming(reply));
     if (reply.problem) parts.push(problem(reply));
   }
   $('live-replies').replaceChildren(...parts);

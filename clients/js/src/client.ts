@@ -1,24 +1,26 @@
-// The OrleansChat client (PROTOCOL.md version 1): one WebSocket that reconnects by itself (link.ts), each chat's
-// messages exactly once and in seq order across reconnects and server restarts (order.ts), sends acknowledged once
-// and retried with their client message ids (outbox.ts). No DOM: it runs in browsers and, given a WebSocket
-// implementation, in Node.
+// The OrleansChat client (PROTOCOL.md version 1): one connection that reconnects by itself (link.ts), a WebSocket or
+// server-sent events (transport.ts), each chat's messages exactly once and in seq order across reconnects and server
+// restarts (order.ts), sends acknowledged once and retried with their client message ids (outbox.ts), assistant
+// replies as they stream (replies.ts). No DOM: it runs in browsers and in Node.
 
-import { Emitter } from './emitter.js';
+import { ChatApi } from './api.js';
 import { SocketLink } from './link.js';
 import { ChatOrder } from './order.js';
 import { Outbox } from './outbox.js';
-import { newId, restCall } from './rest.js';
+import { Replies } from './replies.js';
+import { newId } from './rest.js';
+import { Transport } from './transport.js';
 import type {
-  Ack, ChatClientOptions, ChatEvents, ChatFrame, ConnectionState, ErrorFrame, MessageFrame, SendOptions, ServerFrame,
-  SyncedFrame, Welcome,
+  Ack, ChatClientOptions, ChatFrame, ChunkFrame, ConnectionState, ErrorFrame, MessageFrame, SendOptions, ServerFrame,
+  SyncedFrame, TransportKind, Welcome,
 } from './types.js';
 
-export class ChatClient extends Emitter<ChatEvents> {
-  #url: string;
-  #token: () => Promise<string>;
+export class ChatClient extends ChatApi {
   #link: SocketLink;
   #order: ChatOrder;
   #outbox: Outbox;
+  #transport: Transport;
+  #replies = new Replies();
   #watched = new Set<string>();
   #state: ConnectionState = 'offline';
   #userId: string | null = null;
@@ -26,13 +28,9 @@ export class ChatClient extends Emitter<ChatEvents> {
   #reportDelivered: boolean;
 
   constructor(options: ChatClientOptions) {
-    super();
-    if (!options || typeof options.url !== 'string') throw new TypeError('ChatClient needs options.url');
+    super(options);
     const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: ChatClientOptions['WebSocket'] }).WebSocket;
-    if (!WebSocketImpl) throw new TypeError('No WebSocket here: pass options.WebSocket (in Node 20, the `ws` package)');
-    const token = options.token;
-    this.#url = options.url;
-    this.#token = async () => (typeof token === 'function' ? await token() : token);
+    this.#transport = new Transport(options.transport ?? 'auto', WebSocketImpl);
     this.#reportDelivered = options.reportDelivered ?? true;
     const ref = () => `r${++this.#nextRef}`;
     const write = (frame: object) => this.#link.write(frame);
@@ -42,8 +40,9 @@ export class ChatClient extends Emitter<ChatEvents> {
     this.#outbox = new Outbox({ write, ref, sendRetries: options.sendRetries ?? 5 });
     this.#link = new SocketLink({
       url: options.url,
-      token: this.#token,
-      WebSocket: WebSocketImpl,
+      token: this.token,
+      open: url => this.#transport.open(url),
+      failedBeforeWelcome: () => this.#transport.failed(),
       minDelayMs: options.reconnect?.minDelayMs ?? 500,
       maxDelayMs: options.reconnect?.maxDelayMs ?? 30000,
     }, {
@@ -56,6 +55,9 @@ export class ChatClient extends Emitter<ChatEvents> {
 
   /** `connecting` (first connection or reconnecting), `connected` (welcomed) or `offline` (not started, or closed). */
   get state(): ConnectionState { return this.#state; }
+
+  /** `websocket` or `sse`: what carries the frames now (or is being tried while connecting). */
+  get transport(): TransportKind { return this.#transport.kind; }
 
   /** The user of the token, from the last welcome. */
   get userId(): string | null { return this.#userId; }
@@ -131,13 +133,12 @@ export class ChatClient extends Emitter<ChatEvents> {
     if (fresh.length > 0 && this.#link.welcomed) this.#link.write({ type: 'watch_presence', userIds: fresh });
   }
 
-  /**
-   * A REST call under `/api/v1` (PROTOCOL.md 4) with this client's token, e.g. `request('POST', '/chats', {title, members})`.
-   * Resolves with the JSON answer (undefined for 204); any other status rejects with a ChatApiError.
-   */
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    return restCall<T>(this.#url, this.#token, method, path, body);
+  /** Stops an assistant reply (PROTOCOL.md 9): what it said so far is stored, `stopped`. A finished job stays as it is. */
+  async cancel(jobId: string): Promise<void> {
+    if (this.#link.welcomed && this.#link.write({ type: 'cancel', jobId })) return;
+    await this.request('DELETE', `/jobs/${encodeURIComponent(jobId)}`);
   }
+
 
   #welcomed(welcome: Welcome): void {
     this.#userId = welcome.userId;
@@ -169,6 +170,7 @@ export class ChatClient extends Emitter<ChatEvents> {
         return this.emit('synced', frame as SyncedFrame);
       case 'error': return this.#error(frame as ErrorFrame);
       case 'chat': return this.#chat(frame as ChatFrame);
+      case 'chunk': return this.#chunk(frame as ChunkFrame);
       case 'typing':
       case 'receipt':
       case 'presence':
@@ -178,8 +180,15 @@ export class ChatClient extends Emitter<ChatEvents> {
     }
   }
 
+  #chunk(frame: ChunkFrame): void {
+    this.emit('chunk', frame);
+    const progress = this.#replies.chunk(frame);
+    if (progress) this.emit('reply', progress);
+  }
+
   #deliver(message: MessageFrame): void {
     if (this.#reportDelivered && message.senderId !== this.#userId) this.#outbox.received(message.chatId, message.seq);
+    if (typeof message.jobId === 'string') this.#replies.stored(message.jobId);
     this.emit('message', message);
   }
 

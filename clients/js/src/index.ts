@@ -3,7 +3,7 @@
 export { ChatClient } from './client.js';
 export { ChatApiError, ChatError } from './errors.js';
 export type {
-  Ack, AttachmentInfo, ChatClientOptions, ChatEvents, ChatFrame, ConnectionState, ErrorFrame, MessageFrame, MessageKind,
-  PresenceFrame, Reaction, ReceiptFrame, SendOptions, ServerFrame, SyncedFrame, TypingFrame, WebSocketConstructor,
-  WebSocketLike, Welcome,
+  Ack, AttachmentInfo, ChatClientOptions, ChatEvents, ChatFrame, ChunkFrame, ConnectionState, ErrorFrame, Job, JobStatus,
+  MessageFrame, MessageKind, PresenceFrame, Reaction, ReceiptFrame, ReplyProgress, SendOptions, ServerFrame, SyncedFrame,
+  TransportKind, TransportOption, TypingFrame, UploadedAttachment, WebSocketConstructor, WebSocketLike, Welcome,
 } from './types.js';

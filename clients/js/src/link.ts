@@ -1,17 +1,19 @@
-// One WebSocket to /ws at a time. It asks for a token before each connection, is "connected" from the welcome on,
-// pings at the server's heartbeat pace and gives up a socket that stays silent for two beats, and after a drop opens
-// the next socket by itself, with exponential backoff and jitter. (The server's own keep-alive pings are WebSocket
-// control frames, which the browser and `ws` answer by themselves.)
+// One connection at a time (a WebSocket to /ws, or events shaped as one: transport.ts), with a token asked for each.
+// It is "connected" from the welcome on, pings at the server's heartbeat pace, gives up a connection silent for two
+// beats, and after a drop opens the next by itself with exponential backoff and jitter.
 
 import { ChatError } from './errors.js';
-import type { ConnectionState, ServerFrame, WebSocketConstructor, WebSocketLike, Welcome } from './types.js';
+import type { ConnectionState, ServerFrame, WebSocketLike, Welcome } from './types.js';
 
 const OPEN = 1;
 
 export interface LinkOptions {
   url: string;
   token: () => Promise<string>;
-  WebSocket: WebSocketConstructor;
+  /** A new connection to the `/ws` address: a WebSocket, or server-sent events shaped as one (transport.ts). */
+  open(socketUrl: string): WebSocketLike;
+  /** A connection failed before its welcome: true to try again at once (on the other transport). */
+  failedBeforeWelcome(): boolean;
   minDelayMs: number;
   maxDelayMs: number;
 }
@@ -22,6 +24,9 @@ export interface LinkHooks {
   dropped(): void;
   state(state: ConnectionState): void;
 }
+
+type Listen = (type: string, listener: (event: { type?: string }) => void) => void;
+type Host = { addEventListener?: Listen; removeEventListener?: Listen }; // a browser's window, or Node's globals
 
 export class SocketLink {
   #options: LinkOptions;
@@ -36,8 +41,7 @@ export class SocketLink {
   #lastFrameAt = 0;
   #nextPing = 0;
   #first: { resolve: (w: Welcome) => void; reject: (e: Error) => void } | null = null;
-  #onOnline = () => this.#online();
-  #onOffline = () => this.#offline();
+  #onNetwork = (event: { type?: string }) => (event?.type === 'offline' ? this.#offline() : this.#online());
 
   constructor(options: LinkOptions, hooks: LinkHooks) {
     this.#options = options;
@@ -50,8 +54,7 @@ export class SocketLink {
   start(): Promise<Welcome> {
     if (this.#started) return Promise.reject(new ChatError('bad_request', 'connect() was called already'));
     this.#started = true;
-    (globalThis as { addEventListener?: (type: string, fn: () => void) => void }).addEventListener?.('online', this.#onOnline);
-    (globalThis as { addEventListener?: (type: string, fn: () => void) => void }).addEventListener?.('offline', this.#onOffline);
+    for (const type of ['online', 'offline']) (globalThis as Host).addEventListener?.(type, this.#onNetwork);
     const first = new Promise<Welcome>((resolve, reject) => { this.#first = { resolve, reject }; });
     void this.#open();
     return first;
@@ -60,8 +63,7 @@ export class SocketLink {
   stop(): void {
     if (!this.#started) return;
     this.#started = false;
-    (globalThis as { removeEventListener?: (type: string, fn: () => void) => void }).removeEventListener?.('online', this.#onOnline);
-    (globalThis as { removeEventListener?: (type: string, fn: () => void) => void }).removeEventListener?.('offline', this.#onOffline);
+    for (const type of ['online', 'offline']) (globalThis as Host).removeEventListener?.(type, this.#onNetwork);
     clearTimeout(this.#reconnectTimer);
     this.#drop(1000);
     this.#fail(new ChatError('closed', 'the client was closed'));
@@ -83,9 +85,9 @@ export class SocketLink {
     try {
       const token = await this.#options.token();
       if (!this.#started || this.#socket) return;
-      socket = new this.#options.WebSocket(socketUrl(this.#options.url, token));
+      socket = this.#options.open(socketUrl(this.#options.url, token));
     } catch (error) {
-      this.#failed(error instanceof Error ? error : new Error(String(error)));
+      this.#failed(error instanceof Error ? error : new Error(String(error)), false);
       return;
     }
     this.#socket = socket;
@@ -96,8 +98,9 @@ export class SocketLink {
     };
     socket.onclose = event => {
       if (socket !== this.#socket) return;
+      const beforeWelcome = !this.#welcomed;
       this.#drop();
-      this.#failed(new ChatError('unavailable', `the connection closed (code ${event?.code ?? 'none'})`));
+      this.#failed(new ChatError('unavailable', `the connection closed (code ${event?.code ?? 'none'})`), beforeWelcome);
     };
     socket.onerror = () => { /* onclose follows and handles it */ };
   }
@@ -133,8 +136,12 @@ export class SocketLink {
   }
 
   /** A connection that failed, or never got its welcome: the first one's failure is connect()'s; later ones retry. */
-  #failed(error: Error): void {
+  #failed(error: Error, beforeWelcome: boolean): void {
     if (!this.#started) return;
+    if (beforeWelcome && this.#options.failedBeforeWelcome()) {
+      void this.#open();
+      return;
+    }
     if (!this.#everWelcomed) {
       this.#started = false;
       this.#fail(error);

@@ -5,11 +5,26 @@ import { ChatApiError } from './errors.js';
 export async function restCall<T>(
   base: string, token: () => Promise<string>, method: string, path: string, body?: unknown,
 ): Promise<T> {
-  const root = (base.endsWith('/') ? base : `${base}/`).replace(/^ws/, 'http');
-  const url = new URL(`api/v1/${path.replace(/^\//, '')}`, root);
   const headers: Record<string, string> = { authorization: `Bearer ${await token()}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+  return answer<T>(await fetch(apiUrl(base, path), init));
+}
+
+/** `POST /api/v1/attachments` (PROTOCOL.md 7): the file as the one `file` part of a multipart form. */
+export async function restUpload<T>(base: string, token: () => Promise<string>, file: Blob, name: string): Promise<T> {
+  const form = new FormData();
+  form.append('file', file, name);
+  const headers = { authorization: `Bearer ${await token()}` };
+  return answer<T>(await fetch(apiUrl(base, '/attachments'), { method: 'POST', headers, body: form }));
+}
+
+function apiUrl(base: string, path: string): URL {
+  const root = (base.endsWith('/') ? base : `${base}/`).replace(/^ws/, 'http');
+  return new URL(`api/v1/${path.replace(/^\//, '')}`, root);
+}
+
+async function answer<T>(response: Response): Promise<T> {
   const text = await response.text();
   let json: unknown;
   try {

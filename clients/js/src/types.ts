@@ -24,6 +24,12 @@ export interface ChatClientOptions {
   token: string | (() => string | Promise<string>);
   /** A WebSocket implementation where there is no global one (Node 20: `import WebSocket from 'ws'`). */
   WebSocket?: WebSocketConstructor;
+  /**
+   * What carries the frames (PROTOCOL.md 10): `websocket`, `sse` (server-sent events from `GET /api/v1/events`, the
+   * client's frames as their REST actions), or `auto` (the default): a WebSocket, and server-sent events when one
+   * cannot be opened (a proxy that blocks them) or when there is no WebSocket implementation at all.
+   */
+  transport?: TransportOption;
   /** Reconnect delays: exponential from `minDelayMs` up to `maxDelayMs`, each drawn at random in its upper half. */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
   /** Messages per chat per `sync` page (1 to 500, default 100). */
@@ -35,6 +41,10 @@ export interface ChatClientOptions {
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
+
+export type TransportKind = 'websocket' | 'sse';
+
+export type TransportOption = TransportKind | 'auto';
 
 export type MessageKind = 'text' | 'edit' | 'delete' | 'reaction';
 
@@ -148,6 +158,54 @@ export interface ErrorFrame {
   [field: string]: unknown;
 }
 
+/** A piece of an assistant reply while it is made (PROTOCOL.md 9): best effort, in any order, `index` per `attempt`. */
+export interface ChunkFrame {
+  type: 'chunk';
+  chatId: string;
+  jobId: string;
+  attempt: number;
+  index: number;
+  delta: string;
+  [field: string]: unknown;
+}
+
+/**
+ * An assistant reply so far: the chunks of its latest attempt held, in `index` order. It ends when the stored reply (a
+ * `message` carrying `jobId`) arrives; that message, not this text, is the reply.
+ */
+export interface ReplyProgress {
+  chatId: string;
+  jobId: string;
+  attempt: number;
+  text: string;
+  /** Chunks held; `text` has a hole where one of indexes 0 to `highestIndex` has not come (yet). */
+  chunks: number;
+  highestIndex: number;
+}
+
+export type JobStatus = 'created' | 'processing' | 'streaming' | 'completed' | 'failed' | 'dead_lettered' | 'cancelled';
+
+/** `GET /api/v1/jobs/{jobId}` (PROTOCOL.md 9). */
+export interface Job {
+  jobId: string;
+  chatId: string;
+  seq: number;
+  status: JobStatus;
+  attempts: number;
+  provider?: string | null;
+  partial?: string | null;
+  resultSeq?: number | null;
+  error?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  [field: string]: unknown;
+}
+
+/** The answer to an upload (PROTOCOL.md 7); pass `attachmentId` in a send's `attachments`. */
+export interface UploadedAttachment extends AttachmentInfo {
+  sha256: string;
+}
+
 /** Any server frame; `type` says which. */
 export interface ServerFrame {
   type: string;
@@ -177,6 +235,10 @@ export interface ChatEvents {
   synced: SyncedFrame;
   /** An `error` frame that answers none of this client's sends, or a sync refused for a chat. */
   error: ErrorFrame;
+  /** An assistant reply's chunk, as it came (PROTOCOL.md 9). */
+  chunk: ChunkFrame;
+  /** An assistant reply's text so far, after each chunk that changed it. */
+  reply: ReplyProgress;
   /** Every frame from the server, of known types and unknown ones (later protocol sections), before it is handled. */
   frame: ServerFrame;
 }

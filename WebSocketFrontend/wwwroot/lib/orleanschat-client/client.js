@@ -1,33 +1,29 @@
-// The OrleansChat client (PROTOCOL.md version 1): one WebSocket that reconnects by itself (link.ts), each chat's
-// messages exactly once and in seq order across reconnects and server restarts (order.ts), sends acknowledged once
-// and retried with their client message ids (outbox.ts). No DOM: it runs in browsers and, given a WebSocket
-// implementation, in Node.
-import { Emitter } from './emitter.js';
+// The OrleansChat client (PROTOCOL.md version 1): one connection that reconnects by itself (link.ts), a WebSocket or
+// server-sent events (transport.ts), each chat's messages exactly once and in seq order across reconnects and server
+// restarts (order.ts), sends acknowledged once and retried with their client message ids (outbox.ts), assistant
+// replies as they stream (replies.ts). No DOM: it runs in browsers and in Node.
+import { ChatApi } from './api.js';
 import { SocketLink } from './link.js';
 import { ChatOrder } from './order.js';
 import { Outbox } from './outbox.js';
-import { newId, restCall } from './rest.js';
-export class ChatClient extends Emitter {
-    #url;
-    #token;
+import { Replies } from './replies.js';
+import { newId } from './rest.js';
+import { Transport } from './transport.js';
+export class ChatClient extends ChatApi {
     #link;
     #order;
     #outbox;
+    #transport;
+    #replies = new Replies();
     #watched = new Set();
     #state = 'offline';
     #userId = null;
     #nextRef = 0;
     #reportDelivered;
     constructor(options) {
-        super();
-        if (!options || typeof options.url !== 'string')
-            throw new TypeError('ChatClient needs options.url');
+        super(options);
         const WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
-        if (!WebSocketImpl)
-            throw new TypeError('No WebSocket here: pass options.WebSocket (in Node 20, the `ws` package)');
-        const token = options.token;
-        this.#url = options.url;
-        this.#token = async () => (typeof token === 'function' ? await token() : token);
+        this.#transport = new Transport(options.transport ?? 'auto', WebSocketImpl);
         this.#reportDelivered = options.reportDelivered ?? true;
         const ref = () => `r${++this.#nextRef}`;
         const write = (frame) => this.#link.write(frame);
@@ -37,8 +33,9 @@ export class ChatClient extends Emitter {
         this.#outbox = new Outbox({ write, ref, sendRetries: options.sendRetries ?? 5 });
         this.#link = new SocketLink({
             url: options.url,
-            token: this.#token,
-            WebSocket: WebSocketImpl,
+            token: this.token,
+            open: url => this.#transport.open(url),
+            failedBeforeWelcome: () => this.#transport.failed(),
             minDelayMs: options.reconnect?.minDelayMs ?? 500,
             maxDelayMs: options.reconnect?.maxDelayMs ?? 30000,
         }, {
@@ -50,6 +47,8 @@ export class ChatClient extends Emitter {
     }
     /** `connecting` (first connection or reconnecting), `connected` (welcomed) or `offline` (not started, or closed). */
     get state() { return this.#state; }
+    /** `websocket` or `sse`: what carries the frames now (or is being tried while connecting). */
+    get transport() { return this.#transport.kind; }
     /** The user of the token, from the last welcome. */
     get userId() { return this.#userId; }
     /** Connects; resolves with the first welcome, rejects if the first connection fails. Later drops reconnect by themselves. */
@@ -116,12 +115,11 @@ export class ChatClient extends Emitter {
         if (fresh.length > 0 && this.#link.welcomed)
             this.#link.write({ type: 'watch_presence', userIds: fresh });
     }
-    /**
-     * A REST call under `/api/v1` (PROTOCOL.md 4) with this client's token, e.g. `request('POST', '/chats', {title, members})`.
-     * Resolves with the JSON answer (undefined for 204); any other status rejects with a ChatApiError.
-     */
-    request(method, path, body) {
-        return restCall(this.#url, this.#token, method, path, body);
+    /** Stops an assistant reply (PROTOCOL.md 9): what it said so far is stored, `stopped`. A finished job stays as it is. */
+    async cancel(jobId) {
+        if (this.#link.welcomed && this.#link.write({ type: 'cancel', jobId }))
+            return;
+        await this.request('DELETE', `/jobs/${encodeURIComponent(jobId)}`);
     }
     #welcomed(welcome) {
         this.#userId = welcome.userId;
@@ -152,6 +150,7 @@ export class ChatClient extends Emitter {
                 return this.emit('synced', frame);
             case 'error': return this.#error(frame);
             case 'chat': return this.#chat(frame);
+            case 'chunk': return this.#chunk(frame);
             case 'typing':
             case 'receipt':
             case 'presence':
@@ -160,9 +159,17 @@ export class ChatClient extends Emitter {
                 return undefined; // welcome (handled by the link), pong, and types of later protocol sections ('frame' has them)
         }
     }
+    #chunk(frame) {
+        this.emit('chunk', frame);
+        const progress = this.#replies.chunk(frame);
+        if (progress)
+            this.emit('reply', progress);
+    }
     #deliver(message) {
         if (this.#reportDelivered && message.senderId !== this.#userId)
             this.#outbox.received(message.chatId, message.seq);
+        if (typeof message.jobId === 'string')
+            this.#replies.stored(message.jobId);
         this.emit('message', message);
     }
     #error(frame) {

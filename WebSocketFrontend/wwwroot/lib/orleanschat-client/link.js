@@ -1,7 +1,6 @@
-// One WebSocket to /ws at a time. It asks for a token before each connection, is "connected" from the welcome on,
-// pings at the server's heartbeat pace and gives up a socket that stays silent for two beats, and after a drop opens
-// the next socket by itself, with exponential backoff and jitter. (The server's own keep-alive pings are WebSocket
-// control frames, which the browser and `ws` answer by themselves.)
+// One connection at a time (a WebSocket to /ws, or events shaped as one: transport.ts), with a token asked for each.
+// It is "connected" from the welcome on, pings at the server's heartbeat pace, gives up a connection silent for two
+// beats, and after a drop opens the next by itself with exponential backoff and jitter.
 import { ChatError } from './errors.js';
 const OPEN = 1;
 export class SocketLink {
@@ -17,8 +16,7 @@ export class SocketLink {
     #lastFrameAt = 0;
     #nextPing = 0;
     #first = null;
-    #onOnline = () => this.#online();
-    #onOffline = () => this.#offline();
+    #onNetwork = (event) => (event?.type === 'offline' ? this.#offline() : this.#online());
     constructor(options, hooks) {
         this.#options = options;
         this.#hooks = hooks;
@@ -29,8 +27,8 @@ export class SocketLink {
         if (this.#started)
             return Promise.reject(new ChatError('bad_request', 'connect() was called already'));
         this.#started = true;
-        globalThis.addEventListener?.('online', this.#onOnline);
-        globalThis.addEventListener?.('offline', this.#onOffline);
+        for (const type of ['online', 'offline'])
+            globalThis.addEventListener?.(type, this.#onNetwork);
         const first = new Promise((resolve, reject) => { this.#first = { resolve, reject }; });
         void this.#open();
         return first;
@@ -39,8 +37,8 @@ export class SocketLink {
         if (!this.#started)
             return;
         this.#started = false;
-        globalThis.removeEventListener?.('online', this.#onOnline);
-        globalThis.removeEventListener?.('offline', this.#onOffline);
+        for (const type of ['online', 'offline'])
+            globalThis.removeEventListener?.(type, this.#onNetwork);
         clearTimeout(this.#reconnectTimer);
         this.#drop(1000);
         this.#fail(new ChatError('closed', 'the client was closed'));
@@ -63,10 +61,10 @@ export class SocketLink {
             const token = await this.#options.token();
             if (!this.#started || this.#socket)
                 return;
-            socket = new this.#options.WebSocket(socketUrl(this.#options.url, token));
+            socket = this.#options.open(socketUrl(this.#options.url, token));
         }
         catch (error) {
-            this.#failed(error instanceof Error ? error : new Error(String(error)));
+            this.#failed(error instanceof Error ? error : new Error(String(error)), false);
             return;
         }
         this.#socket = socket;
@@ -79,8 +77,9 @@ export class SocketLink {
         socket.onclose = event => {
             if (socket !== this.#socket)
                 return;
+            const beforeWelcome = !this.#welcomed;
             this.#drop();
-            this.#failed(new ChatError('unavailable', `the connection closed (code ${event?.code ?? 'none'})`));
+            this.#failed(new ChatError('unavailable', `the connection closed (code ${event?.code ?? 'none'})`), beforeWelcome);
         };
         socket.onerror = () => { };
     }
@@ -115,9 +114,13 @@ export class SocketLink {
         first?.resolve(welcome);
     }
     /** A connection that failed, or never got its welcome: the first one's failure is connect()'s; later ones retry. */
-    #failed(error) {
+    #failed(error, beforeWelcome) {
         if (!this.#started)
             return;
+        if (beforeWelcome && this.#options.failedBeforeWelcome()) {
+            void this.#open();
+            return;
+        }
         if (!this.#everWelcomed) {
             this.#started = false;
             this.#fail(error);

@@ -1,12 +1,24 @@
 // REST calls under /api/v1 (PROTOCOL.md 4) with the client's token, and client message ids.
 import { ChatApiError } from './errors.js';
 export async function restCall(base, token, method, path, body) {
-    const root = (base.endsWith('/') ? base : `${base}/`).replace(/^ws/, 'http');
-    const url = new URL(`api/v1/${path.replace(/^\//, '')}`, root);
     const headers = { authorization: `Bearer ${await token()}` };
     if (body !== undefined)
         headers['content-type'] = 'application/json';
-    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    return answer(await fetch(apiUrl(base, path), init));
+}
+/** `POST /api/v1/attachments` (PROTOCOL.md 7): the file as the one `file` part of a multipart form. */
+export async function restUpload(base, token, file, name) {
+    const form = new FormData();
+    form.append('file', file, name);
+    const headers = { authorization: `Bearer ${await token()}` };
+    return answer(await fetch(apiUrl(base, '/attachments'), { method: 'POST', headers, body: form }));
+}
+function apiUrl(base, path) {
+    const root = (base.endsWith('/') ? base : `${base}/`).replace(/^ws/, 'http');
+    return new URL(`api/v1/${path.replace(/^\//, '')}`, root);
+}
+async function answer(response) {
     const text = await response.text();
     let json;
     try {
