@@ -25,7 +25,7 @@ export class EventStreamSocket implements WebSocketLike {
   #abort = new AbortController();
   #actions: Promise<void> = Promise.resolve();
   #lastHeardAt = Date.now();
-  #heartbeatMs = 25_000;
+  #heartbeatMs = 0; // from the welcome
 
   /** `socketUrl` is the `/ws?access_token=...` address the link made; the stream takes the token as a header instead. */
   constructor(socketUrl: string) {
@@ -92,11 +92,11 @@ export class EventStreamSocket implements WebSocketLike {
     const data = block.split('\n').filter(line => line.startsWith('data:')).map(line => line.slice(5).replace(/^ /, ''));
     if (data.length === 0) return;
     const text = data.join('\n');
-    if (this.#heartbeatMs === 25_000) {
-      try {
-        const frame = JSON.parse(text) as Frame;
-        if (frame.type === 'welcome' && typeof frame.heartbeatSeconds === 'number') this.#heartbeatMs = frame.heartbeatSeconds * 1000;
-      } catch { /* the link reports what it cannot read */ }
+    if (this.#heartbeatMs === 0) {
+      // The first event is the welcome, with the pace of the heartbeat comments.
+      let seconds: unknown;
+      try { seconds = (JSON.parse(text) as Frame).heartbeatSeconds; } catch { /* the link drops what it cannot read */ }
+      this.#heartbeatMs = (typeof seconds === 'number' && seconds > 0 ? seconds : 25) * 1000;
     }
     this.#deliver(text);
   }

@@ -54,7 +54,7 @@ function seen(messages, chatId) {
 
 /** The README's use of the package, type-checked against the installed package's declarations. */
 const PACKED_TYPES_CHECK = `
-import { ChatClient, ChatError, type Ack, type MessageFrame } from '@orleanschat/client';
+import { ChatClient, ChatError, type Ack, type Job, type MessageFrame, type ReplyProgress, type UploadedAttachment } from '@orleanschat/client';
 const client = new ChatClient({ url: 'http://127.0.0.1:5000', token: async () => 'token' });
 client.on('message', (m: MessageFrame) => m.seq + 1);
 client.on('state', s => { const state: 'connecting' | 'connected' | 'offline' = s; return state; });
@@ -65,6 +65,15 @@ export async function use(chatId: string): Promise<Ack> {
   return ack;
 }
 export const isError = (e: unknown) => e instanceof ChatError && e.code === 'forbidden';
+const events = new ChatClient({ url: 'http://127.0.0.1:5000', token: 'token', transport: 'sse' });
+events.on('reply', (r: ReplyProgress) => r.text.length + r.attempt);
+events.on('chunk', c => c.index + c.delta.length);
+export async function later(chatId: string, file: Blob): Promise<[UploadedAttachment, Job, 'websocket' | 'sse']> {
+  const uploaded = await events.upload(file, 'notes.txt');
+  const ack = await events.send(chatId, '', { attachments: [uploaded.attachmentId] });
+  await events.cancel(ack.jobId ?? '');
+  return [uploaded, await events.job(ack.jobId ?? ''), events.transport];
+}
 `;
 
 /** The installed package used from Node with ws, against the real server. */
@@ -361,7 +370,7 @@ describe('ChatClient against a real server', () => {
     }
   });
 
-  it('npm pack makes a package that installs into an empty project, type-checks, and connects, sends and gets its ack from Node', { timeout: 120_000 }, async () => {
+  it('npm pack makes a package that installs into an empty project, type-checks, and connects, sends and gets its ack from Node, with ws and without', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orleanschat-jssdk-pack-'));
     try {
       // dist/ is built already (npm run build); packing again would only rebuild it.
@@ -396,6 +405,19 @@ describe('ChatClient against a real server', () => {
       });
       assert.equal(check.code, 0, check.stdout + check.stderr);
       assert.deepEqual(JSON.parse(check.stdout), { userId, seq: 1 });
+
+      // The same from Node without any WebSocket implementation installed: it runs on server-sent events.
+      writeFileSync(join(app, 'check-events.mjs'), PACKED_NODE_CHECK.replace(/^import WebSocket.*$/m, 'const WebSocket = undefined;')
+        .replace('console.log(JSON.stringify({ userId: welcome.userId, seq: ack.seq }));',
+          'console.log(JSON.stringify({ userId: welcome.userId, seq: ack.seq, transport: client.transport }));'));
+      const eventsUser = `packed-events-${process.pid}`;
+      const onEvents = await exec(process.execPath, ['check-events.mjs'], {
+        cwd: app, env: { ...process.env, CHAT_URL: silo.url, CHAT_TOKEN: token(eventsUser) },
+      });
+      assert.equal(onEvents.code, 0, onEvents.stdout + onEvents.stderr);
+      // (Node 22 has a WebSocket of its own, which 'auto' takes; Node 20 has none.)
+      const expected = typeof globalThis.WebSocket === 'undefined' ? 'sse' : 'websocket';
+      assert.deepEqual(JSON.parse(onEvents.stdout), { userId: eventsUser, seq: 1, transport: expected });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -19,7 +19,7 @@ export class EventStreamSocket {
     #abort = new AbortController();
     #actions = Promise.resolve();
     #lastHeardAt = Date.now();
-    #heartbeatMs = 25_000;
+    #heartbeatMs = 0; // from the welcome
     /** `socketUrl` is the `/ws?access_token=...` address the link made; the stream takes the token as a header instead. */
     constructor(socketUrl) {
         const url = new URL(socketUrl);
@@ -87,13 +87,14 @@ export class EventStreamSocket {
         if (data.length === 0)
             return;
         const text = data.join('\n');
-        if (this.#heartbeatMs === 25_000) {
+        if (this.#heartbeatMs === 0) {
+            // The first event is the welcome, with the pace of the heartbeat comments.
+            let seconds;
             try {
-                const frame = JSON.parse(text);
-                if (frame.type === 'welcome' && typeof frame.heartbeatSeconds === 'number')
-                    this.#heartbeatMs = frame.heartbeatSeconds * 1000;
+                seconds = JSON.parse(text).heartbeatSeconds;
             }
-            catch { /* the link reports what it cannot read */ }
+            catch { /* the link drops what it cannot read */ }
+            this.#heartbeatMs = (typeof seconds === 'number' && seconds > 0 ? seconds : 25) * 1000;
         }
         this.#deliver(text);
     }
