@@ -24,6 +24,8 @@ public sealed class StartupValidationTests
     [InlineData("Assistant:MaxOutputCharacters=4001", "Assistant:MaxOutputCharacters must be between 1 and 4000.")]
     [InlineData("Assistant:MaxBackoff=00:00:01", "Assistant:MaxBackoff must be at least InitialBackoff.")]
     [InlineData("Assistant:JobRetention=00:00:30", "Assistant:JobRetention must be at least one minute.")]
+    [InlineData("Assistant:ChunkPollPeriod=00:00:00", "Assistant:ChunkPollPeriod must be between 1 ms and 1 s.")]
+    [InlineData("Assistant:ChunkQueues=0", "Assistant:ChunkQueues must be between 1 and 64.")]
     [InlineData("Assistant:UserId=not a user", "Assistant:UserId must be a user id (1 to 64 of A-Z a-z 0-9 _ . - @).")]
     public async Task A_server_with_a_setting_out_of_range_does_not_start_and_names_the_key(string setting, string failure)
     {
