@@ -116,15 +116,17 @@ public sealed class ChatConnection : IDisposable
             {
                 var frames = 0;
                 var bytes = 0;
+                var heartbeats = 0;
                 while (frames < _maxFramesPerWrite && bytes < MaxBytesPerWrite && reader.TryRead(out var frame))
                 {
                     await _transport.SendAsync(frame, _abort.Token);
                     frames++;
                     bytes += frame.Length;
+                    heartbeats += frame.Length == 0 ? 1 : 0; // the events framing's comment line: written, but no frame of PROTOCOL.md
                 }
 
                 await _transport.FlushAsync(_abort.Token);
-                _metrics.Delivered(frames);
+                _metrics.Delivered(frames - heartbeats);
             }
 
             await _transport.CloseAsync(_closeCode ?? CloseCode.Normal, _closeReason, _abort.Token);

@@ -1,4 +1,5 @@
 using OrleansChat.Gateway;
+using OrleansChat.Gateway.Connections;
 
 namespace OrleansChat.ProtocolTests.Gateway;
 
@@ -19,6 +20,24 @@ public sealed class ChatConnectionBatchTests
 
         Assert.Equal(["f1", "f2", "f3", "f4", "f5"], await connection.WrittenAsync(transport));
         Assert.Equal([5], transport.Batches);
+    }
+
+    [Fact]
+    public async Task Heartbeat_comments_are_written_but_not_counted_as_delivered_frames()
+    {
+        var (metrics, delivered) = TestConnections.CountedMetrics();
+        using var _ = delivered;
+        var transport = new RecordingTransport();
+        using var connection = new ChatConnection(transport, "alice", "session-alice", new GatewayOptions(), metrics);
+        connection.Enqueue(TestConnections.Frame("f1"));
+        connection.Enqueue(EventStreamTransport.Heartbeat);
+        connection.Enqueue(TestConnections.Frame("f2"));
+        connection.Enqueue(EventStreamTransport.Heartbeat);
+
+        connection.StartWriter();
+
+        Assert.Equal(["f1", "", "f2", ""], await connection.WrittenAsync(transport));
+        Assert.Equal(2, delivered.Total);
     }
 
     [Fact]

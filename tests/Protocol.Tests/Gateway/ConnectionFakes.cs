@@ -96,11 +96,21 @@ internal static class TestConnections
 
     public static GatewayMetrics Metrics() => new(new TestMeterFactory());
 
+    /// <summary>Metrics of their own, and the frames they count as delivered (<c>chat.deliveries</c>) from now on.</summary>
+    public static (GatewayMetrics Metrics, DeliveryCount Delivered) CountedMetrics()
+    {
+        var meters = new TestMeterFactory();
+        var metrics = new GatewayMetrics(meters);
+        return (metrics, new DeliveryCount(meters.Created!));
+    }
+
     public static byte[] Frame(string text) => Encoding.UTF8.GetBytes(text);
 
     private sealed class TestMeterFactory : IMeterFactory
     {
-        public Meter Create(MeterOptions options) => new(options);
+        public Meter? Created { get; private set; }
+
+        public Meter Create(MeterOptions options) => Created = new Meter(options);
 
         public void Dispose()
         {
@@ -173,4 +183,28 @@ public sealed record BatchCall(string ChatId, IReadOnlyList<SendCommand> Command
 
     public void AckAll() => Answer.SetResult(
         [.. Commands.Select((c, i) => SendOutcome.Stored(new SendResult(ChatId, c.ClientMsgId, Guid.NewGuid(), i + 1, DateTimeOffset.UnixEpoch)))]);
+}
+
+/// <summary>What one meter's <c>chat.deliveries</c> counter has added up since this was made.</summary>
+internal sealed class DeliveryCount : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private long _total;
+
+    public DeliveryCount(Meter meter)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter == meter && instrument.Name == "chat.deliveries")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+        _listener.Start();
+    }
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public void Dispose() => _listener.Dispose();
 }
