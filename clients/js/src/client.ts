@@ -139,7 +139,6 @@ export class ChatClient extends ChatApi {
     await this.request('DELETE', `/jobs/${encodeURIComponent(jobId)}`);
   }
 
-
   #welcomed(welcome: Welcome): void {
     this.#userId = welcome.userId;
     this.emit('welcome', welcome);

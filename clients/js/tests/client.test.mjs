@@ -10,12 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { ChatClient } from '../dist/index.js';
+import { testClient, users } from './clients.mjs';
 import { Silo, next, recorder, tcpProxy, token } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HEARTBEAT_SECONDS = 2;
 let silo;
-let run = 0;
 
 before(async () => {
   // Sends and frames are limited per user and connection; the bursts here stay under the defaults' bursts anyway.
@@ -26,21 +26,7 @@ after(async () => {
   await silo?.stop();
 });
 
-/** User ids of their own per test, so that tests never see each other's chats. */
-function users(...names) {
-  run++;
-  return names.map(name => `${name}-${run}-${process.pid}`);
-}
-
-function client(userId, options = {}) {
-  return new ChatClient({
-    url: silo.url,
-    token: async () => token(userId),
-    WebSocket,
-    reconnect: { minDelayMs: 100, maxDelayMs: 1000 },
-    ...options,
-  });
-}
+const client = (userId, options) => testClient(silo.url, userId, options);
 
 async function group(owner, members) {
   const chat = await owner.request('POST', '/chats', { title: 'Team', members });
@@ -267,14 +253,14 @@ describe('ChatClient against a real server', () => {
       const cut = proxy.cutWhen(chunk => chunk.includes('"type":"ack"') || chunk.includes('"type":"message"'));
       const reconnected = next(alice, 'welcome');
 
-      const acks = await Promise.all(range(0, count, 'burst').map(([i, content]) => alice.send(chatId, content, { clientMsgId: `burst-${run}-${i}` })));
+      const acks = await Promise.all(range(0, count, 'burst').map(([i, content]) => alice.send(chatId, content, { clientMsgId: `burst-${aliceId}-${i}` })));
       await cut;
       await reconnected;
       await bobSees.until(count);
       await aliceSees.until(count);
 
       const resent = written.filter((id, i) => written.indexOf(id) !== i);
-      assert.ok(resent.includes(`burst-${run}-0`), `the first send, whose ack was lost, went again (again: ${resent.length})`);
+      assert.ok(resent.includes(`burst-${aliceId}-0`), `the first send, whose ack was lost, went again (again: ${resent.length})`);
       assert.deepEqual(acks.map(a => a.seq), range(1, count, '').map(([seq]) => seq));
       assert.deepEqual(seen(bobSees.messages, chatId), range(1, count, 'burst'));
       assert.deepEqual(seen(aliceSees.messages, chatId), range(1, count, 'burst'));

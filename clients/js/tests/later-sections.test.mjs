@@ -5,15 +5,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
 import { ChatApiError, ChatClient } from '../dist/index.js';
+import { testClient, users } from './clients.mjs';
 import { Silo, next, recorder, tcpProxy, token } from './server.mjs';
 import { standIn } from './standin.mjs';
 
 const HEARTBEAT_SECONDS = 2;
 let silo;
 let provider;
-let run = 0;
 
 before(async () => {
   provider = await standIn();
@@ -32,20 +31,7 @@ after(async () => {
   await provider?.close();
 });
 
-function users(...names) {
-  run++;
-  return names.map(name => `${name}-${run}-${process.pid}`);
-}
-
-function client(userId, options = {}) {
-  return new ChatClient({
-    url: silo.url,
-    token: async () => token(userId),
-    WebSocket,
-    reconnect: { minDelayMs: 100, maxDelayMs: 1000 },
-    ...options,
-  });
-}
+const client = (userId, options) => testClient(silo.url, userId, options);
 
 /** A WebSocket that a proxy refuses: it closes before it ever opens. */
 class BlockedWebSocket {
