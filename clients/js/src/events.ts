@@ -69,11 +69,14 @@ export class EventStreamSocket implements WebSocketLike {
       this.onopen?.({});
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
+      let carried = ''; // a '\r' at a read's end may start a '\r\n' that the next read ends
       for (;;) {
         const { done, value } = await reader.read();
         if (done || this.readyState === CLOSED) return;
         this.#lastHeardAt = Date.now(); // data or the server's heartbeat comment: the stream is alive
-        buffer += value.replace(/\r\n?/g, '\n');
+        const text = carried + value;
+        carried = text.endsWith('\r') ? '\r' : '';
+        buffer += text.slice(0, text.length - carried.length).replace(/\r\n?/g, '\n');
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           this.#event(buffer.slice(0, end));
