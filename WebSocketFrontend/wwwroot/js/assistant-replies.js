@@ -1,6 +1,7 @@
 // Assistant replies while they are made (PROTOCOL.md 9): each job's text so far (the SDK places the chunks of the
-// latest attempt by index), and the job's status when it goes wrong. A job is watched (GET /jobs/{jobId}) while nothing of it shows:
-// before its first chunk, and once its chunks stopped without a stored reply. The stored reply ends it.
+// latest attempt by index), and the job's status when it goes wrong. A job is watched (GET /jobs/{jobId}) while
+// nothing of it shows: before its first chunk, and once its chunks stopped without a stored reply. The stored reply
+// ends it.
 
 import { state } from './state.js';
 
